@@ -1,0 +1,146 @@
+"""The ``rota`` command: validate a scenario, solve it, write the rota files.
+
+Exit codes: 0 solved (or valid), 1 no rota exists (or none found in time), 2 invalid input,
+3 the independent verifier rejected the solver's rota (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import InvalidScenario, NoRotaExists, NoSolutionInTime
+from .loading import load_scenario
+from .outputs import write_outputs
+from .rota import Rota
+from .scenario import Scenario
+from .solve import Progress, SolveOptions, solve
+from .verify import verify
+
+EXIT_OK, EXIT_NO_ROTA, EXIT_INVALID, EXIT_VERIFIER = 0, 1, 2, 3
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        scenario = load_scenario(args.file)
+    except InvalidScenario as exc:
+        print(f"invalid scenario: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.command == "validate":
+        print(f"{args.file}: valid ({len(scenario.classes)} classes, {len(scenario.rules)} rules)")
+        return EXIT_OK
+    return _solve(scenario, args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rota", description="School library term rota.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check a scenario file and report every problem")
+    validate.add_argument("file", type=Path, help="scenario YAML file")
+    run = commands.add_parser("solve", help="solve a scenario and write rota.json, rota.csv, rota.html")
+    run.add_argument("file", type=Path, help="scenario YAML file")
+    run.add_argument("--out", type=Path, default=Path("out"), help="output directory (default: out)")
+    run.add_argument(
+        "--time-limit", type=float, default=60.0, help="seconds the solver may search (default 60)"
+    )
+    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.add_argument("--workers", type=int, default=1, help="search workers; 1 is reproducible (default 1)")
+    return parser
+
+
+def _solve(scenario: Scenario, args: argparse.Namespace) -> int:
+    options = SolveOptions(time_limit_seconds=args.time_limit, seed=args.seed, workers=args.workers)
+    ticker = _Ticker()
+    try:
+        with ticker:
+            rota = solve(scenario, options, progress=ticker.update)
+    except NoRotaExists as exc:
+        print("No rota exists for these rules:", file=sys.stderr)
+        for conflict in exc.conflicts:
+            print(f"  - {conflict}", file=sys.stderr)
+        return EXIT_NO_ROTA
+    except NoSolutionInTime as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_NO_ROTA
+    violations = verify(scenario, rota)
+    written = write_outputs(scenario, rota, args.out)
+    _print_summary(scenario, rota)
+    for path in written:
+        print(f"wrote {path}")
+    if violations:
+        print(
+            f"VERIFIER FOUND {len(violations)} VIOLATION(S) (a solver bug, please report):", file=sys.stderr
+        )
+        for violation in violations[:20]:
+            print(f"  - {violation.rule}: {violation.message}", file=sys.stderr)
+        return EXIT_VERIFIER
+    print("verifier: every hard rule holds on every dated session")
+    return EXIT_OK
+
+
+def _print_summary(scenario: Scenario, rota: Rota) -> None:
+    report = rota.report
+    print(
+        f"{rota.school}: {report.status}, penalty {report.objective} (bound {report.best_bound}), "
+        f"build {report.build_seconds:.2f} s, solve {report.solve_seconds:.2f} s"
+    )
+    weeks, lost = rota.teaching_weeks, len(rota.lost)
+    print(f"{len(rota.sessions)} sessions over {weeks} teaching weeks; {lost} lost to days off")
+    for term in report.terms:
+        if term.units:
+            who = ", ".join(f"{k} x{v}" for k, v in term.bearers.items())
+            print(f"  {term.name}: {term.units} x {term.weight} = {term.cost}  ({who})")
+    print(f"  {'class':<12} {'rule':<18} {'required':>8} {'planned':>8} {'lost':>5}")
+    for row in rota.summaries:
+        label = _pad(scenario.school_class(row.class_id).label, 12)
+        print(f"  {label} {row.rule_id:<18} {row.required:>8} {row.planned:>8} {row.lost:>5}")
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align in a terminal, where a Chinese character takes two columns."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - columns)
+
+
+class _Ticker:
+    """Prints a progress line every second once a solve has run longer than a second."""
+
+    def __init__(self) -> None:
+        self._latest: Progress | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._started = 0.0
+        self._printed = False
+
+    def update(self, progress: Progress) -> None:
+        self._latest = progress
+
+    def __enter__(self) -> _Ticker:
+        self._started = time.monotonic()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        if self._printed:
+            print(file=sys.stderr)
+
+    def _run(self) -> None:
+        while not self._stop.wait(1.0):
+            elapsed = time.monotonic() - self._started
+            latest = self._latest
+            best = f"best penalty {latest.objective:g}, bound {latest.bound:g}" if latest else "no rota yet"
+            print(f"\rsolving... {elapsed:4.0f} s, {best}   ", end="", file=sys.stderr, flush=True)
+            self._printed = True
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

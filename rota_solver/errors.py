@@ -1,0 +1,60 @@
+"""Every error the library raises on purpose.
+
+The tree::
+
+    RotaError
+    ├── InvalidScenario      bad input: carries the field path and YAML line
+    ├── NoRotaExists         the rules cannot all be met: carries the conflicts
+    └── NoSolutionInTime     the time limit ran out before any rota was found
+
+Callers catch ``RotaError`` to tell a user's problem from a bug in this code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class RotaError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+@dataclass(frozen=True)
+class ScenarioProblem:
+    """One thing wrong with a scenario file."""
+
+    path: str
+    """Dotted field path, e.g. ``rules[1].room``."""
+    message: str
+    line: int | None = None
+    """1-based line in the YAML file, when known."""
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line is not None else ""
+        return f"{where}{self.path or '<file>'}: {self.message}"
+
+
+class InvalidScenario(RotaError):
+    """The scenario file cannot be used as it is."""
+
+    def __init__(self, problems: list[ScenarioProblem], source: str | None = None) -> None:
+        self.problems = problems
+        self.source = source
+        prefix = f"{source}: " if source else ""
+        super().__init__("\n".join(prefix + str(p) for p in problems))
+
+
+class NoRotaExists(RotaError):
+    """The hard rules contradict each other; ``conflicts`` says how, in words."""
+
+    def __init__(self, conflicts: list[str]) -> None:
+        self.conflicts = conflicts
+        super().__init__("no rota exists: " + "; ".join(conflicts))
+
+
+class NoSolutionInTime(RotaError):
+    """The solver found no rota before its time limit (none is known to exist or not)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"no rota found within {seconds:g} s; raise the time limit or relax the rules")

@@ -1,0 +1,208 @@
+"""Lay the weekly rotation table over the term's real dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .rota import CalendarDay, ClassSummary, DatedSession, LostSession, PatternSession
+from .scenario import Scenario, minutes
+from .slots import Slot, staff_available_at
+from .term_calendar import SchoolDay, TermCalendar, week_label
+
+
+@dataclass(frozen=True)
+class Expansion:
+    sessions: list[DatedSession]
+    lost: list[LostSession]
+    calendar: list[CalendarDay]
+    summaries: list[ClassSummary]
+
+
+def expand_pattern(scenario: Scenario, calendar: TermCalendar, pattern: list[PatternSession]) -> Expansion:
+    """Every school day runs the pattern row of the weekday it follows, in its cycle week.
+
+    Pattern sessions on holidays and closures are lost (make-ups come with the whole-term model);
+    a duty whose staff member is away that day goes to a free colleague of the same role, or is
+    lost when there is none.
+    """
+    tz = scenario.school.tz
+    by_day: dict[tuple[int, str], list[PatternSession]] = defaultdict(list)
+    for cell in pattern:
+        by_day[(cell.cycle_week, cell.weekday)].append(cell)
+    sessions: list[DatedSession] = []
+    lost: list[LostSession] = []
+    occurrence: dict[tuple[str, str, int], int] = defaultdict(int)
+    for day in calendar.days:
+        cells = sorted(
+            by_day.get((day.cycle_week, day.follows), []), key=lambda c: (c.start, c.rule_id, c.class_id)
+        )
+        staffed = _cover_absences(scenario, day, cells)
+        for cell in cells:
+            staff = staffed.get(_duty(cell))
+            if staff is None:
+                lost.append(
+                    LostSession(
+                        date=day.date,
+                        rule_id=cell.rule_id,
+                        class_id=cell.class_id,
+                        start=cell.start,
+                        reason=_absence_reason(scenario, day.date, cell),
+                    )
+                )
+                continue
+            n = occurrence[(cell.rule_id, cell.class_id, day.teaching_week)] = (
+                occurrence[(cell.rule_id, cell.class_id, day.teaching_week)] + 1
+            )
+            sessions.append(
+                DatedSession(
+                    id=f"{cell.rule_id}.{cell.class_id}.w{day.teaching_week}.{n}",
+                    date=day.date,
+                    start=dt.datetime.combine(day.date, cell.start, tzinfo=tz),
+                    end=dt.datetime.combine(day.date, cell.end, tzinfo=tz),
+                    follows=day.follows,
+                    teaching_week=day.teaching_week,
+                    week_label=week_label(day.cycle_week, calendar.cycle_weeks),
+                    window_id=cell.window_id,
+                    rule_id=cell.rule_id,
+                    kind=cell.kind,
+                    room_id=cell.room_id,
+                    class_id=cell.class_id,
+                    staff_ids=staff,
+                )
+            )
+    lost += _lost_to_days_off(calendar, by_day)
+    lost.sort(key=lambda x: (x.date, x.start, x.rule_id, x.class_id))
+    return Expansion(
+        sessions, lost, _calendar_days(calendar), _summaries(scenario, calendar, pattern, sessions, lost)
+    )
+
+
+def _duty(cell: PatternSession) -> tuple[str, dt.time, dt.time, str]:
+    return (cell.rule_id, cell.start, cell.end, cell.room_id)
+
+
+def _cover_absences(
+    scenario: Scenario, day: SchoolDay, cells: list[PatternSession]
+) -> dict[tuple[str, dt.time, dt.time, str], list[str]]:
+    """Staff per duty on this date; a duty that cannot be covered is left out."""
+    duties: dict[tuple[str, dt.time, dt.time, str], list[str]] = {}
+    for cell in cells:
+        duties.setdefault(_duty(cell), list(cell.staff_ids))
+    away = {m.id for m in scenario.staff if day.date in m.days_off}
+    if not away & {p for staff in duties.values() for p in staff}:
+        return duties
+    busy: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for (_, start, end, _), staff in duties.items():
+        for person in staff:
+            busy[person].append((minutes(start), minutes(end)))
+    members = {m.id: m for m in scenario.staff}
+    covered: dict[tuple[str, dt.time, dt.time, str], list[str]] = {}
+    for duty, staff in duties.items():
+        _, start, end, _ = duty
+        slot = Slot(day.follows, minutes(start), minutes(end), "")
+        team = []
+        for person in staff:
+            if person not in away:
+                team.append(person)
+                continue
+            role = members[person].role
+            stand_in = next(
+                (
+                    m.id
+                    for m in scenario.staff
+                    if m.role == role
+                    and m.id not in away
+                    and m.id not in team
+                    and staff_available_at(scenario, m, slot)
+                    and all(e <= slot.start or slot.end <= s for s, e in busy[m.id])
+                    and (m.max_sessions_per_day is None or len(busy[m.id]) < m.max_sessions_per_day)
+                ),
+                None,
+            )
+            if stand_in is None:
+                team = []
+                break
+            team.append(stand_in)
+            busy[stand_in].append((slot.start, slot.end))
+        if team:
+            covered[duty] = team
+    return covered
+
+
+def _absence_reason(scenario: Scenario, date: dt.date, cell: PatternSession) -> str:
+    away = [m.name or m.id for m in scenario.staff if m.id in cell.staff_ids and date in m.days_off]
+    return "staff away, no stand-in: " + ", ".join(away)
+
+
+def _lost_to_days_off(
+    calendar: TermCalendar, by_day: dict[tuple[int, str], list[PatternSession]]
+) -> list[LostSession]:
+    lost = []
+    weekdays = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    for off in calendar.days_off:
+        if off.teaching_week == 0:
+            continue  # a week with no school at all pauses the rotation: nothing is lost
+        cycle_week = (off.teaching_week - 1) % calendar.cycle_weeks
+        for cell in by_day.get((cycle_week, weekdays[off.date.weekday()]), []):
+            lost.append(
+                LostSession(
+                    date=off.date,
+                    rule_id=cell.rule_id,
+                    class_id=cell.class_id,
+                    start=cell.start,
+                    reason=off.name,
+                )
+            )
+    return lost
+
+
+def _calendar_days(calendar: TermCalendar) -> list[CalendarDay]:
+    days = [
+        CalendarDay(date=o.date, kind="holiday" if o.kind == "holiday" else "closure", name=o.name)
+        for o in calendar.days_off
+        if o.kind != "outside_term"
+    ]
+    days += [
+        CalendarDay(date=d.date, kind="makeup", name=d.makeup_name or "", follows=d.follows)
+        for d in calendar.days
+        if d.makeup
+    ]
+    return sorted(days, key=lambda d: d.date)
+
+
+def _summaries(
+    scenario: Scenario,
+    calendar: TermCalendar,
+    pattern: list[PatternSession],
+    sessions: list[DatedSession],
+    lost: list[LostSession],
+) -> list[ClassSummary]:
+    # Required: the pattern's sessions in every teaching week, holidays or not.
+    required: dict[tuple[str, str], int] = defaultdict(int)
+    for teaching_week in range(1, calendar.teaching_weeks + 1):
+        for cell in pattern:
+            if cell.cycle_week == (teaching_week - 1) % calendar.cycle_weeks:
+                required[(cell.class_id, cell.rule_id)] += 1
+    planned: dict[tuple[str, str], int] = defaultdict(int)
+    missed: dict[tuple[str, str], int] = defaultdict(int)
+    for s in sessions:
+        planned[(s.class_id, s.rule_id)] += 1
+    for x in lost:
+        missed[(x.class_id, x.rule_id)] += 1
+    out = []
+    for school_class in scenario.classes:
+        for rule in scenario.rules:
+            if school_class in scenario.rule_classes(rule):
+                key = (school_class.id, rule.id)
+                out.append(
+                    ClassSummary(
+                        class_id=school_class.id,
+                        rule_id=rule.id,
+                        required=required[key],
+                        planned=planned[key],
+                        lost=missed[key],
+                    )
+                )
+    return out

@@ -1,0 +1,178 @@
+"""Hard rules: each function adds the constraints of one rule family to the model."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from ..slots import Slot, class_busy_at, staff_available_at
+from .variables import RotaModel, at_each_moment
+
+HardRule = Callable[[RotaModel], None]
+
+
+def each_class_gets_its_frequency(rm: RotaModel) -> None:
+    """Each class comes exactly as often as each of its rules asks: one day set per class and rule,
+    and in every cycle week one slot on each chosen day of the phase that week belongs to."""
+    day_sets_of: dict[tuple[str, str], list[tuple[int, tuple[str, ...], cp_model.IntVar]]] = defaultdict(list)
+    for (c, r, phase, days), var in rm.day_sets.items():
+        day_sets_of[(c, r)].append((phase, days, var))
+    for (c, r), choices in day_sets_of.items():
+        rm.model.add_exactly_one(var for _, _, var in choices)
+        rule = rm.rule(r)
+        placed: dict[tuple[int, str], list[cp_model.IntVar]] = defaultdict(list)
+        for key in rm.by_class_rule[(c, r)]:
+            _, _, week, slot = key
+            placed[(week, slot.weekday)].append(rm.placements[key])
+        for week in range(rm.cycle_weeks):
+            phase = week % rule.frequency.weeks
+            for day in sorted({d for (_, d) in placed}):
+                chosen = [var for p, days, var in choices if p == phase and day in days]
+                rm.model.add(sum(placed[(week, day)]) == sum(chosen))
+
+
+def phases_balanced(rm: RotaModel) -> None:
+    """A rule for every k weeks spreads its classes evenly over the k phases (half in A weeks,
+    half in B weeks)."""
+    for rule in rm.scenario.rules:
+        k = rule.frequency.weeks
+        if k == 1:
+            continue
+        classes = rm.scenario.rule_classes(rule)
+        low, high = len(classes) // k, -(-len(classes) // k)
+        for phase in range(k):
+            in_phase = [var for (c, r, p, _), var in rm.day_sets.items() if r == rule.id and p == phase]
+            rm.model.add_linear_constraint(sum(in_phase), low, high)
+
+
+def sessions_spaced_apart(rm: RotaModel) -> None:
+    """A class's sessions of one rule in a week are at least ``min_days_apart`` days apart."""
+    order = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+    for (_, r, _, days), var in rm.day_sets.items():
+        gap = rm.rule(r).spacing.min_days_apart
+        positions = [order[d] for d in days]
+        if any(b - a < gap for a, b in itertools.pairwise(positions)):
+            rm.model.add(var == 0)
+
+
+def class_not_busy(rm: RotaModel) -> None:
+    """A class never comes while its own timetable has it elsewhere (PE, music, exams)."""
+    for (c, _, _, slot), var in rm.placements.items():
+        if class_busy_at(rm.scenario, rm.scenario.school_class(c), slot):
+            rm.model.add(var == 0)
+
+
+def class_one_session_at_a_time(rm: RotaModel) -> None:
+    """A class is in at most one library session at any moment."""
+    for keys in rm.by_class_week.values():
+        items: list[tuple[Slot, cp_model.LinearExprT, int]] = [(k[3], rm.placements[k], 1) for k in keys]
+        for group in at_each_moment(items):
+            if len(group) > 1:
+                rm.model.add_at_most_one(term for term, _ in group)  # type: ignore[misc]
+
+
+def room_capacity(rm: RotaModel) -> None:
+    """A room never holds more classes than it fits at once, nor more pupils than it has seats."""
+    scenario = rm.scenario
+    for room in scenario.rooms:
+        for week in range(rm.cycle_weeks):
+            items: list[tuple[Slot, cp_model.LinearExprT, int]] = [
+                (slot, var, scenario.school_class(c).size)
+                for (c, r, w, slot), var in rm.placements.items()
+                if w == week and rm.rule(r).room == room.id
+            ]
+            for group in at_each_moment(items):
+                if len(group) > room.classes_at_once:
+                    rm.model.add(sum(term for term, _ in group) <= room.classes_at_once)
+                if sum(size for _, size in group) > room.seats:
+                    rm.model.add(sum(size * term for term, size in group) <= room.seats)
+
+
+def duties_fully_staffed(rm: RotaModel) -> None:
+    """A rule's room is open in a slot exactly when one of its classes is there, and then it has
+    the staff the rule asks for: so many of each role."""
+    for duty, var in rm.duties.items():
+        present = [rm.placements[k] for k in rm.by_duty.get(duty, [])]
+        for placement in present:
+            rm.model.add_implication(placement, var)
+        rm.model.add(var <= sum(present))
+        rule = rm.rule(duty[0])
+        for role, need in rule.staffing.items():
+            on_duty = [rm.assignments[(p.id, *duty)] for p in rm.people if p.role == role]
+            rm.model.add(sum(on_duty) == need * var)
+
+
+def staff_available(rm: RotaModel) -> None:
+    """Staff work only in their weekly hours; helper groups only in their windows."""
+    for (person_id, _, _, slot), var in rm.assignments.items():
+        person = rm.person(person_id)
+        if person.member is not None and not staff_available_at(rm.scenario, person.member, slot):
+            rm.model.add(var == 0)
+        if person.group is not None and slot.window_id not in person.group.windows:
+            rm.model.add(var == 0)
+
+
+def staff_one_place_at_a_time(rm: RotaModel) -> None:
+    """A staff member or helper group is on at most one duty at any moment."""
+    for keys in rm.by_person.values():
+        for week in range(rm.cycle_weeks):
+            items: list[tuple[Slot, cp_model.LinearExprT, int]] = [
+                (k[3], rm.assignments[k], 1) for k in keys if k[2] == week
+            ]
+            for group in at_each_moment(items):
+                if len(group) > 1:
+                    rm.model.add_at_most_one(term for term, _ in group)  # type: ignore[misc]
+
+
+def staff_daily_cap(rm: RotaModel) -> None:
+    """Nobody has more duties in a day than their cap."""
+    for person in rm.people:
+        source = person.member or person.group
+        cap = source.max_sessions_per_day if source is not None else None
+        if cap is None:
+            continue
+        per_day: dict[tuple[int, str], list[cp_model.IntVar]] = defaultdict(list)
+        for key in rm.by_person.get(person.id, []):
+            per_day[(key[2], key[3].weekday)].append(rm.assignments[key])
+        for duties in per_day.values():
+            if len(duties) > cap:
+                rm.model.add(sum(duties) <= cap)
+
+
+def helpers_own_class_free(rm: RotaModel) -> None:
+    """Helpers are never on duty while their own class is busy or in a library session."""
+    scenario = rm.scenario
+    for person in rm.people:
+        if person.group is None:
+            continue
+        own = scenario.school_class(person.group.class_id)
+        for key in rm.by_person.get(person.id, []):
+            if class_busy_at(scenario, own, key[3]):
+                rm.model.add(rm.assignments[key] == 0)
+        for week in range(rm.cycle_weeks):
+            items: list[tuple[Slot, cp_model.LinearExprT, int]] = [
+                (k[3], rm.assignments[k], 1) for k in rm.by_person.get(person.id, []) if k[2] == week
+            ]
+            items += [(k[3], rm.placements[k], 1) for k in rm.by_class_week.get((own.id, week), [])]
+            for group in at_each_moment(items):
+                if len(group) > 1:
+                    rm.model.add_at_most_one(term for term, _ in group)  # type: ignore[misc]
+
+
+HARD_RULES: tuple[HardRule, ...] = (
+    each_class_gets_its_frequency,
+    phases_balanced,
+    sessions_spaced_apart,
+    class_not_busy,
+    class_one_session_at_a_time,
+    room_capacity,
+    duties_fully_staffed,
+    staff_available,
+    staff_one_place_at_a_time,
+    staff_daily_cap,
+    helpers_own_class_free,
+)
+"""The hard rules, in the order the model builder applies them."""

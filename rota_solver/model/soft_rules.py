@@ -1,0 +1,132 @@
+"""Soft rules: each function returns one named, weighted penalty with who bears each unit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .variables import RotaModel
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """A soft rule's cost: ``weight`` x the sum of ``units`` (expression, bearer id)."""
+
+    name: str
+    description: str
+    weight: int
+    units: list[tuple[cp_model.LinearExprT, str]]
+
+
+SoftRule = Callable[[RotaModel], Penalty]
+
+
+def preferred_days(rm: RotaModel) -> Penalty:
+    """Sessions fall on the days their rule prefers (e.g. Monday and Wednesday afternoons)."""
+    units: list[tuple[cp_model.LinearExprT, str]] = []
+    for (c, r, _, days), var in rm.day_sets.items():
+        wished = rm.rule(r).preferences.days
+        if not wished:
+            continue
+        # A day set of a k-week rule recurs cycle_weeks / k times in the cycle.
+        misses = sum(1 for d in days if d not in wished) * (rm.cycle_weeks // rm.rule(r).frequency.weeks)
+        if misses:
+            units.append((misses * var, c))
+    return Penalty(
+        "PreferredDays",
+        "A session on a day its rule does not prefer.",
+        rm.scenario.weights.preferred_day,
+        units,
+    )
+
+
+def preferred_windows(rm: RotaModel) -> Penalty:
+    """Sessions fall in the windows their rule prefers (e.g. lunch rather than after school)."""
+    units: list[tuple[cp_model.LinearExprT, str]] = []
+    for (c, r, _, slot), var in rm.placements.items():
+        wished = rm.rule(r).preferences.windows
+        if wished and slot.window_id not in wished:
+            units.append((var, c))
+    return Penalty(
+        "PreferredWindows",
+        "A session in a window its rule does not prefer.",
+        rm.scenario.weights.preferred_window,
+        units,
+    )
+
+
+def same_slot_every_week(rm: RotaModel) -> Penalty:
+    """A class comes at the same weekday and slot every week it comes: a rota people remember."""
+    units: list[tuple[cp_model.LinearExprT, str]] = []
+    for (c, r, week, slot), var in rm.placements.items():
+        k = rm.rule(r).frequency.weeks
+        if week < k:
+            continue
+        earlier = rm.placements[(c, r, week - k, slot)]
+        moved = rm.model.new_bool_var(f"moved[{c},{r},w{week},{slot.weekday}{slot.start}]")
+        rm.model.add(moved >= var - earlier)
+        units.append((moved, c))
+    return Penalty(
+        "SameSlotEveryWeek",
+        "A week in which a class's session is not at the weekday and slot of its previous turn.",
+        rm.scenario.weights.same_slot_every_week,
+        units,
+    )
+
+
+def spread_over_week(rm: RotaModel) -> Penalty:
+    """A class's sessions of different rules fall on different days."""
+    units: list[tuple[cp_model.LinearExprT, str]] = []
+    for school_class in rm.scenario.classes:
+        if len(rm.class_rules(school_class)) < 2:
+            continue  # one rule's own spacing already keeps its sessions on different days
+        for week in range(rm.cycle_weeks):
+            per_day: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+            for key in rm.by_class_week.get((school_class.id, week), []):
+                per_day[key[3].weekday].append(rm.placements[key])
+            for day, on_day in per_day.items():
+                extra = rm.model.new_int_var(0, len(on_day), f"crowded[{school_class.id},w{week},{day}]")
+                rm.model.add(extra >= sum(on_day) - 1)
+                units.append((extra, school_class.id))
+    return Penalty(
+        "SpreadOverWeek",
+        "Each session beyond the first of one class on one day.",
+        rm.scenario.weights.spread_over_week,
+        units,
+    )
+
+
+def balanced_staff_load(rm: RotaModel) -> Penalty:
+    """Duties are shared evenly between the staff members (or helper groups) of one role."""
+    units: list[tuple[cp_model.LinearExprT, str]] = []
+    roles = sorted({p.role for p in rm.people})
+    for role in roles:
+        people = [p for p in rm.people if p.role == role and rm.by_person.get(p.id)]
+        if len(people) < 2:
+            continue
+        most = max(len(rm.by_person[p.id]) for p in people)
+        loads = [sum(rm.assignments[k] for k in rm.by_person[p.id]) for p in people]
+        high = rm.model.new_int_var(0, most, f"load_max[{role}]")
+        low = rm.model.new_int_var(0, most, f"load_min[{role}]")
+        rm.model.add_max_equality(high, loads)
+        rm.model.add_min_equality(low, loads)
+        units.append((high - low, role))
+    return Penalty(
+        "BalancedStaffLoad",
+        "Duties per rotation cycle between the busiest and the idlest of one role.",
+        rm.scenario.weights.staff_balance,
+        units,
+    )
+
+
+SOFT_RULES: tuple[SoftRule, ...] = (
+    preferred_days,
+    preferred_windows,
+    same_slot_every_week,
+    spread_over_week,
+    balanced_staff_load,
+)
+"""The soft rules, each one term of the objective."""

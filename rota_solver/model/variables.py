@@ -1,0 +1,155 @@
+"""Decision variables of the weekly-pattern model, and the indexes the rules read them through.
+
+The pattern spans a rotation cycle of ``cycle_weeks`` weeks (2 for A/B weeks). For each class
+and rule the model chooses:
+
+* a *day set* for one phase of the rule's period (``day_sets``): which weekdays the class
+  comes, and in which week of a fortnightly rule (`add_exactly_one` over the allowed sets is
+  far faster than pairwise spacing penalties);
+* a *placement* per cycle week, weekday and slot (``placements``);
+
+and for each rule, week and slot a *duty* (the room being open for that rule) with the staff
+members and helper groups on it (``assignments``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from ..scenario import GradeRule, HelperGroup, Scenario, SchoolClass, StaffMember, Weekday
+from ..slots import Slot, rule_slots
+
+PlacementKey = tuple[str, str, int, Slot]
+"""(class id, rule id, cycle week, slot)."""
+DaySetKey = tuple[str, str, int, tuple[Weekday, ...]]
+"""(class id, rule id, phase, weekdays)."""
+DutyKey = tuple[str, int, Slot]
+"""(rule id, cycle week, slot)."""
+AssignmentKey = tuple[str, str, int, Slot]
+"""(staff or helper group id, rule id, cycle week, slot)."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """A staff member or a helper group: one unit of staffing."""
+
+    id: str
+    role: str
+    member: StaffMember | None
+    group: HelperGroup | None
+
+
+@dataclass
+class RotaModel:
+    scenario: Scenario
+    model: cp_model.CpModel
+    cycle_weeks: int
+    slots: dict[str, list[Slot]]
+    """Slots of each rule."""
+    people: list[Person]
+    placements: dict[PlacementKey, cp_model.IntVar] = field(default_factory=dict)
+    day_sets: dict[DaySetKey, cp_model.IntVar] = field(default_factory=dict)
+    duties: dict[DutyKey, cp_model.IntVar] = field(default_factory=dict)
+    assignments: dict[AssignmentKey, cp_model.IntVar] = field(default_factory=dict)
+
+    # indexes filled once by build_variables
+    by_class_rule: dict[tuple[str, str], list[PlacementKey]] = field(default_factory=dict)
+    by_class_week: dict[tuple[str, int], list[PlacementKey]] = field(default_factory=dict)
+    by_duty: dict[DutyKey, list[PlacementKey]] = field(default_factory=dict)
+    by_person: dict[str, list[AssignmentKey]] = field(default_factory=dict)
+
+    def rule(self, rule_id: str) -> GradeRule:
+        return next(r for r in self.scenario.rules if r.id == rule_id)
+
+    def class_rules(self, school_class: SchoolClass) -> list[GradeRule]:
+        return [r for r in self.scenario.rules if school_class in self.scenario.rule_classes(r)]
+
+    def person(self, person_id: str) -> Person:
+        return next(p for p in self.people if p.id == person_id)
+
+
+def allowed_day_sets(rule: GradeRule, days: list[Weekday]) -> list[tuple[Weekday, ...]]:
+    """Every choice of ``sessions`` distinct weekdays a class could come on."""
+    return list(itertools.combinations(days, rule.frequency.sessions))
+
+
+def build_variables(scenario: Scenario) -> RotaModel:
+    """Create every variable; rules then constrain and price them."""
+    model = cp_model.CpModel()
+    people = [Person(m.id, m.role, m, None) for m in scenario.staff]
+    people += [Person(g.id, g.role, None, g) for g in scenario.helper_groups]
+    rm = RotaModel(
+        scenario=scenario,
+        model=model,
+        cycle_weeks=scenario.cycle_weeks,
+        slots={r.id: rule_slots(scenario, r) for r in scenario.rules},
+        people=people,
+    )
+    by_class_rule: dict[tuple[str, str], list[PlacementKey]] = defaultdict(list)
+    by_class_week: dict[tuple[str, int], list[PlacementKey]] = defaultdict(list)
+    by_duty: dict[DutyKey, list[PlacementKey]] = defaultdict(list)
+    for rule in scenario.rules:
+        slots = rm.slots[rule.id]
+        days = sorted({s.weekday for s in slots}, key=scenario.term.weekdays.index)
+        for school_class in scenario.rule_classes(rule):
+            c = school_class.id
+            for phase in range(rule.frequency.weeks):
+                for day_set in allowed_day_sets(rule, days):
+                    rm.day_sets[(c, rule.id, phase, day_set)] = model.new_bool_var(
+                        f"days[{c},{rule.id},{phase},{'+'.join(day_set)}]"
+                    )
+            for week in range(rm.cycle_weeks):
+                for slot in slots:
+                    key = (c, rule.id, week, slot)
+                    rm.placements[key] = model.new_bool_var(
+                        f"at[{c},{rule.id},w{week},{slot.weekday}{slot.start}]"
+                    )
+                    by_class_rule[(c, rule.id)].append(key)
+                    by_class_week[(c, week)].append(key)
+                    by_duty[(rule.id, week, slot)].append(key)
+        for week in range(rm.cycle_weeks):
+            for slot in slots:
+                duty = (rule.id, week, slot)
+                rm.duties[duty] = model.new_bool_var(f"duty[{rule.id},w{week},{slot.weekday}{slot.start}]")
+                for person in people:
+                    if rule.staffing.get(person.role, 0) > 0:
+                        rm.assignments[(person.id, *duty)] = model.new_bool_var(
+                            f"on[{person.id},{rule.id},w{week},{slot.weekday}{slot.start}]"
+                        )
+    by_person: dict[str, list[AssignmentKey]] = defaultdict(list)
+    for key in rm.assignments:
+        by_person[key[0]].append(key)
+    rm.by_class_rule = dict(by_class_rule)
+    rm.by_class_week = dict(by_class_week)
+    rm.by_duty = dict(by_duty)
+    rm.by_person = dict(by_person)
+    return rm
+
+
+def at_each_moment(
+    items: list[tuple[Slot, cp_model.LinearExprT, int]],
+) -> list[list[tuple[cp_model.LinearExprT, int]]]:
+    """Groups of (term, weight) that are all running at one moment.
+
+    Intervals overlap at some moment iff they overlap at one's start, so one group per distinct
+    (weekday, start) suffices; groups equal to or inside another are dropped.
+    """
+    starts = sorted({(s.weekday, s.start) for s, _, _ in items})
+    groups: list[frozenset[int]] = []
+    for weekday, moment in starts:
+        running = frozenset(
+            i for i, (s, _, _) in enumerate(items) if s.weekday == weekday and s.start <= moment < s.end
+        )
+        groups.append(running)
+    kept = []
+    for i, running in enumerate(groups):
+        covered = any(
+            running < other or (running == other and j < i) for j, other in enumerate(groups) if j != i
+        )
+        if not covered:
+            kept.append([(items[k][1], items[k][2]) for k in sorted(running)])
+    return kept

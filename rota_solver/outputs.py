@@ -1,0 +1,33 @@
+"""Write a solved rota to a directory: rota.json, rota.csv and the printable rota.html."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .printable import printable_html
+from .rota import Rota
+from .scenario import Scenario
+from .table_csv import rota_csv
+
+
+def rota_json(rota: Rota) -> str:
+    return rota.model_dump_json(indent=2) + "\n"
+
+
+def write_outputs(scenario: Scenario, rota: Rota, out_dir: Path) -> list[Path]:
+    """Write every output file; each is written whole to a temporary name first, so a
+    failure never leaves a half-written file where the last good one was."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {
+        "rota.json": rota_json(rota),
+        "rota.csv": rota_csv(scenario, rota),
+        "rota.html": printable_html(scenario, rota),
+    }
+    written = []
+    for name, text in files.items():
+        target = out_dir / name
+        partial = out_dir / f".{name}.partial"
+        partial.write_text(text, encoding="utf-8", newline="")
+        partial.replace(target)
+        written.append(target)
+    return written

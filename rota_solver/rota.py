@@ -1,0 +1,119 @@
+"""The solved rota: the output model, separate from the scenario (input) model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .scenario import Weekday
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PatternSession(_Out):
+    """One cell of the weekly rotation table: a class's session in one week of the cycle."""
+
+    cycle_week: int = Field(description="0-based week of the rotation cycle (0 = week A).")
+    week_label: str = Field(description="A, B, ... or empty when every week is the same.")
+    weekday: Weekday = Field(description="Weekday of the session.")
+    start: dt.time = Field(description="Start time (school timezone).")
+    end: dt.time = Field(description="End time (school timezone).")
+    window_id: str = Field(description="Window the slot belongs to.")
+    rule_id: str = Field(description="Grade rule the session serves.")
+    kind: str = Field(description="Activity kind, e.g. reading or borrowing.")
+    room_id: str = Field(description="Room.")
+    class_id: str = Field(description="Class.")
+    staff_ids: list[str] = Field(description="Staff members and helper groups on duty.")
+
+
+class DatedSession(_Out):
+    """A session on a real date."""
+
+    id: str = Field(description="Stable id: rule, class, teaching week and occurrence.")
+    date: dt.date = Field(description="Date of the session.")
+    start: dt.datetime = Field(description="Start, timezone-aware in the school's timezone.")
+    end: dt.datetime = Field(description="End, timezone-aware in the school's timezone.")
+    follows: Weekday = Field(description="Weekday timetable the date follows (make-up days differ).")
+    teaching_week: int = Field(description="1-based teaching week.")
+    week_label: str = Field(description="A/B label of the week in the rotation cycle.")
+    window_id: str = Field(description="Window the slot belongs to.")
+    rule_id: str = Field(description="Grade rule the session serves.")
+    kind: str = Field(description="Activity kind.")
+    room_id: str = Field(description="Room.")
+    class_id: str = Field(description="Class.")
+    staff_ids: list[str] = Field(description="Staff members and helper groups on duty.")
+
+
+class LostSession(_Out):
+    """A session of the weekly pattern that did not take place, and why."""
+
+    date: dt.date = Field(description="Date it would have taken place.")
+    rule_id: str = Field(description="Grade rule.")
+    class_id: str = Field(description="Class.")
+    start: dt.time = Field(description="Pattern start time.")
+    reason: str = Field(description="Why, e.g. the holiday's name.")
+
+
+class CalendarDay(_Out):
+    date: dt.date = Field(description="The day.")
+    kind: Literal["holiday", "closure", "makeup"] = Field(description="What is special about it.")
+    name: str = Field(description="Holiday or closure name; for make-up days, the weekday followed.")
+    follows: Weekday | None = Field(
+        default=None, description="For make-up days: the weekday timetable followed."
+    )
+
+
+class ClassSummary(_Out):
+    class_id: str = Field(description="Class.")
+    rule_id: str = Field(description="Grade rule.")
+    required: int = Field(description="Sessions the rule asks for over the term's teaching weeks.")
+    planned: int = Field(description="Dated sessions in the rota.")
+    lost: int = Field(description="Sessions lost to holidays, closures or absent staff.")
+
+
+class PenaltyTerm(_Out):
+    """One soft wish: how often the rota falls short of it, and who bears that."""
+
+    name: str = Field(description="Soft rule name, e.g. PreferredDays.")
+    description: str = Field(description="The wish, in one sentence.")
+    weight: int = Field(description="Penalty points per unit.")
+    units: int = Field(description="Units of shortfall in one rotation cycle.")
+    cost: int = Field(description="weight x units.")
+    bearers: dict[str, int] = Field(description="Units by class or staff id.")
+
+
+class SolveReport(_Out):
+    status: Literal["optimal", "feasible"] = Field(description="optimal: proven best for the soft wishes.")
+    objective: int = Field(description="Total penalty of the weekly pattern.")
+    best_bound: int = Field(description="Proven lower bound on the penalty.")
+    terms: list[PenaltyTerm] = Field(description="The objective, term by term.")
+    proven: str = Field(description="What the status covers, in words.")
+    build_seconds: float = Field(description="Model build time.")
+    solve_seconds: float = Field(description="CP-SAT wall time.")
+    variables: int = Field(description="Model variables.")
+    constraints: int = Field(description="Model constraints.")
+    seed: int = Field(description="Random seed used.")
+    workers: int = Field(description="Search workers used.")
+
+
+class Rota(_Out):
+    """The term rota: the rotation table, every dated session, and how it was found."""
+
+    school: str = Field(description="School name.")
+    timezone: str = Field(description="IANA timezone of every time.")
+    locale: str = Field(description="Language of labels.")
+    term_start: dt.date = Field(description="First day of term.")
+    term_end: dt.date = Field(description="Last day of term.")
+    cycle_weeks: int = Field(description="Weeks in the rotation cycle (2 for A/B).")
+    teaching_weeks: int = Field(description="Teaching weeks in the term.")
+    scenario_digest: str = Field(description="SHA-256 of the scenario the rota was solved for.")
+    pattern: list[PatternSession] = Field(description="The weekly rotation table.")
+    sessions: list[DatedSession] = Field(description="Every dated session of the term.")
+    lost: list[LostSession] = Field(description="Pattern sessions that fall on days off.")
+    calendar: list[CalendarDay] = Field(description="Holidays, closures and make-up days.")
+    summaries: list[ClassSummary] = Field(description="Per class and rule: required, planned, lost.")
+    report: SolveReport = Field(description="How the rota was found.")

@@ -1,0 +1,559 @@
+"""The scenario: everything a school says about itself, as validated pydantic models.
+
+Cross-reference checks raise :class:`FieldError`, which carries the path of the
+offending field relative to the model that raised it, so the loader can name the
+field and its YAML line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Loc = tuple[str | int, ...]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+
+
+class FieldError(ValueError):
+    """A cross-reference problem at ``loc`` below the model that raised it."""
+
+    def __init__(self, loc: Loc, message: str) -> None:
+        self.loc = loc
+        self.message = message
+        super().__init__(message)
+
+
+def weekday_of(day: dt.date) -> Weekday:
+    return WEEKDAYS[day.weekday()]
+
+
+def minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class School(_Model):
+    name: str = Field(description="School name as printed on the rota.")
+    timezone: str = Field(
+        default="Asia/Shanghai", description="IANA timezone every time is in, e.g. Asia/Shanghai."
+    )
+    locale: Literal["zh-CN", "en"] = Field(
+        default="zh-CN", description="Language of printed tables and labels."
+    )
+    day_start: dt.time = Field(
+        default=dt.time(7, 0), description="Earliest time any school activity may start."
+    )
+    day_end: dt.time = Field(default=dt.time(18, 30), description="Latest time any school activity may end.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r} (use an IANA name such as Asia/Shanghai)") from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Closure(_Model):
+    name: str = Field(description="Why the school is closed, e.g. 运动会 (sports day).")
+    start: dt.date = Field(description="First closed day.")
+    end: dt.date | None = Field(default=None, description="Last closed day; defaults to start.")
+
+    @property
+    def last(self) -> dt.date:
+        return self.end or self.start
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Closure:
+        if self.end is not None and self.end < self.start:
+            raise FieldError(("end",), f"ends {self.end} before it starts {self.start}")
+        return self
+
+
+class MakeupDay(_Model):
+    date: dt.date = Field(description="A normally free day that is a school day (China's 调休).")
+    follows: Weekday = Field(description="Whose weekday timetable the day follows.")
+    name: str | None = Field(default=None, description="Optional label, e.g. 国庆调休.")
+
+
+class Term(_Model):
+    name: str = Field(default="", description="Term name, e.g. 2026年秋季学期.")
+    start: dt.date = Field(description="First day of term.")
+    end: dt.date = Field(description="Last day of term.")
+    weekdays: list[Weekday] = Field(
+        default=["mon", "tue", "wed", "thu", "fri"], description="Ordinary school weekdays."
+    )
+    holiday_country: str | None = Field(
+        default=None,
+        description="ISO country code for public holidays and official make-up days "
+        "(the `holidays` package), e.g. CN or GB. None: only the closures listed here.",
+    )
+    holiday_subdivision: str | None = Field(
+        default=None, description="Region code for regional holidays, e.g. ENG."
+    )
+    closures: list[Closure] = Field(
+        default=[], description="Extra days with no school (sports day, exams, local holidays)."
+    )
+    makeup_days: list[MakeupDay] = Field(
+        default=[],
+        description="Make-up school days and the weekday they follow; overrides the "
+        "country's official ones on the same date.",
+    )
+    open_on: list[dt.date] = Field(
+        default=[], description="Public holidays on which this school is open all the same."
+    )
+    count_empty_weeks: bool = Field(
+        default=False,
+        description="Whether a week with no school day still counts in the teaching-week "
+        "numbering that sets A/B parity.",
+    )
+
+    @model_validator(mode="after")
+    def _dates_inside_term(self) -> Term:
+        if self.end < self.start:
+            raise FieldError(("end",), f"term ends {self.end} before it starts {self.start}")
+        if (self.end - self.start).days > 400:
+            raise FieldError(("end",), "a term longer than 400 days is surely a typo")
+        if len(set(self.weekdays)) != len(self.weekdays) or not self.weekdays:
+            raise FieldError(("weekdays",), "list each school weekday once, at least one")
+        for i, closure in enumerate(self.closures):
+            if closure.start < self.start or closure.last > self.end:
+                raise FieldError(
+                    ("closures", i, "start"),
+                    f"{closure.start}..{closure.last} is outside the term {self.start}..{self.end}",
+                )
+        for i, makeup in enumerate(self.makeup_days):
+            if not self.start <= makeup.date <= self.end:
+                raise FieldError(
+                    ("makeup_days", i, "date"), f"{makeup.date} is outside the term {self.start}..{self.end}"
+                )
+            if makeup.follows not in self.weekdays:
+                raise FieldError(
+                    ("makeup_days", i, "follows"),
+                    f"{makeup.follows} is not a school weekday ({', '.join(self.weekdays)})",
+                )
+        for i, day in enumerate(self.open_on):
+            if not self.start <= day <= self.end:
+                raise FieldError(("open_on", i), f"{day} is outside the term {self.start}..{self.end}")
+        return self
+
+
+class Period(_Model):
+    id: Id = Field(description="Period id used by windows and class timetables, e.g. p5.")
+    name: str = Field(default="", description="Printed name, e.g. 第五节.")
+    start: dt.time = Field(description="Bell time the period starts.")
+    end: dt.time = Field(description="Bell time the period ends.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end <= self.start:
+            raise FieldError(("end",), f"ends {self.end} at or before it starts {self.start}")
+        return self
+
+
+class Window(_Model):
+    """When library sessions may happen: a time range, or a list of lesson periods."""
+
+    id: Id = Field(description="Window id, e.g. lunch.")
+    name: str = Field(default="", description="Printed name, e.g. 午间.")
+    days: list[Weekday] | None = Field(
+        default=None, description="Weekdays the window exists; default all school weekdays."
+    )
+    start: dt.time | None = Field(default=None, description="Start of a time-range window.")
+    end: dt.time | None = Field(default=None, description="End of a time-range window.")
+    periods: list[Id] | None = Field(
+        default=None, description="Lesson periods forming the window; each period is one slot."
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Window:
+        timed = self.start is not None or self.end is not None
+        if timed == (self.periods is not None):
+            raise FieldError((), "give either start and end, or periods, not both")
+        if timed and (self.start is None or self.end is None):
+            raise FieldError(
+                ("end" if self.end is None else "start",), "a time window needs both start and end"
+            )
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise FieldError(("end",), f"ends {self.end} at or before it starts {self.start}")
+        if self.periods is not None and not self.periods:
+            raise FieldError(("periods",), "list at least one period")
+        return self
+
+
+class Room(_Model):
+    id: Id = Field(description="Room id, e.g. reading_room.")
+    name: str = Field(default="", description="Printed name, e.g. 学生阅览室.")
+    seats: int = Field(gt=0, description="Seats: the pupils of all classes in the room at once must fit.")
+    classes_at_once: int = Field(default=1, gt=0, description="How many classes fit at the same time.")
+
+
+class Availability(_Model):
+    days: list[Weekday] | None = Field(default=None, description="Weekdays; default every school weekday.")
+    start: dt.time = Field(default=dt.time(0, 0), description="From this time.")
+    end: dt.time = Field(default=dt.time(23, 59), description="Until this time.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Availability:
+        if self.end <= self.start:
+            raise FieldError(("end",), f"ends {self.end} at or before it starts {self.start}")
+        return self
+
+
+class StaffMember(_Model):
+    id: Id = Field(description="Staff id, e.g. lib_wang.")
+    name: str = Field(default="", description="Printed name, e.g. 王老师.")
+    role: Id = Field(default="librarian", description="Role named in rule staffing, e.g. librarian.")
+    availability: list[Availability] = Field(
+        default=[Availability()],
+        description="Weekly hours this person can be on duty; default all day every school day.",
+    )
+    days_off: list[dt.date] = Field(default=[], description="Dates this person is away.")
+    max_sessions_per_day: int | None = Field(
+        default=None, gt=0, description="Cap on duties a day; none if empty."
+    )
+
+
+class HelperGroup(_Model):
+    """Student helpers (小小图书管理员) from one class, on duty as one team."""
+
+    id: Id = Field(description="Helper group id, e.g. helpers_5_1.")
+    name: str = Field(default="", description="Printed name, e.g. 五(1)班图书管理员.")
+    class_id: Id = Field(description="The class the helpers belong to: never on duty while it is busy.")
+    members: int = Field(default=2, gt=0, description="Pupils in the team (informative).")
+    windows: list[Id] = Field(description="Windows the team can work in, e.g. [lunch].")
+    max_sessions_per_day: int | None = Field(default=1, gt=0, description="Cap on duties a day.")
+
+    role: Literal["helper"] = Field(default="helper", description="Always `helper` in rule staffing.")
+
+
+class BusyPeriod(_Model):
+    """A slot in a class's own timetable when it cannot come to the library."""
+
+    day: Weekday = Field(description="Weekday of the lesson.")
+    period: Id | None = Field(default=None, description="Bell-schedule period id, or give start/end.")
+    start: dt.time | None = Field(default=None, description="Start time, when no period is given.")
+    end: dt.time | None = Field(default=None, description="End time, when no period is given.")
+    what: str = Field(default="", description="What the class does then, e.g. 体育 (PE).")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> BusyPeriod:
+        if (self.period is None) == (self.start is None or self.end is None):
+            raise FieldError((), "give either period, or start and end")
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise FieldError(("end",), f"ends {self.end} at or before it starts {self.start}")
+        return self
+
+
+class SchoolClass(_Model):
+    id: Id = Field(description="Class id, e.g. 3-2.")
+    name: str = Field(default="", description="Printed name, e.g. 三年级2班.")
+    grade: int = Field(ge=1, le=12, description="Grade 1-6 in a primary school.")
+    size: int = Field(gt=0, description="Pupils in the class.")
+    homeroom_teacher: str = Field(default="", description="Homeroom teacher (班主任).")
+    busy: list[BusyPeriod] = Field(
+        default=[], description="The class timetable's lessons that block library time."
+    )
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class Frequency(_Model):
+    """`per_week: n` (n sessions every week), or `every_weeks: k` (one session every k weeks)."""
+
+    per_week: int | None = Field(default=None, ge=1, le=7, description="Sessions every week.")
+    every_weeks: int | None = Field(default=None, ge=2, le=8, description="One session every k weeks.")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Frequency:
+        if (self.per_week is None) == (self.every_weeks is None):
+            raise FieldError((), "give exactly one of per_week or every_weeks")
+        return self
+
+    @property
+    def sessions(self) -> int:
+        return self.per_week or 1
+
+    @property
+    def weeks(self) -> int:
+        return self.every_weeks or 1
+
+
+class Spacing(_Model):
+    min_days_apart: int = Field(
+        default=1,
+        ge=1,
+        le=6,
+        description="Days between one class's sessions of the rule in a week: 1 different days, "
+        "2 also not on consecutive days.",
+    )
+
+
+class Preferences(_Model):
+    days: list[Weekday] = Field(default=[], description="Preferred weekdays (soft).")
+    windows: list[Id] = Field(default=[], description="Preferred windows (soft).")
+
+
+class GradeRule(_Model):
+    id: Id = Field(description="Rule id, e.g. lower_reading.")
+    name: str = Field(default="", description="Printed name, e.g. 低年级阅览.")
+    kind: Id = Field(description="Activity kind: reading, borrowing, ...")
+    grades: list[int] = Field(default=[], description="Grades the rule applies to.")
+    classes: list[Id] = Field(default=[], description="Extra classes the rule applies to, by id.")
+    room: Id = Field(description="Room the sessions take place in.")
+    frequency: Frequency = Field(description="How often each class comes.")
+    duration_minutes: int = Field(gt=0, le=240, description="Length of one session.")
+    windows: list[Id] = Field(min_length=1, description="Windows sessions may take place in.")
+    spacing: Spacing = Field(default=Spacing(), description="Spacing between one class's sessions.")
+    staffing: dict[Id, int] = Field(
+        default={}, description="Staff each session needs by role, e.g. {librarian: 1, helper: 1}."
+    )
+    preferences: Preferences = Field(default=Preferences(), description="Soft wishes.")
+
+    @model_validator(mode="after")
+    def _sane(self) -> GradeRule:
+        if not self.grades and not self.classes:
+            raise FieldError(("grades",), "name the grades or the classes the rule applies to")
+        for role, count in self.staffing.items():
+            if count < 0:
+                raise FieldError(("staffing", role), "a staffing count cannot be negative")
+        if self.frequency.sessions > 1 and self.frequency.sessions * self.spacing.min_days_apart > 7:
+            raise FieldError(
+                ("spacing", "min_days_apart"), "that many sessions cannot be that far apart in a week"
+            )
+        return self
+
+
+class Weights(_Model):
+    """Prices of the soft wishes, in penalty points per unit."""
+
+    preferred_day: int = Field(default=3, ge=0, description="A session on a day the rule does not prefer.")
+    preferred_window: int = Field(
+        default=2, ge=0, description="A session in a window the rule does not prefer."
+    )
+    same_slot_every_week: int = Field(
+        default=4, ge=0, description="A week a class's session is not at its usual weekday and slot."
+    )
+    spread_over_week: int = Field(
+        default=5, ge=0, description="Each extra session of one class on the same day."
+    )
+    staff_balance: int = Field(
+        default=1, ge=0, description="Duties between the busiest and idlest of one role, per cycle."
+    )
+
+
+class Scenario(_Model):
+    """A whole school: what the solver needs to build its term rota."""
+
+    school: School
+    term: Term
+    periods: list[Period] = Field(default=[], description="The bell schedule.")
+    windows: list[Window] = Field(min_length=1, description="When library sessions may happen.")
+    rooms: list[Room] = Field(min_length=1, description="Library rooms.")
+    staff: list[StaffMember] = Field(default=[], description="Librarians and other staff.")
+    helper_groups: list[HelperGroup] = Field(default=[], description="Student helper teams.")
+    classes: list[SchoolClass] = Field(min_length=1, description="The school's classes.")
+    rules: list[GradeRule] = Field(min_length=1, description="Grade rules: who comes, how often, where.")
+    weights: Weights = Field(default=Weights(), description="Prices of the soft wishes.")
+
+    # --- lookups -------------------------------------------------------
+    def period(self, period_id: str) -> Period:
+        return next(p for p in self.periods if p.id == period_id)
+
+    def window(self, window_id: str) -> Window:
+        return next(w for w in self.windows if w.id == window_id)
+
+    def room(self, room_id: str) -> Room:
+        return next(r for r in self.rooms if r.id == room_id)
+
+    def school_class(self, class_id: str) -> SchoolClass:
+        return next(c for c in self.classes if c.id == class_id)
+
+    def window_days(self, window: Window) -> list[Weekday]:
+        return list(window.days) if window.days is not None else list(self.term.weekdays)
+
+    def window_span(self, window: Window) -> tuple[dt.time, dt.time]:
+        if window.periods is not None:
+            bells = [self.period(p) for p in window.periods]
+            return min(b.start for b in bells), max(b.end for b in bells)
+        assert window.start is not None and window.end is not None
+        return window.start, window.end
+
+    def busy_span(self, busy: BusyPeriod) -> tuple[dt.time, dt.time]:
+        if busy.period is not None:
+            bell = self.period(busy.period)
+            return bell.start, bell.end
+        assert busy.start is not None and busy.end is not None
+        return busy.start, busy.end
+
+    def rule_classes(self, rule: GradeRule) -> list[SchoolClass]:
+        """Classes a rule applies to, in scenario order."""
+        return [c for c in self.classes if c.grade in rule.grades or c.id in rule.classes]
+
+    @property
+    def cycle_weeks(self) -> int:
+        """Weeks in the rotation cycle: the least common multiple of every rule's period."""
+        from math import lcm
+
+        return lcm(*(r.frequency.weeks for r in self.rules))
+
+    # --- cross references ----------------------------------------------
+    @model_validator(mode="after")
+    def _cross_references(self) -> Scenario:
+        _unique_ids(self)
+        _check_periods_and_windows(self)
+        _check_people(self)
+        _check_classes(self)
+        _check_rules(self)
+        return self
+
+
+def _unique_ids(s: Scenario) -> None:
+    groups: list[tuple[str, list[str]]] = [
+        ("periods", [p.id for p in s.periods]),
+        ("windows", [w.id for w in s.windows]),
+        ("rooms", [r.id for r in s.rooms]),
+        ("classes", [c.id for c in s.classes]),
+        ("rules", [r.id for r in s.rules]),
+    ]
+    people = [m.id for m in s.staff] + [h.id for h in s.helper_groups]
+    for name, ids in groups:
+        seen: set[str] = set()
+        for i, item_id in enumerate(ids):
+            if item_id in seen:
+                raise FieldError((name, i, "id"), f"id {item_id!r} is used twice")
+            seen.add(item_id)
+    seen_people: set[str] = set()
+    for i, person in enumerate(people):
+        if person in seen_people:
+            where = ("staff", i) if i < len(s.staff) else ("helper_groups", i - len(s.staff))
+            raise FieldError((*where, "id"), f"id {person!r} is used twice among staff and helper groups")
+        seen_people.add(person)
+
+
+def _check_periods_and_windows(s: Scenario) -> None:
+    period_ids = {p.id for p in s.periods}
+    day_start, day_end = s.school.day_start, s.school.day_end
+    for i, period in enumerate(s.periods):
+        if period.start < day_start or period.end > day_end:
+            raise FieldError(
+                ("periods", i, "start"),
+                f"{period.start}-{period.end} is outside the school day {day_start}-{day_end}",
+            )
+    for i, window in enumerate(s.windows):
+        for j, period_id in enumerate(window.periods or []):
+            if period_id not in period_ids:
+                raise FieldError(
+                    ("windows", i, "periods", j), f"unknown period {period_id!r}; known: {sorted(period_ids)}"
+                )
+        for j, day in enumerate(window.days or []):
+            if day not in s.term.weekdays:
+                raise FieldError(
+                    ("windows", i, "days", j), f"{day} is not a school weekday ({', '.join(s.term.weekdays)})"
+                )
+        start, end = s.window_span(window)
+        if start < day_start or end > day_end:
+            raise FieldError(
+                ("windows", i, "end" if end > day_end else "start"),
+                f"{start}-{end} is outside the school day {day_start}-{day_end}",
+            )
+    for i, first in enumerate(s.windows):
+        for j in range(i + 1, len(s.windows)):
+            second = s.windows[j]
+            days = set(s.window_days(first)) & set(s.window_days(second))
+            (a0, a1), (b0, b1) = s.window_span(first), s.window_span(second)
+            if days and a0 < b1 and b0 < a1:
+                on = ", ".join(sorted(days, key=WEEKDAYS.index))
+                raise FieldError(("windows", j), f"window {second.id!r} overlaps window {first.id!r} on {on}")
+
+
+def _check_people(s: Scenario) -> None:
+    class_ids = {c.id for c in s.classes}
+    window_ids = {w.id for w in s.windows}
+    for i, member in enumerate(s.staff):
+        for j, day in enumerate(member.days_off):
+            if not s.term.start <= day <= s.term.end:
+                raise FieldError(
+                    ("staff", i, "days_off", j), f"{day} is outside the term {s.term.start}..{s.term.end}"
+                )
+    for i, group in enumerate(s.helper_groups):
+        if group.class_id not in class_ids:
+            raise FieldError(("helper_groups", i, "class_id"), f"unknown class {group.class_id!r}")
+        for j, window_id in enumerate(group.windows):
+            if window_id not in window_ids:
+                raise FieldError(
+                    ("helper_groups", i, "windows", j),
+                    f"unknown window {window_id!r}; known: {sorted(window_ids)}",
+                )
+
+
+def _check_classes(s: Scenario) -> None:
+    period_ids = {p.id for p in s.periods}
+    for i, school_class in enumerate(s.classes):
+        for j, busy in enumerate(school_class.busy):
+            if busy.period is not None and busy.period not in period_ids:
+                raise FieldError(
+                    ("classes", i, "busy", j, "period"),
+                    f"unknown period {busy.period!r}; known: {sorted(period_ids)}",
+                )
+
+
+def _check_rules(s: Scenario) -> None:
+    room_ids = {r.id for r in s.rooms}
+    window_ids = {w.id for w in s.windows}
+    class_ids = {c.id for c in s.classes}
+    roles = {m.role for m in s.staff} | ({"helper"} if s.helper_groups else set())
+    for i, rule in enumerate(s.rules):
+        if rule.room not in room_ids:
+            raise FieldError(("rules", i, "room"), f"unknown room {rule.room!r}; known: {sorted(room_ids)}")
+        for j, window_id in enumerate(rule.windows):
+            if window_id not in window_ids:
+                raise FieldError(
+                    ("rules", i, "windows", j), f"unknown window {window_id!r}; known: {sorted(window_ids)}"
+                )
+        for j, window_id in enumerate(rule.preferences.windows):
+            if window_id not in rule.windows:
+                raise FieldError(
+                    ("rules", i, "preferences", "windows", j),
+                    f"preferred window {window_id!r} is not one of the rule's windows",
+                )
+        for j, class_id in enumerate(rule.classes):
+            if class_id not in class_ids:
+                raise FieldError(("rules", i, "classes", j), f"unknown class {class_id!r}")
+        for role in rule.staffing:
+            if role not in roles:
+                raise FieldError(
+                    ("rules", i, "staffing", role),
+                    f"no staff member or helper group has role {role!r}; roles: {sorted(roles)}",
+                )
+        if not s.rule_classes(rule):
+            raise FieldError(("rules", i, "grades"), "no class is in these grades")
+        fits = False
+        for window_id in rule.windows:
+            window = s.window(window_id)
+            if window.periods is not None:
+                longest = max(minutes(s.period(p).end) - minutes(s.period(p).start) for p in window.periods)
+            else:
+                start, end = s.window_span(window)
+                longest = minutes(end) - minutes(start)
+            fits = fits or rule.duration_minutes <= longest
+        if not fits:
+            raise FieldError(
+                ("rules", i, "duration_minutes"),
+                f"{rule.duration_minutes} minutes is longer than every allowed window slot",
+            )

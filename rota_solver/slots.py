@@ -1,0 +1,56 @@
+"""Windows cut into slots: the places a session can go in the weekly pattern (solver side)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .scenario import GradeRule, Scenario, SchoolClass, StaffMember, Weekday, minutes
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    weekday: Weekday
+    start: int
+    """Minutes from midnight."""
+    end: int
+    window_id: str
+
+    def overlaps(self, other: Slot) -> bool:
+        return self.weekday == other.weekday and self.start < other.end and other.start < self.end
+
+
+def rule_slots(scenario: Scenario, rule: GradeRule) -> list[Slot]:
+    """Every slot of the rule's windows: a period each, or the window cut into rule-length pieces."""
+    slots: list[Slot] = []
+    for window_id in rule.windows:
+        window = scenario.window(window_id)
+        for day in scenario.window_days(window):
+            if window.periods is not None:
+                for period_id in window.periods:
+                    bell = scenario.period(period_id)
+                    start = minutes(bell.start)
+                    if start + rule.duration_minutes <= minutes(bell.end):
+                        slots.append(Slot(day, start, start + rule.duration_minutes, window_id))
+            else:
+                assert window.start is not None and window.end is not None
+                start, end = minutes(window.start), minutes(window.end)
+                while start + rule.duration_minutes <= end:
+                    slots.append(Slot(day, start, start + rule.duration_minutes, window_id))
+                    start += rule.duration_minutes
+    return sorted(set(slots))
+
+
+def class_busy_at(scenario: Scenario, school_class: SchoolClass, slot: Slot) -> bool:
+    for busy in school_class.busy:
+        start, end = scenario.busy_span(busy)
+        if busy.day == slot.weekday and minutes(start) < slot.end and slot.start < minutes(end):
+            return True
+    return False
+
+
+def staff_available_at(scenario: Scenario, member: StaffMember, slot: Slot) -> bool:
+    for hours in member.availability:
+        days = hours.days if hours.days is not None else scenario.term.weekdays
+        if slot.weekday in days and minutes(hours.start) <= slot.start and slot.end <= minutes(hours.end):
+            return True
+    return False

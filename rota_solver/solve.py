@@ -1,0 +1,189 @@
+"""Solve a scenario: build the weekly-pattern model, run CP-SAT, lay the pattern over the term."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import NoRotaExists, NoSolutionInTime
+from .expand import expand_pattern
+from .explain import explain_infeasibility
+from .model.builder import BuiltModel, build_model
+from .model.hard_rules import HARD_RULES, HardRule
+from .model.soft_rules import SOFT_RULES, SoftRule
+from .rota import PatternSession, PenaltyTerm, Rota, SolveReport
+from .scenario import Scenario
+from .term_calendar import build_term_calendar, week_label
+
+
+class SolveOptions(BaseModel):
+    """How hard and how reproducibly to search."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    time_limit_seconds: float = Field(default=60.0, gt=0, description="Wall-clock limit for CP-SAT.")
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Search workers; 1 keeps the same scenario and seed giving the same rota.",
+    )
+    seed: int = Field(default=0, ge=0, description="CP-SAT random seed.")
+    deterministic_time_limit: float | None = Field(
+        default=None, gt=0, description="Limit in CP-SAT's deterministic time units (repeatable runs)."
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A better rota was found while solving."""
+
+    elapsed: float
+    objective: float
+    bound: float
+    solutions: int
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, callback: ProgressCallback) -> None:
+        super().__init__()
+        self._callback = callback
+        self._count = 0
+
+    def on_solution_callback(self) -> None:
+        self._count += 1
+        self._callback(Progress(self.wall_time, self.objective_value, self.best_objective_bound, self._count))
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+
+
+def solve(
+    scenario: Scenario,
+    options: SolveOptions | None = None,
+    progress: ProgressCallback | None = None,
+    hard_rules: Sequence[HardRule] = HARD_RULES,
+    soft_rules: Sequence[SoftRule] = SOFT_RULES,
+) -> Rota:
+    """The best rota for ``scenario``; raises :class:`NoRotaExists` or :class:`NoSolutionInTime`."""
+    options = options or SolveOptions()
+    calendar = build_term_calendar(scenario)
+    started = time.perf_counter()
+    built = build_model(scenario, hard_rules, soft_rules)
+    build_seconds = time.perf_counter() - started
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = options.time_limit_seconds
+    solver.parameters.num_workers = options.workers
+    solver.parameters.random_seed = options.seed
+    if options.deterministic_time_limit is not None:
+        solver.parameters.max_deterministic_time = options.deterministic_time_limit
+    status = solver.solve(built.rm.model, _Reporter(progress) if progress else None)
+
+    if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
+        raise NoRotaExists(explain_infeasibility(scenario))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise NoSolutionInTime(options.time_limit_seconds)
+
+    pattern = _pattern(built, solver, calendar.cycle_weeks)
+    expansion = expand_pattern(scenario, calendar, pattern)
+    proto = built.rm.model.proto
+    report = SolveReport(
+        status="optimal" if status == cp_model.OPTIMAL else "feasible",
+        objective=round(solver.objective_value),
+        best_bound=round(solver.best_objective_bound),
+        terms=_terms(built, solver),
+        proven=(
+            "The weekly rotation table is proven best for the soft wishes; dates follow it exactly."
+            if status == cp_model.OPTIMAL
+            else "The time limit ended the search: the table meets every hard rule but is not proven best."
+        ),
+        build_seconds=round(build_seconds, 3),
+        solve_seconds=round(solver.wall_time, 3),
+        variables=len(proto.variables),
+        constraints=len(proto.constraints),
+        seed=options.seed,
+        workers=options.workers,
+    )
+    return Rota(
+        school=scenario.school.name,
+        timezone=scenario.school.timezone,
+        locale=scenario.school.locale,
+        term_start=scenario.term.start,
+        term_end=scenario.term.end,
+        cycle_weeks=calendar.cycle_weeks,
+        teaching_weeks=calendar.teaching_weeks,
+        scenario_digest=scenario_digest(scenario),
+        pattern=pattern,
+        sessions=expansion.sessions,
+        lost=expansion.lost,
+        calendar=expansion.calendar,
+        summaries=expansion.summaries,
+        report=report,
+    )
+
+
+def _pattern(built: BuiltModel, solver: cp_model.CpSolver, cycle_weeks: int) -> list[PatternSession]:
+    rm = built.rm
+    on_duty: dict[tuple[str, int, object], list[str]] = {}
+    for (person_id, rule_id, week, slot), var in rm.assignments.items():
+        if solver.boolean_value(var):
+            on_duty.setdefault((rule_id, week, slot), []).append(person_id)
+    cells = []
+    for (class_id, rule_id, week, slot), var in rm.placements.items():
+        if not solver.boolean_value(var):
+            continue
+        rule = rm.rule(rule_id)
+        cells.append(
+            PatternSession(
+                cycle_week=week,
+                week_label=week_label(week, cycle_weeks),
+                weekday=slot.weekday,
+                start=_clock(slot.start),
+                end=_clock(slot.end),
+                window_id=slot.window_id,
+                rule_id=rule_id,
+                kind=rule.kind,
+                room_id=rule.room,
+                class_id=class_id,
+                staff_ids=sorted(on_duty.get((rule_id, week, slot), [])),
+            )
+        )
+    day_order = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+    return sorted(cells, key=lambda c: (c.cycle_week, day_order[c.weekday], c.start, c.rule_id, c.class_id))
+
+
+def _clock(minute_of_day: int) -> dt.time:
+    return dt.time(minute_of_day // 60, minute_of_day % 60)
+
+
+def _terms(built: BuiltModel, solver: cp_model.CpSolver) -> list[PenaltyTerm]:
+    terms = []
+    for penalty in built.penalties:
+        bearers: dict[str, int] = {}
+        for expr, bearer in penalty.units:
+            value = int(solver.value(expr))
+            if value:
+                bearers[bearer] = bearers.get(bearer, 0) + value
+        units = sum(bearers.values())
+        terms.append(
+            PenaltyTerm(
+                name=penalty.name,
+                description=penalty.description,
+                weight=penalty.weight,
+                units=units,
+                cost=penalty.weight * units,
+                bearers=dict(sorted(bearers.items())),
+            )
+        )
+    return terms

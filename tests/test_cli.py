@@ -1,0 +1,89 @@
+"""The ``rota`` command as a librarian runs it: exit codes, messages, files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from rota_solver.cli import main
+from tests.conftest import SCENARIOS
+from tests.factories import rule, school_dict
+
+
+def write(tmp_path: Path, data: object, name: str = "school.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_validate_accepts_the_demo_school(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(SCENARIOS / "demo_school.yaml")]) == 0
+    assert "valid (24 classes" in capsys.readouterr().out
+
+
+def test_invalid_scenario_exits_2_with_field_path_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = school_dict(rules=[rule(room="attic")])
+    path = write(tmp_path, data)
+    assert main(["solve", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, "one line per problem"
+    assert "rules[0].room" in err and "unknown room 'attic'" in err
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "attic" in text)
+    assert f"line {line}:" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_solve_writes_json_csv_html_and_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, school_dict())
+    out = tmp_path / "out"
+    assert main(["solve", str(path), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "optimal" in printed and "verifier: every hard rule holds" in printed
+    assert {p.name for p in out.iterdir()} == {"rota.json", "rota.csv", "rota.html"}
+    assert (out / "rota.csv").read_text(encoding="utf-8").count("\n") == 1 + 4  # header + 2 classes x 2 weeks
+
+
+def test_no_rota_exits_1_and_says_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Class 1-1 is busy through the whole lunch window every day: it can never come.
+    busy = [{"day": d, "start": "11:30", "end": "12:30"} for d in ("mon", "tue", "wed", "thu", "fri")]
+    classes = [{"id": "1-1", "name": "Class 1-1", "grade": 1, "size": 30, "busy": busy}]
+    path = write(tmp_path, school_dict(classes=classes))
+    assert main(["solve", str(path), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "No rota exists" in err and "Class 1-1" in err and "no day" in err
+    assert not (tmp_path / "out").exists(), "nothing half-written when there is no rota"
+
+
+def test_same_scenario_and_seed_give_identical_files_across_processes(tmp_path: Path) -> None:
+    # Different hash seeds change set iteration order: the model must not depend on it.
+    outputs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"out{hash_seed}"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "rota_solver.cli",
+                "solve",
+                str(SCENARIOS / "demo_school.yaml"),
+                "--out",
+                str(out),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+        outputs.append(out)
+    assert (outputs[0] / "rota.csv").read_bytes() == (outputs[1] / "rota.csv").read_bytes()
+    first, second = ((o / "rota.json").read_text().splitlines() for o in outputs)
+    differing = [a for a, b in zip(first, second, strict=True) if a != b]
+    assert all("_seconds" in line for line in differing), differing
