@@ -1,0 +1,43 @@
+"""Library rota: a school library's term rota, built with CP-SAT and checked by an independent verifier.
+
+Typical use::
+
+    from rota_solver import load_scenario, solve, verify
+
+    scenario = load_scenario("scenarios/demo_school.yaml")
+    rota = solve(scenario)
+    assert verify(scenario, rota) == []
+"""
+
+from .errors import InvalidScenario, NoRotaExists, NoSolutionInTime, RotaError, ScenarioProblem
+from .loading import load_scenario, parse_scenario
+from .model.hard_rules import HARD_RULES
+from .model.soft_rules import SOFT_RULES
+from .outputs import write_outputs
+from .rota import Rota
+from .scenario import Scenario
+from .solve import Progress, SolveOptions, solve
+from .term_calendar import TermCalendar, build_term_calendar
+from .verify import Violation, verify
+
+__all__ = [
+    "HARD_RULES",
+    "SOFT_RULES",
+    "InvalidScenario",
+    "NoRotaExists",
+    "NoSolutionInTime",
+    "Progress",
+    "Rota",
+    "RotaError",
+    "Scenario",
+    "ScenarioProblem",
+    "SolveOptions",
+    "TermCalendar",
+    "Violation",
+    "build_term_calendar",
+    "load_scenario",
+    "parse_scenario",
+    "solve",
+    "verify",
+    "write_outputs",
+]

@@ -353,10 +353,15 @@ def check_frequency(scenario: Scenario, rota: Rota) -> list[Violation]:
     weeks = range(1, calendar.teaching_weeks + 1)
 
     held: dict[tuple[str, str], list[int]] = defaultdict(list)
+    # Sessions on ordinary days: a make-up day repeats another weekday, so only these are capped.
+    ordinary: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
+    makeup_dates = {d.date for d in calendar.days if d.makeup}
     for s in rota.sessions:
         week = week_of(s.date)
         if week is not None:
             held[(s.rule_id, s.class_id)].append(week)
+            if s.date not in makeup_dates:
+                ordinary[(s.rule_id, s.class_id)][week] += 1
     lost: dict[tuple[str, str], list[int]] = defaultdict(list)
     for entry in rota.lost:
         rule = rules.get(entry.rule_id)
@@ -381,6 +386,9 @@ def check_frequency(scenario: Scenario, rota: Rota) -> list[Violation]:
             key = (rule.id, school_class.id)
             per_week = Counter(held[key]) + Counter(lost[key])
             who = f"Class {school_class.id}, rule {rule.id},"
+            for week, count in sorted(ordinary[key].items()):
+                if count > n:
+                    found.add(f"{who} has {count} sessions in teaching week {week}, more than {n}.")
             if k == 1:
                 for week in weeks:
                     if per_week[week] < n:

@@ -101,6 +101,8 @@ def duties_fully_staffed(rm: RotaModel) -> None:
         rm.model.add(var <= sum(present))
         rule = rm.rule(duty[0])
         for role, need in rule.staffing.items():
+            if need == 0:
+                continue
             on_duty = [rm.assignments[(p.id, *duty)] for p in rm.people if p.role == role]
             rm.model.add(sum(on_duty) == need * var)
 

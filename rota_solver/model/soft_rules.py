@@ -67,7 +67,10 @@ def same_slot_every_week(rm: RotaModel) -> Penalty:
             continue
         earlier = rm.placements[(c, r, week - k, slot)]
         moved = rm.model.new_bool_var(f"moved[{c},{r},w{week},{slot.weekday}{slot.start}]")
+        # Exact (not only bounded below) so the report counts true units even at weight 0.
         rm.model.add(moved >= var - earlier)
+        rm.model.add(moved <= var)
+        rm.model.add(moved <= 1 - earlier)
         units.append((moved, c))
     return Penalty(
         "SameSlotEveryWeek",
@@ -89,7 +92,7 @@ def spread_over_week(rm: RotaModel) -> Penalty:
                 per_day[key[3].weekday].append(rm.placements[key])
             for day, on_day in per_day.items():
                 extra = rm.model.new_int_var(0, len(on_day), f"crowded[{school_class.id},w{week},{day}]")
-                rm.model.add(extra >= sum(on_day) - 1)
+                rm.model.add_max_equality(extra, [0, sum(on_day) - 1])
                 units.append((extra, school_class.id))
     return Penalty(
         "SpreadOverWeek",

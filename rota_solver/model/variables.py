@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ..scenario import GradeRule, HelperGroup, Scenario, SchoolClass, StaffMember, Weekday
+from ..scenario import WEEKDAYS, GradeRule, HelperGroup, Scenario, SchoolClass, StaffMember, Weekday
 from ..slots import Slot, rule_slots
 
 PlacementKey = tuple[str, str, int, Slot]
@@ -94,7 +94,7 @@ def build_variables(scenario: Scenario) -> RotaModel:
     by_duty: dict[DutyKey, list[PlacementKey]] = defaultdict(list)
     for rule in scenario.rules:
         slots = rm.slots[rule.id]
-        days = sorted({s.weekday for s in slots}, key=scenario.term.weekdays.index)
+        days = sorted({s.weekday for s in slots}, key=WEEKDAYS.index)
         for school_class in scenario.rule_classes(rule):
             c = school_class.id
             for phase in range(rule.frequency.weeks):

@@ -17,7 +17,7 @@ from rota_solver.solve import SolveOptions, solve
 from rota_solver.verify import Violation, verify
 
 OPTIONS = SolveOptions(time_limit_seconds=10, workers=1)
-FEASIBLE: tuple[int, ...] = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+FEASIBLE = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 Force = Callable[[RotaModel], None]
 """Adds constraints to a built model: the assignment a test wants to force."""
@@ -49,15 +49,17 @@ def assign(
     rm.model.add(rm.assignments[key] == int(on))
 
 
-def solve_model(rm: RotaModel) -> int:
+def solve_model(rm: RotaModel) -> cp_model.CpSolverStatus:
     """CP-SAT status of the model as built and forced (one worker, 10 s)."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 10
-    return int(solver.solve(rm.model))
+    return solver.solve(rm.model)
 
 
-def status_when(scenario: Scenario, force: Force, hard_rules: Sequence[HardRule] = HARD_RULES) -> int:
+def status_when(
+    scenario: Scenario, force: Force, hard_rules: Sequence[HardRule] = HARD_RULES
+) -> cp_model.CpSolverStatus:
     """Build the model with ``hard_rules``, apply ``force`` and return the solver's status."""
     built = build_model(scenario, hard_rules)
     force(built.rm)
@@ -92,9 +94,7 @@ def solve_and_verify(
     return rota
 
 
-def violations_without(
-    scenario: Scenario, rule: HardRule, *extra: HardRule
-) -> tuple[Rota, list[Violation]]:
+def violations_without(scenario: Scenario, rule: HardRule, *extra: HardRule) -> tuple[Rota, list[Violation]]:
     """Solve with ``rule`` dropped (and ``extra`` rules added); the verifier's findings on the rota."""
     rota = solve(scenario, OPTIONS, hard_rules=[*without(rule), *extra])
     assert rota.report.status == "optimal"
@@ -112,9 +112,10 @@ def term(rota: Rota, name: str) -> PenaltyTerm:
     return found[0]
 
 
-def busy_every_day(start: str, end: str, days: Sequence[Weekday] = ("mon", "tue", "wed", "thu", "fri")) -> list[
-    dict[str, str]
-]:
+WORKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+
+def busy_every_day(start: str, end: str, days: Sequence[Weekday] = WORKDAYS) -> list[dict[str, str]]:
     """Busy-period data for the same time on each of ``days``."""
     return [{"day": d, "start": start, "end": end} for d in days]
 
