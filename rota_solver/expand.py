@@ -49,6 +49,7 @@ def expand_pattern(scenario: Scenario, calendar: TermCalendar, pattern: list[Pat
                         class_id=cell.class_id,
                         start=cell.start,
                         reason=_absence_reason(scenario, day.date, cell),
+                        cause="staff_away",
                     )
                 )
                 continue
@@ -75,7 +76,7 @@ def expand_pattern(scenario: Scenario, calendar: TermCalendar, pattern: list[Pat
     lost += _lost_to_days_off(calendar, by_day)
     lost.sort(key=lambda x: (x.date, x.start, x.rule_id, x.class_id))
     return Expansion(
-        sessions, lost, _calendar_days(calendar), _summaries(scenario, calendar, pattern, sessions, lost)
+        sessions, lost, _calendar_days(calendar), summarise(scenario, calendar, pattern, sessions, lost)
     )
 
 
@@ -153,6 +154,7 @@ def _lost_to_days_off(
                     class_id=cell.class_id,
                     start=cell.start,
                     reason=off.name,
+                    cause="outside_term" if off.kind == "outside_term" else "day_off",
                 )
             )
     return lost
@@ -172,13 +174,14 @@ def _calendar_days(calendar: TermCalendar) -> list[CalendarDay]:
     return sorted(days, key=lambda d: d.date)
 
 
-def _summaries(
+def summarise(
     scenario: Scenario,
     calendar: TermCalendar,
     pattern: list[PatternSession],
     sessions: list[DatedSession],
     lost: list[LostSession],
 ) -> list[ClassSummary]:
+    """Per class and rule: required by the pattern, held, made up and lost."""
     # Required: the pattern's sessions in every teaching week, holidays or not.
     required: dict[tuple[str, str], int] = defaultdict(int)
     for teaching_week in range(1, calendar.teaching_weeks + 1):
@@ -186,9 +189,13 @@ def _summaries(
             if cell.cycle_week == (teaching_week - 1) % calendar.cycle_weeks:
                 required[(cell.class_id, cell.rule_id)] += 1
     planned: dict[tuple[str, str], int] = defaultdict(int)
+    made_up: dict[tuple[str, str], int] = defaultdict(int)
     missed: dict[tuple[str, str], int] = defaultdict(int)
     for s in sessions:
-        planned[(s.class_id, s.rule_id)] += 1
+        if s.origin == "pattern":
+            planned[(s.class_id, s.rule_id)] += 1
+        elif s.origin == "makeup":
+            made_up[(s.class_id, s.rule_id)] += 1
     for x in lost:
         missed[(x.class_id, x.rule_id)] += 1
     out = []
@@ -203,6 +210,7 @@ def _summaries(
                         required=required[key],
                         planned=planned[key],
                         lost=missed[key],
+                        made_up=made_up[key],
                     )
                 )
     return out

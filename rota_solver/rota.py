@@ -46,6 +46,40 @@ class DatedSession(_Out):
     room_id: str = Field(description="Room.")
     class_id: str = Field(description="Class.")
     staff_ids: list[str] = Field(description="Staff members and helper groups on duty.")
+    origin: Literal["pattern", "makeup", "returns"] = Field(
+        default="pattern",
+        description="pattern: from the weekly table; makeup: added for a lost session; returns: the "
+        "final return-all-books session before the stocktake.",
+    )
+
+
+class ActivityEvent(_Out):
+    """A placed activity, stocktake shift or all-day event."""
+
+    id: str = Field(description="Stable id: activity, occurrence and participant.")
+    activity_id: str = Field(description="Activity id from the scenario, or `stocktake` for shifts.")
+    name: str = Field(description="Printed name.")
+    kind: str = Field(description="Kind, e.g. orientation, meeting, stocktake.")
+    date: dt.date = Field(description="Date.")
+    all_day: bool = Field(description="An all-day event (no start or end).")
+    start: dt.datetime | None = Field(description="Start, timezone-aware; none for all-day events.")
+    end: dt.datetime | None = Field(description="End, timezone-aware; none for all-day events.")
+    follows: Weekday = Field(description="Weekday timetable the date follows.")
+    window_id: str | None = Field(description="Window of the slot; none for all-day events.")
+    room_id: str | None = Field(description="Room, or none when held elsewhere.")
+    class_ids: list[str] = Field(description="Classes taking part.")
+    helper_group_ids: list[str] = Field(description="Helper groups taking part.")
+    teacher_group_ids: list[str] = Field(description="Teacher groups taking part.")
+    participant_staff_ids: list[str] = Field(description="Staff members taking part.")
+    staff_ids: list[str] = Field(description="Staff and helper groups on duty (the activity's staffing).")
+
+
+class Unmet(_Out):
+    """A requirement the rota could not meet, and why, in words."""
+
+    kind: Literal["gap", "returns", "activity", "stocktake_shift"] = Field(description="What kind.")
+    subject: str = Field(description="Class, activity or shift concerned.")
+    message: str = Field(description="What is missing and why.")
 
 
 class LostSession(_Out):
@@ -56,11 +90,16 @@ class LostSession(_Out):
     class_id: str = Field(description="Class.")
     start: dt.time = Field(description="Pattern start time.")
     reason: str = Field(description="Why, e.g. the holiday's name.")
+    cause: Literal["day_off", "outside_term", "staff_away", "stocktake", "activity"] = Field(
+        default="day_off", description="Kind of reason."
+    )
 
 
 class CalendarDay(_Out):
     date: dt.date = Field(description="The day.")
-    kind: Literal["holiday", "closure", "makeup"] = Field(description="What is special about it.")
+    kind: Literal["holiday", "closure", "makeup", "stocktake"] = Field(
+        description="What is special about it."
+    )
     name: str = Field(description="Holiday or closure name; for make-up days, the weekday followed.")
     follows: Weekday | None = Field(
         default=None, description="For make-up days: the weekday timetable followed."
@@ -72,7 +111,10 @@ class ClassSummary(_Out):
     rule_id: str = Field(description="Grade rule.")
     required: int = Field(description="Sessions the rule asks for over the term's teaching weeks.")
     planned: int = Field(description="Dated sessions in the rota.")
-    lost: int = Field(description="Sessions lost to holidays, closures or absent staff.")
+    lost: int = Field(
+        description="Sessions lost to holidays, closures, absent staff, stocktake or activities."
+    )
+    made_up: int = Field(default=0, description="Make-up sessions added for lost ones.")
 
 
 class PenaltyTerm(_Out):
@@ -86,6 +128,17 @@ class PenaltyTerm(_Out):
     bearers: dict[str, int] = Field(description="Units by class or staff id.")
 
 
+class StageReport(_Out):
+    """One stage of the solve and exactly what it proves."""
+
+    name: str = Field(description="weekly_pattern or term_dates.")
+    status: Literal["optimal", "feasible"] = Field(description="optimal: proven best within the stage.")
+    objective: int = Field(description="Stage penalty.")
+    best_bound: int = Field(description="Proven lower bound on the stage penalty.")
+    seconds: float = Field(description="Build and solve time of the stage.")
+    proves: str = Field(description="What the stage's status covers.")
+
+
 class SolveReport(_Out):
     status: Literal["optimal", "feasible"] = Field(description="optimal: proven best for the soft wishes.")
     objective: int = Field(description="Total penalty of the weekly pattern.")
@@ -96,6 +149,7 @@ class SolveReport(_Out):
     solve_seconds: float = Field(description="CP-SAT wall time.")
     variables: int = Field(description="Model variables.")
     constraints: int = Field(description="Model constraints.")
+    stages: list[StageReport] = Field(default=[], description="Each stage of the solve.")
     seed: int = Field(description="Random seed used.")
     workers: int = Field(description="Search workers used.")
 
@@ -113,7 +167,9 @@ class Rota(_Out):
     scenario_digest: str = Field(description="SHA-256 of the scenario the rota was solved for.")
     pattern: list[PatternSession] = Field(description="The weekly rotation table.")
     sessions: list[DatedSession] = Field(description="Every dated session of the term.")
-    lost: list[LostSession] = Field(description="Pattern sessions that fall on days off.")
+    lost: list[LostSession] = Field(description="Pattern sessions that did not take place, with why.")
+    activities: list[ActivityEvent] = Field(default=[], description="Placed activities and stocktake shifts.")
+    unmet: list[Unmet] = Field(default=[], description="Requirements the rota could not meet.")
     calendar: list[CalendarDay] = Field(description="Holidays, closures and make-up days.")
     summaries: list[ClassSummary] = Field(description="Per class and rule: required, planned, lost.")
     report: SolveReport = Field(description="How the rota was found.")

@@ -324,6 +324,17 @@ class GradeRule(_Model):
         default={}, description="Staff each session needs by role, e.g. {librarian: 1, helper: 1}."
     )
     preferences: Preferences = Field(default=Preferences(), description="Soft wishes.")
+    max_gap_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=120,
+        description="Longest wait in days between a class's consecutive sessions of the rule, make-ups "
+        "included; default its period plus one week (14 days weekly, 21 fortnightly).",
+    )
+
+    @property
+    def gap_limit(self) -> int:
+        return self.max_gap_days or 7 * (self.frequency.weeks + 1)
 
     @model_validator(mode="after")
     def _sane(self) -> GradeRule:
@@ -339,6 +350,118 @@ class GradeRule(_Model):
         return self
 
 
+class TeacherGroup(_Model):
+    """A group of teachers (e.g. 语文组) who use the teachers' reading room."""
+
+    id: Id = Field(description="Teacher group id, e.g. chinese.")
+    name: str = Field(default="", description="Printed name, e.g. 语文组.")
+    members: int = Field(default=1, gt=0, description="Teachers in the group (for room seats).")
+    availability: list[Availability] = Field(
+        default=[Availability()], description="Weekly hours the group is free of lessons."
+    )
+
+
+class StocktakeShift(_Model):
+    window: Id = Field(description="Window the shift covers, every stocktake day.")
+    staffing: dict[Id, int] = Field(
+        description="People the shift needs by role, e.g. {librarian: 1, helper: 2}."
+    )
+
+
+class Stocktake(_Model):
+    """The end-of-term stocktake (清点): loans due back, final returns, library closed to borrowing."""
+
+    start: dt.date = Field(description="First stocktake day.")
+    end: dt.date = Field(description="Last stocktake day.")
+    loans_due: dt.date = Field(description="All loans are due back by this date; no borrowing after it.")
+    returns_within_days: int = Field(
+        default=14,
+        ge=1,
+        le=60,
+        description="Each borrowing class's final return-all-books session falls in this many days up to "
+        "and including loans_due.",
+    )
+    reading_continues: bool = Field(
+        default=False, description="Whether reading-room sessions go on during the stocktake days."
+    )
+    shifts: list[StocktakeShift] = Field(default=[], description="Work shifts on every stocktake day.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Stocktake:
+        if self.end < self.start:
+            raise FieldError(("end",), f"ends {self.end} before it starts {self.start}")
+        if self.loans_due > self.start:
+            raise FieldError(("loans_due",), f"loans must be due back by the stocktake start {self.start}")
+        return self
+
+
+class When(_Model):
+    """When an activity happens: one of a month, a date range or teaching weeks, optionally recurring."""
+
+    month: int | None = Field(default=None, ge=1, le=12, description="Calendar month, e.g. 11 for November.")
+    start: dt.date | None = Field(default=None, description="First allowed date.")
+    end: dt.date | None = Field(default=None, description="Last allowed date.")
+    weeks: list[int] | None = Field(default=None, description="Allowed teaching weeks, e.g. [1, 2].")
+    every_weeks: int | None = Field(
+        default=None, ge=1, le=8, description="Recurring: once in every block of k teaching weeks."
+    )
+    monthly: bool = Field(default=False, description="Recurring: once in every month of the term.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> When:
+        if self.every_weeks is not None and self.monthly:
+            raise FieldError(("monthly",), "an activity recurs either every k weeks or monthly, not both")
+        if (self.start is None) != (self.end is None):
+            raise FieldError(("end" if self.end is None else "start",), "give both start and end")
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise FieldError(("end",), f"ends {self.end} before it starts {self.start}")
+        if self.weeks is not None and (not self.weeks or min(self.weeks) < 1):
+            raise FieldError(("weeks",), "list teaching weeks from 1")
+        return self
+
+
+class Participants(_Model):
+    grades: list[int] = Field(default=[], description="All classes of these grades.")
+    classes: list[Id] = Field(default=[], description="These classes.")
+    each_class: bool = Field(
+        default=False, description="Each class gets its own session (orientation) rather than one together."
+    )
+    helper_groups: list[Id] | Literal["all"] = Field(default=[], description="Helper groups, or all.")
+    staff: list[Id] = Field(default=[], description="Staff members who take part.")
+    teacher_groups: list[Id] = Field(default=[], description="Teacher groups; each gets its own session.")
+
+
+class Activity(_Model):
+    """A monthly or recurring library activity the solver places with the rota."""
+
+    id: Id = Field(description="Activity id, e.g. orientation.")
+    name: str = Field(default="", description="Printed name, e.g. 新生图书借阅知识讲座.")
+    kind: Id = Field(description="Kind, e.g. orientation, event, meeting, repair, teachers_reading.")
+    participants: Participants = Field(description="Who takes part.")
+    when: When = Field(description="When it may happen.")
+    duration_minutes: int | None = Field(default=None, gt=0, le=240, description="Length; none for all-day.")
+    all_day: bool = Field(
+        default=False,
+        description="A one-day event: its classes' library sessions that day, and its room's, give way.",
+    )
+    windows: list[Id] = Field(default=[], description="Windows it may take place in (timed activities).")
+    room: Id | None = Field(default=None, description="Room; none if held elsewhere (classrooms, hall).")
+    staffing: dict[Id, int] = Field(default={}, description="Staff it needs by role.")
+    before_first: list[Id] = Field(
+        default=[], description="Each class's session comes before its first session of these rules."
+    )
+
+    @model_validator(mode="after")
+    def _shape(self) -> Activity:
+        if self.all_day and (self.duration_minutes is not None or self.windows or self.staffing):
+            raise FieldError(("all_day",), "an all-day event has no duration, windows or staffing")
+        if not self.all_day and (self.duration_minutes is None or not self.windows):
+            raise FieldError(("duration_minutes",), "a timed activity needs duration_minutes and windows")
+        if self.before_first and not self.participants.each_class:
+            raise FieldError(("before_first",), "before_first needs participants.each_class: true")
+        return self
+
+
 class Weights(_Model):
     """Prices of the soft wishes, in penalty points per unit."""
 
@@ -351,6 +474,10 @@ class Weights(_Model):
     )
     spread_over_week: int = Field(
         default=5, ge=0, description="Each extra session of one class on the same day."
+    )
+    makeup_session: int = Field(default=10, ge=0, description="Each make-up session added after a lost one.")
+    displaced_session: int = Field(
+        default=10, ge=0, description="Each session that gives way to an activity (orientation, event day)."
     )
     staff_balance: int = Field(
         default=1, ge=0, description="Duties between the busiest and idlest of one role, per cycle."
@@ -369,6 +496,9 @@ class Scenario(_Model):
     helper_groups: list[HelperGroup] = Field(default=[], description="Student helper teams.")
     classes: list[SchoolClass] = Field(min_length=1, description="The school's classes.")
     rules: list[GradeRule] = Field(min_length=1, description="Grade rules: who comes, how often, where.")
+    teacher_groups: list[TeacherGroup] = Field(default=[], description="Teacher groups (教研组).")
+    stocktake: Stocktake | None = Field(default=None, description="End-of-term stocktake, if any.")
+    activities: list[Activity] = Field(default=[], description="Monthly and recurring activities.")
     weights: Weights = Field(default=Weights(), description="Prices of the soft wishes.")
 
     # --- lookups -------------------------------------------------------
@@ -420,6 +550,7 @@ class Scenario(_Model):
         _check_people(self)
         _check_classes(self)
         _check_rules(self)
+        _check_term_plan(self)
         return self
 
 
@@ -472,14 +603,6 @@ def _check_periods_and_windows(s: Scenario) -> None:
                 ("windows", i, "end" if end > day_end else "start"),
                 f"{start}-{end} is outside the school day {day_start}-{day_end}",
             )
-    for i, first in enumerate(s.windows):
-        for j in range(i + 1, len(s.windows)):
-            second = s.windows[j]
-            days = set(s.window_days(first)) & set(s.window_days(second))
-            (a0, a1), (b0, b1) = s.window_span(first), s.window_span(second)
-            if days and a0 < b1 and b0 < a1:
-                on = ", ".join(sorted(days, key=WEEKDAYS.index))
-                raise FieldError(("windows", j), f"window {second.id!r} overlaps window {first.id!r} on {on}")
 
 
 def _check_people(s: Scenario) -> None:
@@ -513,6 +636,18 @@ def _check_classes(s: Scenario) -> None:
                 )
 
 
+def _check_windows_apart(s: Scenario, loc: Loc, window_ids: list[str]) -> None:
+    """The windows of one rule or activity must not overlap: their slots would collide."""
+    for j, second_id in enumerate(window_ids):
+        for first_id in window_ids[:j]:
+            first, second = s.window(first_id), s.window(second_id)
+            days = set(s.window_days(first)) & set(s.window_days(second))
+            (a0, a1), (b0, b1) = s.window_span(first), s.window_span(second)
+            if days and a0 < b1 and b0 < a1:
+                on = ", ".join(sorted(days, key=WEEKDAYS.index))
+                raise FieldError((*loc, j), f"window {second_id!r} overlaps window {first_id!r} on {on}")
+
+
 def _check_rules(s: Scenario) -> None:
     room_ids = {r.id for r in s.rooms}
     window_ids = {w.id for w in s.windows}
@@ -526,6 +661,7 @@ def _check_rules(s: Scenario) -> None:
                 raise FieldError(
                     ("rules", i, "windows", j), f"unknown window {window_id!r}; known: {sorted(window_ids)}"
                 )
+        _check_windows_apart(s, ("rules", i, "windows"), rule.windows)
         for j, window_id in enumerate(rule.preferences.windows):
             if window_id not in rule.windows:
                 raise FieldError(
@@ -557,3 +693,98 @@ def _check_rules(s: Scenario) -> None:
                 ("rules", i, "duration_minutes"),
                 f"{rule.duration_minutes} minutes is longer than every allowed window slot",
             )
+
+
+def _check_term_plan(s: Scenario) -> None:
+    window_ids = {w.id for w in s.windows}
+    room_ids = {r.id for r in s.rooms}
+    rule_ids = {r.id for r in s.rules}
+    class_ids = {c.id for c in s.classes}
+    helper_ids = {g.id for g in s.helper_groups}
+    staff_ids = {m.id for m in s.staff}
+    teacher_ids = {t.id for t in s.teacher_groups}
+    roles = {m.role for m in s.staff} | ({"helper"} if s.helper_groups else set())
+    term = s.term
+    if s.stocktake is not None:
+        st = s.stocktake
+        for field_name, day in (("start", st.start), ("end", st.end), ("loans_due", st.loans_due)):
+            if not term.start <= day <= term.end:
+                raise FieldError(
+                    ("stocktake", field_name), f"{day} is outside the term {term.start}..{term.end}"
+                )
+        for i, shift in enumerate(st.shifts):
+            if shift.window not in window_ids:
+                raise FieldError(("stocktake", "shifts", i, "window"), f"unknown window {shift.window!r}")
+            for role in shift.staffing:
+                if role not in roles:
+                    raise FieldError(
+                        ("stocktake", "shifts", i, "staffing", role), f"no one has role {role!r}"
+                    )
+    for i, activity in enumerate(s.activities):
+        loc: Loc = ("activities", i)
+        who = activity.participants
+        for j, window_id in enumerate(activity.windows):
+            if window_id not in window_ids:
+                raise FieldError(
+                    (*loc, "windows", j), f"unknown window {window_id!r}; known: {sorted(window_ids)}"
+                )
+        _check_windows_apart(s, (*loc, "windows"), activity.windows)
+        if activity.room is not None and activity.room not in room_ids:
+            raise FieldError((*loc, "room"), f"unknown room {activity.room!r}; known: {sorted(room_ids)}")
+        for role in activity.staffing:
+            if role not in roles:
+                raise FieldError(
+                    (*loc, "staffing", role), f"no staff member or helper group has role {role!r}"
+                )
+        for j, rule_id in enumerate(activity.before_first):
+            if rule_id not in rule_ids:
+                raise FieldError((*loc, "before_first", j), f"unknown rule {rule_id!r}")
+        checks: list[tuple[str, list[str], set[str]]] = [
+            ("classes", who.classes, class_ids),
+            ("staff", who.staff, staff_ids),
+            ("teacher_groups", who.teacher_groups, teacher_ids),
+            ("helper_groups", [] if who.helper_groups == "all" else who.helper_groups, helper_ids),
+        ]
+        for name, given, known in checks:
+            for j, item in enumerate(given):
+                if item not in known:
+                    raise FieldError(
+                        (*loc, "participants", name, j), f"unknown {name[:-1].replace('_', ' ')} {item!r}"
+                    )
+        if not (who.grades or who.classes or who.helper_groups or who.staff or who.teacher_groups):
+            raise FieldError((*loc, "participants"), "name who takes part")
+        if who.grades and not [c for c in s.classes if c.grade in who.grades]:
+            raise FieldError((*loc, "participants", "grades"), "no class is in these grades")
+        when = activity.when
+        for field_name, bound in (("start", when.start), ("end", when.end)):
+            if bound is not None and not term.start <= bound <= term.end:
+                raise FieldError(
+                    (*loc, "when", field_name), f"{bound} is outside the term {term.start}..{term.end}"
+                )
+        if when.month is not None and not _term_has_month(term, when.month):
+            raise FieldError(
+                (*loc, "when", "month"), f"the term {term.start}..{term.end} has no month {when.month}"
+            )
+        if activity.duration_minutes is not None and activity.windows:
+            longest = max(_longest_slot(s, s.window(w)) for w in activity.windows)
+            if activity.duration_minutes > longest:
+                raise FieldError(
+                    (*loc, "duration_minutes"),
+                    f"{activity.duration_minutes} minutes is longer than every allowed window",
+                )
+
+
+def _term_has_month(term: Term, month: int) -> bool:
+    year, current = term.start.year, term.start.month
+    while (year, current) <= (term.end.year, term.end.month):
+        if current == month:
+            return True
+        year, current = (year + 1, 1) if current == 12 else (year, current + 1)
+    return False
+
+
+def _longest_slot(s: Scenario, window: Window) -> int:
+    if window.periods is not None:
+        return max(minutes(s.period(p).end) - minutes(s.period(p).start) for p in window.periods)
+    start, end = s.window_span(window)
+    return minutes(end) - minutes(start)

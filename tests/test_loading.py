@@ -66,6 +66,7 @@ def _helper_of_unknown_class(d: Data) -> None:
 
 def _overlapping_window(d: Data) -> None:
     d["windows"].append({"id": "late_lunch", "start": "12:00", "end": "13:00"})
+    d["rules"][0]["windows"].append("late_lunch")
 
 
 def _window_at_night(d: Data) -> None:
@@ -128,7 +129,7 @@ BREAKAGES: dict[str, Breakage] = {
         _helper_of_unknown_class, "helper_groups[0].class_id", "class_id: 9-9", "unknown class '9-9'"
     ),
     "overlapping windows": Breakage(
-        _overlapping_window, "windows[2]", "id: late_lunch", "overlaps window 'lunch' on mon, tue"
+        _overlapping_window, "rules[0].windows[1]", "- late_lunch", "overlaps window 'lunch' on mon, tue"
     ),
     "window outside school day": Breakage(
         _window_at_night, "windows[0].end", "end: '23:00'", "outside the school day"

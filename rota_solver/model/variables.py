@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 
 from ..scenario import WEEKDAYS, GradeRule, HelperGroup, Scenario, SchoolClass, StaffMember, Weekday
 from ..slots import Slot, rule_slots
+from . import overlap
 
 PlacementKey = tuple[str, str, int, Slot]
 """(class id, rule id, cycle week, slot)."""
@@ -133,23 +134,5 @@ def build_variables(scenario: Scenario) -> RotaModel:
 def at_each_moment(
     items: list[tuple[Slot, cp_model.LinearExprT, int]],
 ) -> list[list[tuple[cp_model.LinearExprT, int]]]:
-    """Groups of (term, weight) that are all running at one moment.
-
-    Intervals overlap at some moment iff they overlap at one's start, so one group per distinct
-    (weekday, start) suffices; groups equal to or inside another are dropped.
-    """
-    starts = sorted({(s.weekday, s.start) for s, _, _ in items})
-    groups: list[frozenset[int]] = []
-    for weekday, moment in starts:
-        running = frozenset(
-            i for i, (s, _, _) in enumerate(items) if s.weekday == weekday and s.start <= moment < s.end
-        )
-        groups.append(running)
-    kept = []
-    for i, running in enumerate(groups):
-        covered = any(
-            running < other or (running == other and j < i) for j, other in enumerate(groups) if j != i
-        )
-        if not covered:
-            kept.append([(items[k][1], items[k][2]) for k in sorted(running)])
-    return kept
+    """Groups of (term, weight) of weekly slots that are all running at one moment."""
+    return overlap.at_each_moment([(s.weekday, s.start, s.end, term, w) for s, term, w in items])

@@ -1,0 +1,275 @@
+"""The term stage: with the weekly pattern fixed on the dates, place make-ups, returns, activities
+and stocktake shifts, and keep every class within its gap limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from ortools.sat.python import cp_model
+
+from ..errors import NoSolutionInTime
+from ..rota import ActivityEvent, CalendarDay, DatedSession, LostSession, PenaltyTerm, StageReport, Unmet
+from ..scenario import Scenario
+from ..term_calendar import TermCalendar, week_label
+from .items import Item, Spot, fixed_occupancy
+from .model import EXTRA_RETURNS_PENALTY, UNMET_PENALTY, TermModel, build_term_model
+from .plan import build_inputs, stop_for_stocktake
+
+_DESCRIPTIONS = {
+    "MakeupSessions": "A make-up session added so that no class waits longer than its gap limit.",
+    "DisplacedSessions": "A pattern session that gives way to an activity (orientation, event day).",
+    "ExtraReturnsSessions": "A final returns session in a slot of its own, not the class's last "
+    "borrowing slot.",
+    "Unmet": "A requirement left unmet (activity, returns, shift or gap): see the unmet list.",
+}
+
+
+@dataclass(frozen=True)
+class TermOutcome:
+    sessions: list[DatedSession]
+    lost: list[LostSession]
+    activities: list[ActivityEvent]
+    unmet: list[Unmet]
+    stocktake_days: list[CalendarDay]
+    terms: list[PenaltyTerm]
+    stage: StageReport
+
+
+def plan_term(
+    scenario: Scenario,
+    calendar: TermCalendar,
+    pattern_sessions: list[DatedSession],
+    pattern_lost: list[LostSession],
+    solver: cp_model.CpSolver,
+) -> TermOutcome:
+    """Solve the term stage with ``solver`` (its parameters set by the caller)."""
+    held, stocktake_lost = stop_for_stocktake(scenario, pattern_sessions)
+    fixed = fixed_occupancy(held, scenario)
+    inputs = build_inputs(scenario, calendar, held, pattern_lost + stocktake_lost, fixed)
+    tm = TermModel(scenario, calendar, inputs, fixed)
+    started = time.perf_counter()
+    terms = build_term_model(tm)
+    status = solver.solve(tm.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # Every requirement is elastic, so this is a time-out before the first solution.
+        raise NoSolutionInTime(solver.parameters.max_time_in_seconds)
+    return _outcome(scenario, calendar, tm, solver, status, terms, time.perf_counter() - started)
+
+
+def _outcome(
+    scenario: Scenario,
+    calendar: TermCalendar,
+    tm: TermModel,
+    solver: cp_model.CpSolver,
+    status: cp_model.CpSolverStatus,
+    terms: dict[str, list[tuple[cp_model.LinearExprT, str]]],
+    seconds: float,
+) -> TermOutcome:
+    tz = scenario.school.tz
+    days = {d.date: d for d in calendar.days}
+    chosen: dict[str, Spot] = {
+        key: spot for (key, spot), var in tm.place.items() if solver.boolean_value(var)
+    }
+    on_duty: dict[str, list[str]] = defaultdict(list)
+    for (key, spot, person), var in tm.duty.items():
+        if chosen.get(key) == spot and solver.boolean_value(var):
+            on_duty[key].append(person)
+
+    displaced = {sid for sid, var in tm.held.items() if not solver.boolean_value(var)}
+    converted = {sid: key for (key, sid), var in tm.convert.items() if solver.boolean_value(var)}
+    sessions = [
+        s.model_copy(update={"id": converted[s.id], "kind": "returns", "origin": "returns"})
+        if s.id in converted
+        else s
+        for s in tm.inputs.held
+        if s.id not in displaced
+    ]
+    lost = list(tm.inputs.lost)
+    by_id = {s.id: s for s in tm.inputs.held}
+    for sid in sorted(displaced):
+        s = by_id[sid]
+        reasons = [tm.item(k).label for k in tm.inputs.displaceable[sid] if k in chosen]
+        lost.append(
+            LostSession(
+                date=s.date,
+                rule_id=s.rule_id,
+                class_id=s.class_id,
+                start=s.start.time(),
+                reason=", ".join(reasons) or "activity",
+                cause="activity",
+            )
+        )
+    activities: list[ActivityEvent] = []
+    makeup_count: dict[tuple[str, str, int], int] = defaultdict(int)
+    for item in tm.inputs.items:
+        if item.key not in chosen:
+            continue
+        spot = chosen[item.key]
+        day = days[spot.date]
+        start = dt.datetime.combine(spot.date, _clock(spot.start), tzinfo=tz)
+        end = dt.datetime.combine(spot.date, _clock(spot.end), tzinfo=tz)
+        staff = sorted(on_duty.get(item.key, []))
+        if item.kind in ("makeup", "returns"):
+            assert item.rule_id is not None
+            rule = next(r for r in scenario.rules if r.id == item.rule_id)
+            class_id = item.classes[0]
+            if item.kind == "makeup":
+                week_key = (rule.id, class_id, day.teaching_week)
+                makeup_count[week_key] += 1
+                session_id = f"{rule.id}.{class_id}.w{day.teaching_week}.m{makeup_count[week_key]}"
+            else:
+                session_id = item.key
+            sessions.append(
+                DatedSession(
+                    id=session_id,
+                    date=spot.date,
+                    start=start,
+                    end=end,
+                    follows=day.follows,
+                    teaching_week=day.teaching_week,
+                    week_label=week_label(day.cycle_week, calendar.cycle_weeks),
+                    window_id=spot.window_id,
+                    rule_id=rule.id,
+                    kind="returns" if item.kind == "returns" else rule.kind,
+                    room_id=rule.room,
+                    class_id=class_id,
+                    staff_ids=staff,
+                    origin=item.kind,
+                )
+            )
+            continue
+        activity = item.activity
+        activities.append(
+            ActivityEvent(
+                id=item.key,
+                activity_id=activity.id if activity else "stocktake",
+                name=item.label,
+                kind=activity.kind if activity else "stocktake",
+                date=spot.date,
+                all_day=item.all_day,
+                start=None if item.all_day else start,
+                end=None if item.all_day else end,
+                follows=day.follows,
+                window_id=None if item.all_day else spot.window_id,
+                room_id=item.room,
+                class_ids=list(item.classes),
+                helper_group_ids=list(item.helper_groups),
+                teacher_group_ids=list(item.teacher_groups),
+                participant_staff_ids=list(item.staff),
+                staff_ids=staff,
+            )
+        )
+    sessions.sort(key=lambda s: (s.start, s.room_id, s.class_id))
+    lost.sort(key=lambda x: (x.date, x.start, x.rule_id, x.class_id))
+    activities.sort(
+        key=lambda a: (a.date, a.start or dt.datetime.combine(a.date, dt.time(0), tzinfo=tz), a.id)
+    )
+    unmet = _unmet(tm, solver)
+    stage = StageReport(
+        name="term_dates",
+        status="optimal" if status == cp_model.OPTIMAL else "feasible",
+        objective=round(solver.objective_value),
+        best_bound=round(solver.best_objective_bound),
+        seconds=round(seconds, 3),
+        proves=(
+            "With the weekly table fixed, the dated plan has the fewest make-up and displaced sessions "
+            "(and unmet requirements) possible."
+            if status == cp_model.OPTIMAL
+            else "The time limit ended the dated stage: its plan is valid but not proven to need the "
+            "fewest make-ups."
+        ),
+    )
+    return TermOutcome(
+        sessions,
+        lost,
+        activities,
+        unmet,
+        _stocktake_days(scenario, calendar),
+        _penalties(tm, solver, terms),
+        stage,
+    )
+
+
+def _clock(minute_of_day: int) -> dt.time:
+    return dt.time(minute_of_day // 60, minute_of_day % 60)
+
+
+def _penalties(
+    tm: TermModel, solver: cp_model.CpSolver, terms: dict[str, list[tuple[cp_model.LinearExprT, str]]]
+) -> list[PenaltyTerm]:
+    weights = {
+        "MakeupSessions": tm.scenario.weights.makeup_session,
+        "DisplacedSessions": tm.scenario.weights.displaced_session,
+        "ExtraReturnsSessions": EXTRA_RETURNS_PENALTY,
+    }
+
+    out = []
+    for name, units in terms.items():
+        bearers: dict[str, int] = defaultdict(int)
+        for expr, bearer in units:
+            value = int(solver.value(expr))
+            if value:
+                bearers[bearer] += value
+        weight = weights.get(name, UNMET_PENALTY)
+        total = sum(bearers.values())
+        out.append(
+            PenaltyTerm(
+                name=name,
+                description=_DESCRIPTIONS[name],
+                weight=weight,
+                units=total,
+                cost=weight * total,
+                bearers=dict(sorted(bearers.items())),
+            )
+        )
+    return out
+
+
+def _unmet(tm: TermModel, solver: cp_model.CpSolver) -> list[Unmet]:
+    out = []
+    for key, var in tm.unplaced.items():
+        if solver.boolean_value(var):
+            item = tm.item(key)
+            kind: Literal["returns", "activity", "stocktake_shift"] = (
+                "returns"
+                if item.kind == "returns"
+                else "activity"
+                if item.kind == "activity"
+                else "stocktake_shift"
+            )
+            why = "no free slot" if not item.spots else "every free slot clashes with something else"
+            out.append(
+                Unmet(kind=kind, subject=key, message=f"{item.label} ({key}) could not be placed: {why}")
+            )
+    reported: set[tuple[str, str]] = set()
+    for class_id, rule_id, start, end, slack in tm.gap_slack:
+        if solver.boolean_value(slack) and (class_id, rule_id) not in reported:
+            reported.add((class_id, rule_id))
+            out.append(
+                Unmet(
+                    kind="gap",
+                    subject=f"{class_id}/{rule_id}",
+                    message=f"class {class_id} has no {rule_id} session between {start} and {end}: "
+                    "no free slot for a make-up",
+                )
+            )
+    return out
+
+
+def _stocktake_days(scenario: Scenario, calendar: TermCalendar) -> list[CalendarDay]:
+    stocktake = scenario.stocktake
+    if stocktake is None:
+        return []
+    name = {"zh-CN": "图书清点", "en": "Stocktake"}[scenario.school.locale]
+    return [
+        CalendarDay(date=d.date, kind="stocktake", name=name)
+        for d in calendar.days
+        if stocktake.start <= d.date <= stocktake.end
+    ]
+
+
+__all__ = ["Item", "TermOutcome", "plan_term"]

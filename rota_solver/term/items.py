@@ -1,0 +1,187 @@
+"""What the term stage places around the fixed weekly pattern, and where each thing could go.
+
+The weekly pattern, laid over the dates, is fixed here. What remains is dated: make-up sessions
+for lost ones, each borrowing class's final returns session, activities and stocktake shifts.
+Each becomes an :class:`Item` with the :class:`Spot` s (date and time) it could take; spots that
+clash with something fixed (a class's timetable or pattern session, a full room, a person on a
+pattern duty or away) are never generated, so the model only weighs items against each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..rota import DatedSession
+from ..scenario import Activity, Scenario, Weekday, minutes
+from ..slots import Slot, class_busy_at, staff_available_at
+from ..term_calendar import SchoolDay, TermCalendar
+
+ItemKind = Literal["makeup", "returns", "activity", "shift"]
+
+
+@dataclass(frozen=True, order=True)
+class Spot:
+    date: dt.date
+    start: int
+    end: int
+    window_id: str
+    follows: Weekday
+
+
+@dataclass
+class Item:
+    """One thing to place at one of its spots (or, when ``required``, to report as unmet)."""
+
+    key: str
+    kind: ItemKind
+    label: str
+    required: bool
+    spots: list[Spot]
+    room: str | None
+    seats: int
+    """Seats the item takes in its room."""
+    staffing: dict[str, int]
+    classes: tuple[str, ...] = ()
+    helper_groups: tuple[str, ...] = ()
+    staff: tuple[str, ...] = ()
+    teacher_groups: tuple[str, ...] = ()
+    rule_id: str | None = None
+    """For make-ups and returns: the rule the session serves."""
+    activity: Activity | None = None
+    occurrence: int = 0
+    gives_way_to: str | None = None
+    """For a make-up: id of the pattern session it replaces, when that one may still be held."""
+    all_day: bool = False
+    kind_label: str = ""
+    lost_date: dt.date | None = None
+    convertible: list[str] = field(default_factory=list)
+    """For returns: the class's pattern sessions in the returns window that can become it."""
+
+
+@dataclass
+class Fixed:
+    """What the held pattern sessions occupy, by date."""
+
+    class_times: dict[tuple[str, dt.date], list[tuple[int, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    room_load: dict[tuple[str, dt.date], list[tuple[int, int, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    """(start, end, seats) per class session in the room."""
+    duties: dict[tuple[str, dt.date], set[tuple[int, int, str]]] = field(
+        default_factory=lambda: defaultdict(set)
+    )
+    """(start, end, room) per person: distinct duties, a shared one counted once."""
+
+
+def fixed_occupancy(sessions: list[DatedSession], scenario: Scenario) -> Fixed:
+    fixed = Fixed()
+    sizes = {c.id: c.size for c in scenario.classes}
+    for s in sessions:
+        start, end = minutes(s.start.time()), minutes(s.end.time())
+        fixed.class_times[(s.class_id, s.date)].append((start, end))
+        fixed.room_load[(s.room_id, s.date)].append((start, end, sizes[s.class_id]))
+        for person in s.staff_ids:
+            fixed.duties[(person, s.date)].add((start, end, s.room_id))
+    return fixed
+
+
+def overlaps(start: int, end: int, spans: list[tuple[int, int]] | set[tuple[int, int, str]]) -> bool:
+    return any(start < b and a < end for a, b, *_ in spans)
+
+
+class SpotFinder:
+    """Spots where an item's classes, room and people are free of everything fixed."""
+
+    def __init__(self, scenario: Scenario, calendar: TermCalendar, fixed: Fixed) -> None:
+        self.scenario = scenario
+        self.calendar = calendar
+        self.fixed = fixed
+        self.days = {d.date: d for d in calendar.days}
+
+    def window_spots(self, day: SchoolDay, window_ids: list[str], duration: int) -> list[Spot]:
+        """Slots of the windows on the day's timetable weekday, cut to ``duration``."""
+        out = []
+        for window_id in window_ids:
+            window = self.scenario.window(window_id)
+            if day.follows not in self.scenario.window_days(window):
+                continue
+            if window.periods is not None:
+                for period_id in window.periods:
+                    bell = self.scenario.period(period_id)
+                    start = minutes(bell.start)
+                    if start + duration <= minutes(bell.end):
+                        out.append(Spot(day.date, start, start + duration, window_id, day.follows))
+            else:
+                assert window.start is not None and window.end is not None
+                start, end = minutes(window.start), minutes(window.end)
+                while start + duration <= end:
+                    out.append(Spot(day.date, start, start + duration, window_id, day.follows))
+                    start += duration
+        return out
+
+    def class_free(self, class_id: str, spot: Spot) -> bool:
+        school_class = self.scenario.school_class(class_id)
+        slot = Slot(spot.follows, spot.start, spot.end, spot.window_id)
+        if class_busy_at(self.scenario, school_class, slot):
+            return False
+        return not overlaps(spot.start, spot.end, self.fixed.class_times.get((class_id, spot.date), []))
+
+    def room_has_space(self, room_id: str | None, spot: Spot, seats: int) -> bool:
+        if room_id is None:
+            return True
+        room = self.scenario.room(room_id)
+        load = [
+            x
+            for x in self.fixed.room_load.get((room_id, spot.date), [])
+            if spot.start < x[1] and x[0] < spot.end
+        ]
+        # Conservative: everything overlapping the spot counts as simultaneous.
+        return len(load) + 1 <= room.classes_at_once and sum(x[2] for x in load) + seats <= room.seats
+
+    def person_can(self, person_id: str, spot: Spot, on_duty: bool) -> bool:
+        """Whether a staff member or helper group could be on duty (or take part) at the spot."""
+        scenario = self.scenario
+        member = next((m for m in scenario.staff if m.id == person_id), None)
+        slot = Slot(spot.follows, spot.start, spot.end, spot.window_id)
+        if overlaps(spot.start, spot.end, self.fixed.duties.get((person_id, spot.date), set())):
+            return False
+        if member is not None:
+            return spot.date not in member.days_off and staff_available_at(scenario, member, slot)
+        group = next(g for g in scenario.helper_groups if g.id == person_id)
+        if on_duty and spot.window_id not in group.windows:
+            return False
+        return self.class_free(group.class_id, spot)
+
+    def teacher_group_free(self, group_id: str, spot: Spot) -> bool:
+        group = next(t for t in self.scenario.teacher_groups if t.id == group_id)
+        slot = Slot(spot.follows, spot.start, spot.end, spot.window_id)
+        for hours in group.availability:
+            days = hours.days if hours.days is not None else self.scenario.term.weekdays
+            if slot.weekday in days and minutes(hours.start) <= slot.start and slot.end <= minutes(hours.end):
+                return True
+        return False
+
+    def staffable(self, staffing: dict[str, int], spot: Spot) -> bool:
+        for role, need in staffing.items():
+            able = [p for p in self.people_of(role) if self.person_can(p, spot, on_duty=True)]
+            if len(able) < need:
+                return False
+        return True
+
+    def people_of(self, role: str) -> list[str]:
+        ids = [m.id for m in self.scenario.staff if m.role == role]
+        return ids + [g.id for g in self.scenario.helper_groups if g.role == role]
+
+    def usable(self, item: Item, spot: Spot) -> bool:
+        return (
+            all(self.class_free(c, spot) for c in item.classes)
+            and all(self.person_can(p, spot, on_duty=False) for p in item.staff + item.helper_groups)
+            and all(self.teacher_group_free(t, spot) for t in item.teacher_groups)
+            and self.room_has_space(item.room, spot, item.seats)
+            and self.staffable(item.staffing, spot)
+        )

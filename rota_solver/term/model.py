@@ -1,0 +1,343 @@
+"""The term stage's CP-SAT model: place every item around the fixed weekly pattern.
+
+Hard: each required item at one spot (or reported unmet), every class, room, person and teacher
+group in one place at a time, staffing and daily caps, orientation before a class's first session,
+and no class waits longer than its rule's gap limit (or it is reported unmet). Soft: as few make-up
+sessions and as few sessions giving way to activities as possible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from ..model.overlap import at_each_moment
+from ..scenario import Scenario, minutes
+from ..term_calendar import TermCalendar
+from .items import Fixed, Item, Spot, SpotFinder
+from .plan import TermInputs
+
+EXTRA_RETURNS_PENALTY = 1
+"""A returns session in a slot of its own rather than the class's last borrowing slot."""
+UNMET_PENALTY = 1000
+"""Price of a requirement left unmet: above any sum of wishes, so unmet only when unavoidable."""
+
+
+@dataclass
+class TermModel:
+    scenario: Scenario
+    calendar: TermCalendar
+    inputs: TermInputs
+    fixed: Fixed
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    place: dict[tuple[str, Spot], cp_model.IntVar] = field(default_factory=dict)
+    """(item key, spot) -> the item is at that spot."""
+    duty: dict[tuple[str, Spot, str], cp_model.IntVar] = field(default_factory=dict)
+    """(item key, spot, person) -> the person is on duty for the item there."""
+    held: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    """Displaceable pattern session id -> it takes place."""
+    convert: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    """(returns item key, pattern session id) -> that session becomes the final returns session."""
+    unplaced: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    gap_slack: list[tuple[str, str, dt.date, dt.date, cp_model.IntVar]] = field(default_factory=list)
+    """(class, rule, window start, window end, slack)."""
+
+    def item(self, key: str) -> Item:
+        return next(i for i in self.inputs.items if i.key == key)
+
+
+TermRule = Callable[[TermModel], None]
+
+
+def build_variables(tm: TermModel) -> None:
+    finder_people = _people_by_role(tm.scenario)
+    for item in tm.inputs.items:
+        for spot in item.spots:
+            tm.place[(item.key, spot)] = tm.model.new_bool_var(f"place[{item.key},{spot.date},{spot.start}]")
+            for role, need in item.staffing.items():
+                if need == 0:
+                    continue
+                for person in finder_people.get(role, []):
+                    tm.duty[(item.key, spot, person)] = tm.model.new_bool_var(
+                        f"duty[{item.key},{spot.date},{spot.start},{person}]"
+                    )
+        if item.required:
+            tm.unplaced[item.key] = tm.model.new_bool_var(f"unplaced[{item.key}]")
+        for session_id in item.convertible:
+            tm.convert[(item.key, session_id)] = tm.model.new_bool_var(f"convert[{item.key},{session_id}]")
+    for session_id in tm.inputs.displaceable:
+        tm.held[session_id] = tm.model.new_bool_var(f"held[{session_id}]")
+
+
+def _people_by_role(scenario: Scenario) -> dict[str, list[str]]:
+    people: dict[str, list[str]] = defaultdict(list)
+    for m in scenario.staff:
+        people[m.role].append(m.id)
+    for g in scenario.helper_groups:
+        people[g.role].append(g.id)
+    return dict(people)
+
+
+def each_item_placed_once(tm: TermModel) -> None:
+    """A required item takes exactly one of its spots or is reported unmet; a make-up at most one."""
+    spots_of: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for (key, _), var in tm.place.items():
+        spots_of[key].append(var)
+    for (key, _), var in tm.convert.items():
+        spots_of[key].append(var)
+    for item in tm.inputs.items:
+        chosen = spots_of.get(item.key, [])
+        if item.required:
+            tm.model.add(sum(chosen) + tm.unplaced[item.key] == 1)
+        elif chosen:
+            tm.model.add_at_most_one(chosen)
+
+
+def items_fully_staffed(tm: TermModel) -> None:
+    """A placed item has the staff its staffing asks for, each able to work then."""
+    finder = SpotFinder(tm.scenario, tm.calendar, tm.fixed)
+    people = _people_by_role(tm.scenario)
+    for (key, spot), var in tm.place.items():
+        item = tm.item(key)
+        for role, need in item.staffing.items():
+            if need == 0:
+                continue
+            on = []
+            for person in people.get(role, []):
+                assigned = tm.duty[(key, spot, person)]
+                if not finder.person_can(person, spot, on_duty=True):
+                    tm.model.add(assigned == 0)
+                else:
+                    on.append(assigned)
+            tm.model.add(sum(on) == need * var)
+
+
+def one_place_at_a_time(tm: TermModel) -> None:
+    """Each class, person and teacher group is in at most one placed item at any moment, a helper
+    group never while its own class is in one, and a room never over its capacity."""
+    scenario = tm.scenario
+    own_class = {g.id: g.class_id for g in scenario.helper_groups}
+    busy: dict[str, list[tuple[dt.date, int, int, cp_model.LinearExprT, int]]] = defaultdict(list)
+    rooms: dict[str, list[tuple[dt.date, int, int, tuple[cp_model.IntVar, Spot], int]]] = defaultdict(list)
+    for (key, spot), var in tm.place.items():
+        item = tm.item(key)
+        if item.all_day:
+            continue
+        entry: tuple[dt.date, int, int, cp_model.LinearExprT, int] = (
+            spot.date,
+            spot.start,
+            spot.end,
+            var,
+            item.seats,
+        )
+        for who in (*item.classes, *item.staff, *item.helper_groups):
+            busy[f"p:{who}"].append(entry)
+        for helper in item.helper_groups:
+            busy[f"p:{own_class[helper]}"].append(entry)
+        for teachers in item.teacher_groups:
+            busy[f"t:{teachers}"].append(entry)
+        if item.room is not None:
+            rooms[item.room].append((spot.date, spot.start, spot.end, (var, spot), item.seats))
+    for (_, spot, person), var in tm.duty.items():
+        entry = (spot.date, spot.start, spot.end, var, 0)
+        busy[f"p:{person}"].append(entry)
+        if person in own_class:
+            busy[f"p:{own_class[person]}"].append(entry)
+    for entries in busy.values():
+        for running in at_each_moment(entries):
+            if len(running) > 1:
+                tm.model.add(cp_model.LinearExpr.sum([term for term, _ in running]) <= 1)
+    for room_id, room_entries in rooms.items():
+        room = scenario.room(room_id)
+        for together in at_each_moment(room_entries):
+            # Spots were only made where the fixed load leaves room for one more; two more must fit too,
+            # beside what the pattern already has in the room while they all run.
+            if len(together) < 2:
+                continue
+            day = together[0][0][1].date
+            start = max(spot.start for (_, spot), _ in together)
+            end = min(spot.end for (_, spot), _ in together)
+            load = [x for x in tm.fixed.room_load.get((room_id, day), []) if x[0] < end and start < x[1]]
+            classes = cp_model.LinearExpr.sum([var for (var, _), _ in together])
+            tm.model.add(classes <= room.classes_at_once - len(load))
+            pupils = cp_model.LinearExpr.weighted_sum(
+                [var for (var, _), _ in together], [n for _, n in together]
+            )
+            tm.model.add(pupils <= room.seats - sum(x[2] for x in load))
+
+
+def daily_caps(tm: TermModel) -> None:
+    """Nobody has more duties in a day, pattern ones included, than their cap."""
+    caps = {m.id: m.max_sessions_per_day for m in tm.scenario.staff}
+    caps.update({g.id: g.max_sessions_per_day for g in tm.scenario.helper_groups})
+    per_day: dict[tuple[str, dt.date], list[cp_model.IntVar]] = defaultdict(list)
+    for (_, spot, person), var in tm.duty.items():
+        per_day[(person, spot.date)].append(var)
+    for (person, day), duties in per_day.items():
+        cap = caps.get(person)
+        if cap is not None:
+            tm.model.add(sum(duties) <= cap - len(tm.fixed.duties.get((person, day), set())))
+
+
+def all_day_events_clear_the_way(tm: TermModel) -> None:
+    """On an event day its classes attend nothing else, and their (and its room's) sessions give way."""
+    by_day: dict[tuple[str, dt.date], list[cp_model.IntVar]] = defaultdict(list)
+    for (key, spot), var in tm.place.items():
+        item = tm.item(key)
+        if item.all_day:
+            by_day[(key, spot.date)].append(var)
+    sessions = {s.id: s for s in tm.inputs.held}
+    for session_id, items in tm.inputs.displaceable.items():
+        s = sessions[session_id]
+        for key in items:
+            for var in by_day.get((key, s.date), []):
+                tm.model.add_implication(var, tm.held[session_id].Not())
+    # A class at an all-day event takes part in nothing else that day.
+    timed: dict[tuple[str, dt.date], list[cp_model.IntVar]] = defaultdict(list)
+    for (key, spot), var in tm.place.items():
+        if not tm.item(key).all_day:
+            for class_id in tm.item(key).classes:
+                timed[(class_id, spot.date)].append(var)
+    for (key, spot), var in tm.place.items():
+        item = tm.item(key)
+        if item.all_day:
+            for class_id in item.classes:
+                for other in timed.get((class_id, spot.date), []):
+                    tm.model.add_bool_or([var.Not(), other.Not()])
+
+
+def orientation_before_first_session(tm: TermModel) -> None:
+    """A class's session of a rule named in an activity's ``before_first`` is held (or a make-up of
+    it placed) only after that class's activity."""
+    for item in tm.inputs.items:
+        activity = item.activity
+        if activity is None or not activity.before_first:
+            continue
+        class_id = item.classes[0]
+        placed = [(spot, tm.place[(item.key, spot)]) for spot in item.spots]
+        for s in tm.inputs.held:
+            if (
+                s.class_id == class_id
+                and s.rule_id in activity.before_first
+                and item.key in tm.inputs.displaceable.get(s.id, [])
+            ):
+                earlier = _placed_before(placed, s.date, minutes(s.start.time()))
+                tm.model.add(tm.held[s.id] <= cp_model.LinearExpr.sum(earlier))
+        for other in tm.inputs.items:
+            if (
+                other.kind == "makeup"
+                and other.classes == (class_id,)
+                and other.rule_id in activity.before_first
+            ):
+                for spot in other.spots:
+                    earlier = _placed_before(placed, spot.date, spot.start)
+                    tm.model.add(tm.place[(other.key, spot)] <= cp_model.LinearExpr.sum(earlier))
+
+
+def _placed_before(
+    placed: list[tuple[Spot, cp_model.IntVar]], date: dt.date, start: int
+) -> list[cp_model.IntVar]:
+    return [var for spot, var in placed if (spot.date, spot.end) <= (date, start)]
+
+
+def makeups_only_for_sessions_not_held(tm: TermModel) -> None:
+    """A make-up for a session that may still take place is placed only if that session gives way."""
+    for item in tm.inputs.items:
+        if item.kind == "makeup" and item.gives_way_to is not None:
+            for spot in item.spots:
+                tm.model.add_implication(tm.place[(item.key, spot)], tm.held[item.gives_way_to].Not())
+
+
+def gaps_within_limit(tm: TermModel) -> None:
+    """No class waits longer than its rule's gap limit between sessions (or the gap is reported)."""
+    scenario = tm.scenario
+    school_days = sorted(d.date for d in tm.calendar.days)
+    sure: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
+    maybe: dict[tuple[str, str], list[tuple[dt.date, cp_model.LinearExprT]]] = defaultdict(list)
+    for s in tm.inputs.held:
+        if s.id in tm.held:
+            maybe[(s.class_id, s.rule_id)].append((s.date, tm.held[s.id]))
+        else:
+            sure[(s.class_id, s.rule_id)].append(s.date)
+    for (key, spot), var in tm.place.items():
+        item = tm.item(key)
+        if item.kind in ("makeup", "returns") and item.rule_id is not None:
+            maybe[(item.classes[0], item.rule_id)].append((spot.date, var))
+    for rule in scenario.rules:
+        stop = tm.inputs.stops[rule.id]
+        gap = rule.gap_limit
+        for school_class in scenario.rule_classes(rule):
+            pair = (school_class.id, rule.id)
+            seen: set[frozenset[int]] = set()
+            day = scenario.term.start
+            while day + dt.timedelta(days=gap - 1) <= stop:
+                end = day + dt.timedelta(days=gap - 1)
+                if not any(day <= d <= end for d in sure[pair]) and any(day <= d <= end for d in school_days):
+                    terms = [v for d, v in maybe[pair] if day <= d <= end]
+                    signature = frozenset(id(v) for v in terms)
+                    if signature not in seen:
+                        seen.add(signature)
+                        slack = tm.model.new_bool_var(f"gap[{school_class.id},{rule.id},{day}]")
+                        tm.model.add(cp_model.LinearExpr.sum([*terms, slack]) >= 1)
+                        tm.gap_slack.append((school_class.id, rule.id, day, end, slack))
+                day += dt.timedelta(days=1)
+
+
+TERM_RULES: tuple[TermRule, ...] = (
+    each_item_placed_once,
+    items_fully_staffed,
+    one_place_at_a_time,
+    daily_caps,
+    all_day_events_clear_the_way,
+    orientation_before_first_session,
+    makeups_only_for_sessions_not_held,
+    gaps_within_limit,
+)
+"""The term stage's hard rules (unmet items and gaps are priced, and reported, not forbidden)."""
+
+
+Units = list[tuple[cp_model.LinearExprT, str]]
+
+
+def objective_terms(tm: TermModel) -> dict[str, Units]:
+    """Named penalty units with who bears them; weights come from the scenario."""
+    makeups: Units = [
+        (var, tm.item(key).classes[0]) for (key, _), var in tm.place.items() if tm.item(key).kind == "makeup"
+    ]
+    sessions = {s.id: s for s in tm.inputs.held}
+    displaced: Units = [(1 - var, sessions[sid].class_id) for sid, var in tm.held.items()]
+    extra_returns: Units = [
+        (var, tm.item(key).classes[0]) for (key, _), var in tm.place.items() if tm.item(key).kind == "returns"
+    ]
+    unmet: Units = [(var, key) for key, var in tm.unplaced.items()]
+    unmet += [(slack, f"{c}/{r}") for c, r, _, _, slack in tm.gap_slack]
+    return {
+        "MakeupSessions": makeups,
+        "DisplacedSessions": displaced,
+        "ExtraReturnsSessions": extra_returns,
+        "Unmet": unmet,
+    }
+
+
+def build_term_model(tm: TermModel) -> dict[str, Units]:
+    build_variables(tm)
+    for rule in TERM_RULES:
+        rule(tm)
+    terms = objective_terms(tm)
+    weights = {
+        "MakeupSessions": tm.scenario.weights.makeup_session,
+        "DisplacedSessions": tm.scenario.weights.displaced_session,
+        "ExtraReturnsSessions": EXTRA_RETURNS_PENALTY,
+        "Unmet": UNMET_PENALTY,
+    }
+    tm.model.minimize(
+        cp_model.LinearExpr.weighted_sum(
+            [expr for units in terms.values() for expr, _ in units],
+            [weights[name] for name, units in terms.items() for _ in units],
+        )
+    )
+    return terms

@@ -1,0 +1,370 @@
+"""Build the term stage's items: returns, activities, stocktake shifts and make-up candidates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..rota import DatedSession, LostSession
+from ..scenario import Activity, GradeRule, Scenario, minutes
+from ..term_calendar import SchoolDay, TermCalendar
+from .items import Fixed, Item, Spot, SpotFinder
+
+
+@dataclass
+class TermInputs:
+    """Everything the term model needs: what is fixed, and what is to be placed."""
+
+    held: list[DatedSession]
+    """Pattern sessions that take place for sure, unless listed in ``displaceable``."""
+    lost: list[LostSession]
+    displaceable: dict[str, list[str]] = field(default_factory=dict)
+    """Pattern session id -> ids of the items (orientation, event day) it may give way to."""
+    items: list[Item] = field(default_factory=list)
+    stops: dict[str, dt.date] = field(default_factory=dict)
+    """Rule id -> last date its gap limit is measured to."""
+
+
+def borrowing_rules(scenario: Scenario) -> list[GradeRule]:
+    return [r for r in scenario.rules if r.kind == "borrowing"]
+
+
+def rule_stops(scenario: Scenario) -> dict[str, dt.date]:
+    """Last date each rule runs: loans due for borrowing, the stocktake eve for the rest if it stops."""
+    stocktake = scenario.stocktake
+    stops = {}
+    for rule in scenario.rules:
+        if stocktake is None:
+            stops[rule.id] = scenario.term.end
+        elif rule.kind == "borrowing":
+            stops[rule.id] = stocktake.loans_due
+        elif not stocktake.reading_continues:
+            stops[rule.id] = stocktake.start - dt.timedelta(days=1)
+        else:
+            stops[rule.id] = scenario.term.end
+    return stops
+
+
+def stop_for_stocktake(
+    scenario: Scenario, sessions: list[DatedSession]
+) -> tuple[list[DatedSession], list[LostSession]]:
+    """Borrowing ends when loans fall due; other sessions pause on stocktake days unless they go on."""
+    stocktake = scenario.stocktake
+    if stocktake is None:
+        return sessions, []
+    words = _STOCKTAKE_WORDS[scenario.school.locale]
+    borrowing = {r.id for r in borrowing_rules(scenario)}
+    kept, lost = [], []
+    for s in sessions:
+        if s.rule_id in borrowing and s.date >= stocktake.loans_due:
+            reason = words[0]
+        elif (
+            s.rule_id not in borrowing
+            and not stocktake.reading_continues
+            and stocktake.start <= s.date <= stocktake.end
+        ):
+            reason = words[1]
+        else:
+            kept.append(s)
+            continue
+        lost.append(
+            LostSession(
+                date=s.date,
+                rule_id=s.rule_id,
+                class_id=s.class_id,
+                start=s.start.time(),
+                reason=reason,
+                cause="stocktake",
+            )
+        )
+    return kept, lost
+
+
+_STOCKTAKE_WORDS = {
+    "zh-CN": ("图书清点：借阅已截止", "图书清点：阅览暂停"),
+    "en": ("stocktake: borrowing has closed", "stocktake: reading paused"),
+}
+
+
+def occurrence_days(calendar: TermCalendar, activity: Activity) -> list[list[SchoolDay]]:
+    """School days of each occurrence of an activity (one list per occurrence)."""
+    when = activity.when
+    days = list(calendar.days)
+    if when.month is not None:
+        days = [d for d in days if d.date.month == when.month]
+    if when.start is not None and when.end is not None:
+        days = [d for d in days if when.start <= d.date <= when.end]
+    if when.weeks is not None:
+        days = [d for d in days if d.teaching_week in when.weeks]
+    groups: dict[object, list[SchoolDay]] = defaultdict(list)
+    for d in days:
+        if when.every_weeks is not None:
+            groups[(d.teaching_week - 1) // when.every_weeks].append(d)
+        elif when.monthly:
+            groups[(d.date.year, d.date.month)].append(d)
+        else:
+            groups[0].append(d)
+    return [groups[k] for k in sorted(groups, key=str)] if groups else [[]]
+
+
+def activity_items(scenario: Scenario, calendar: TermCalendar, finder: SpotFinder) -> list[Item]:
+    items = []
+    sizes = {c.id: c.size for c in scenario.classes}
+    for activity in scenario.activities:
+        who = activity.participants
+        classes = [c.id for c in scenario.classes if c.grade in who.grades or c.id in who.classes]
+        helpers = (
+            [g.id for g in scenario.helper_groups] if who.helper_groups == "all" else list(who.helper_groups)
+        )
+        helper_seats = sum(g.members for g in scenario.helper_groups if g.id in helpers)
+        instances: list[tuple[str, tuple[str, ...], tuple[str, ...], int]] = []
+        if who.each_class:
+            instances = [(f".{c}", (c,), (), sizes[c]) for c in classes]
+        elif who.teacher_groups:
+            members = {t.id: t.members for t in scenario.teacher_groups}
+            instances = [(f".{t}", tuple(classes), (t,), members[t]) for t in who.teacher_groups]
+        else:
+            instances = [("", tuple(classes), (), sum(sizes[c] for c in classes) + helper_seats)]
+        for occurrence, days in enumerate(occurrence_days(calendar, activity), start=1):
+            for suffix, its_classes, groups, seats in instances:
+                item = Item(
+                    key=f"{activity.id}.{occurrence}{suffix}",
+                    kind="activity",
+                    label=activity.name or activity.id,
+                    required=True,
+                    spots=[],
+                    room=activity.room,
+                    seats=seats,
+                    staffing=dict(activity.staffing),
+                    classes=its_classes,
+                    helper_groups=tuple(helpers),
+                    staff=tuple(who.staff),
+                    teacher_groups=groups,
+                    activity=activity,
+                    occurrence=occurrence,
+                    all_day=activity.all_day,
+                )
+                if activity.all_day:
+                    item.spots = [Spot(d.date, 0, 0, "", d.follows) for d in days]
+                else:
+                    assert activity.duration_minutes is not None
+                    item.spots = [
+                        spot
+                        for d in days
+                        for spot in finder.window_spots(d, activity.windows, activity.duration_minutes)
+                        if finder.usable(item, spot)
+                    ]
+                items.append(item)
+    return items
+
+
+def returns_items(
+    scenario: Scenario, calendar: TermCalendar, finder: SpotFinder, held: list[DatedSession]
+) -> list[Item]:
+    """One final returns session per borrowing class: its last borrowing session in the returns
+    window turned into one, or an extra session in a free slot."""
+    stocktake = scenario.stocktake
+    if stocktake is None:
+        return []
+    first = stocktake.loans_due - dt.timedelta(days=stocktake.returns_within_days - 1)
+    days = [d for d in calendar.days if first <= d.date <= stocktake.loans_due]
+    label = {"zh-CN": "还书", "en": "Return all books"}[scenario.school.locale]
+    items = []
+    for rule in borrowing_rules(scenario):
+        for school_class in scenario.rule_classes(rule):
+            item = Item(
+                key=f"returns.{school_class.id}",
+                kind="returns",
+                label=label,
+                required=True,
+                spots=[],
+                room=rule.room,
+                seats=school_class.size,
+                staffing=dict(rule.staffing),
+                classes=(school_class.id,),
+                rule_id=rule.id,
+                convertible=[
+                    s.id
+                    for s in held
+                    if s.class_id == school_class.id
+                    and s.rule_id == rule.id
+                    and first <= s.date <= stocktake.loans_due
+                ],
+            )
+            item.spots = [
+                s
+                for d in days
+                for s in finder.window_spots(d, rule.windows, rule.duration_minutes)
+                if finder.usable(item, s)
+            ]
+            items.append(item)
+    return items
+
+
+def shift_items(scenario: Scenario, calendar: TermCalendar, finder: SpotFinder) -> list[Item]:
+    stocktake = scenario.stocktake
+    if stocktake is None:
+        return []
+    label = {"zh-CN": "图书清点", "en": "Stocktake"}[scenario.school.locale]
+    items = []
+    for day in calendar.days:
+        if not stocktake.start <= day.date <= stocktake.end:
+            continue
+        for i, shift in enumerate(stocktake.shifts):
+            window = scenario.window(shift.window)
+            if day.follows not in scenario.window_days(window):
+                continue
+            start, end = scenario.window_span(window)
+            spot = Spot(day.date, minutes(start), minutes(end), window.id, day.follows)
+            item = Item(
+                key=f"stocktake.{day.date.isoformat()}.{i + 1}",
+                kind="shift",
+                label=label,
+                required=True,
+                spots=[],
+                room=None,
+                seats=0,
+                staffing=dict(shift.staffing),
+            )
+            item.spots = [spot] if finder.usable(item, spot) else []
+            items.append(item)
+    return items
+
+
+def displaceable_sessions(
+    scenario: Scenario, held: list[DatedSession], items: list[Item]
+) -> dict[str, list[str]]:
+    """Pattern sessions that may give way: before a class's orientation, or on an event day."""
+    out: dict[str, list[str]] = defaultdict(list)
+    by_class: dict[str, list[DatedSession]] = defaultdict(list)
+    for s in held:
+        by_class[s.class_id].append(s)
+    for item in items:
+        activity = item.activity
+        if activity is None or not item.spots:
+            continue
+        last = max(spot.date for spot in item.spots)
+        dates = {spot.date for spot in item.spots}
+        if activity.before_first:
+            for class_id in item.classes:
+                for s in by_class[class_id]:
+                    if s.rule_id in activity.before_first and s.date <= last:
+                        out[s.id].append(item.key)
+        if activity.all_day:
+            for s in held:
+                if s.date in dates and (s.class_id in item.classes or s.room_id == activity.room):
+                    out[s.id].append(item.key)
+    return dict(out)
+
+
+def makeup_items(
+    scenario: Scenario,
+    calendar: TermCalendar,
+    finder: SpotFinder,
+    inputs: TermInputs,
+) -> list[Item]:
+    """Make-up candidates for lost sessions (and displaceable ones) that could leave a gap too long."""
+    held_dates: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
+    for s in inputs.held:
+        if s.id not in inputs.displaceable:
+            held_dates[(s.class_id, s.rule_id)].append(s.date)
+    # Returns sessions count for their borrowing rule: a window they may fill is not a sure gap.
+    returns_days = {
+        (item.classes[0], item.rule_id): {spot.date for spot in item.spots}
+        for item in inputs.items
+        if item.kind == "returns"
+    }
+    week_of = {d.date: d.teaching_week for d in calendar.days}
+    days_in_week: dict[int, list[SchoolDay]] = defaultdict(list)
+    for d in calendar.days:
+        days_in_week[d.teaching_week].append(d)
+    losses: list[tuple[str, str, dt.date, str | None]] = [
+        (x.class_id, x.rule_id, x.date, None) for x in inputs.lost if x.cause in ("day_off", "staff_away")
+    ]
+    losses += [(s.class_id, s.rule_id, s.date, s.id) for s in inputs.held if s.id in inputs.displaceable]
+    items = []
+    counter: dict[tuple[str, str], int] = defaultdict(int)
+    for class_id, rule_id, lost_date, session_id in sorted(
+        losses, key=lambda x: (x[0], x[1], x[2], x[3] or "")
+    ):
+        rule = next(r for r in scenario.rules if r.id == rule_id)
+        stop = inputs.stops[rule_id]
+        if lost_date > stop:
+            continue
+        sure = [d for d in held_dates[(class_id, rule_id)] if d != lost_date or session_id is None]
+        if _windows_covered_without(lost_date, sure, rule.gap_limit, scenario.term.start, stop):
+            continue
+        if returns_days.get((class_id, rule_id)) and lost_date + dt.timedelta(days=rule.gap_limit) > stop:
+            continue  # the returns session near the end keeps the gap
+        week = _week_near(lost_date, week_of, calendar)
+        candidate_days = [d for w in (week, week + 1) for d in days_in_week.get(w, []) if d.date <= stop]
+        school_class = scenario.school_class(class_id)
+        counter[(class_id, rule_id)] += 1
+        item = Item(
+            key=f"{rule_id}.{class_id}.makeup{counter[(class_id, rule_id)]}",
+            kind="makeup",
+            label=rule.name or rule.id,
+            required=False,
+            spots=[],
+            room=rule.room,
+            seats=school_class.size,
+            staffing=dict(rule.staffing),
+            classes=(class_id,),
+            rule_id=rule_id,
+            gives_way_to=session_id,
+            lost_date=lost_date,
+        )
+        same_rule_days = set(held_dates[(class_id, rule_id)])
+        item.spots = [
+            s
+            for d in candidate_days
+            if d.date not in same_rule_days and d.date != lost_date
+            for s in finder.window_spots(d, rule.windows, rule.duration_minutes)
+            if finder.usable(item, s)
+        ]
+        if item.spots:
+            items.append(item)
+    return items
+
+
+def _week_near(day: dt.date, week_of: dict[dt.date, int], calendar: TermCalendar) -> int:
+    """Teaching week of a date that may itself be a day off: the week of the nearest school day."""
+    monday = day - dt.timedelta(days=day.weekday())
+    weeks = [w for d, w in week_of.items() if monday <= d < monday + dt.timedelta(days=7)]
+    if weeks:
+        return min(weeks)
+    later = [w for d, w in week_of.items() if d > day]
+    return min(later) if later else calendar.teaching_weeks
+
+
+def _windows_covered_without(
+    lost: dt.date, sure: list[dt.date], gap: int, first: dt.date, stop: dt.date
+) -> bool:
+    """Whether every gap window holding ``lost`` already has a sure session."""
+    start = max(first, lost - dt.timedelta(days=gap - 1))
+    end = min(lost, stop - dt.timedelta(days=gap - 1))
+    day = start
+    while day <= end:
+        window_end = day + dt.timedelta(days=gap - 1)
+        if not any(day <= d <= window_end for d in sure):
+            return False
+        day += dt.timedelta(days=1)
+    return True
+
+
+def build_inputs(
+    scenario: Scenario,
+    calendar: TermCalendar,
+    held: list[DatedSession],
+    lost: list[LostSession],
+    fixed: Fixed,
+) -> TermInputs:
+    finder = SpotFinder(scenario, calendar, fixed)
+    inputs = TermInputs(held=held, lost=lost, stops=rule_stops(scenario))
+    inputs.items = returns_items(scenario, calendar, finder, held)
+    inputs.items += activity_items(scenario, calendar, finder)
+    inputs.items += shift_items(scenario, calendar, finder)
+    inputs.displaceable = displaceable_sessions(scenario, held, inputs.items)
+    inputs.items += makeup_items(scenario, calendar, finder, inputs)
+    return inputs
