@@ -14,9 +14,10 @@ from .loading import load_scenario, parse_scenario
 from .model.hard_rules import HARD_RULES
 from .model.soft_rules import SOFT_RULES
 from .outputs import write_outputs
+from .progress import Progress
 from .rota import Rota
 from .scenario import Scenario
-from .solve import Progress, SolveOptions, solve
+from .solve import SolveOptions, solve
 from .term_calendar import TermCalendar, build_term_calendar
 from .verify import Violation, verify
 

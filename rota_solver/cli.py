@@ -17,9 +17,10 @@ from pathlib import Path
 from .errors import InvalidScenario, NoRotaExists, NoSolutionInTime
 from .loading import load_scenario
 from .outputs import write_outputs
+from .progress import Progress
 from .rota import Rota
 from .scenario import Scenario
-from .solve import Progress, SolveOptions, solve
+from .solve import SolveOptions, solve
 from .verify import verify
 
 EXIT_OK, EXIT_NO_ROTA, EXIT_INVALID, EXIT_VERIFIER = 0, 1, 2, 3
@@ -91,16 +92,27 @@ def _print_summary(scenario: Scenario, rota: Rota) -> None:
         f"{rota.school}: {report.status}, penalty {report.objective} (bound {report.best_bound}), "
         f"build {report.build_seconds:.2f} s, solve {report.solve_seconds:.2f} s"
     )
-    weeks, lost = rota.teaching_weeks, len(rota.lost)
-    print(f"{len(rota.sessions)} sessions over {weeks} teaching weeks; {lost} lost to days off")
+    for stage in report.stages:
+        print(f"  stage {stage.name}: {stage.status}, penalty {stage.objective}, {stage.seconds:.2f} s")
+    made_up = sum(1 for s in rota.sessions if s.origin == "makeup")
+    print(
+        f"{len(rota.sessions)} sessions over {rota.teaching_weeks} teaching weeks ({made_up} make-ups), "
+        f"{len(rota.activities)} activities and shifts; {len(rota.lost)} pattern sessions lost"
+    )
     for term in report.terms:
         if term.units:
             who = ", ".join(f"{k} x{v}" for k, v in term.bearers.items())
             print(f"  {term.name}: {term.units} x {term.weight} = {term.cost}  ({who})")
-    print(f"  {'class':<12} {'rule':<18} {'required':>8} {'planned':>8} {'lost':>5}")
+    print(f"  {'class':<12} {'rule':<18} {'required':>8} {'planned':>8} {'made up':>8} {'lost':>5}")
     for row in rota.summaries:
         label = _pad(scenario.school_class(row.class_id).label, 12)
-        print(f"  {label} {row.rule_id:<18} {row.required:>8} {row.planned:>8} {row.lost:>5}")
+        print(
+            f"  {label} {row.rule_id:<18} {row.required:>8} {row.planned:>8} {row.made_up:>8} {row.lost:>5}"
+        )
+    if rota.unmet:
+        print(f"{len(rota.unmet)} requirement(s) could not be met:", file=sys.stderr)
+        for unmet in rota.unmet:
+            print(f"  - {unmet.message}", file=sys.stderr)
 
 
 def _pad(text: str, width: int) -> str:
@@ -137,7 +149,11 @@ class _Ticker:
         while not self._stop.wait(1.0):
             elapsed = time.monotonic() - self._started
             latest = self._latest
-            best = f"best penalty {latest.objective:g}, bound {latest.bound:g}" if latest else "no rota yet"
+            best = (
+                f"{latest.stage}: best penalty {latest.objective:g}, bound {latest.bound:g}"
+                if latest
+                else "no rota yet"
+            )
             print(f"\rsolving... {elapsed:4.0f} s, {best}   ", end="", file=sys.stderr, flush=True)
             self._printed = True
 

@@ -192,7 +192,7 @@ def summarise(
     made_up: dict[tuple[str, str], int] = defaultdict(int)
     missed: dict[tuple[str, str], int] = defaultdict(int)
     for s in sessions:
-        if s.origin == "pattern":
+        if s.origin in ("pattern", "returns"):
             planned[(s.class_id, s.rule_id)] += 1
         elif s.origin == "makeup":
             made_up[(s.class_id, s.rule_id)] += 1

@@ -18,9 +18,29 @@ Locale = Literal["zh-CN", "en"]
 LOCALES: tuple[Locale, ...] = ("zh-CN", "en")
 
 #: Machine-readable CSV column ids, in column order; :meth:`Labels.column` prints them.
+#:
+#: ``row_type``      ``session`` (a dated library session), ``activity`` (an activity, meeting,
+#:                   event or stocktake shift) or ``day`` (a holiday, closure, make-up or stocktake day).
+#: ``date``          ISO date.
+#: ``weekday``       The date's own weekday, ``mon`` .. ``sun``.
+#: ``follows``       Weekday timetable the day follows (differs on make-up days); empty on days off.
+#: ``start``/``end`` Local ``HH:MM`` at the school; empty for all-day events and day rows.
+#: ``teaching_week`` 1-based teaching week, and ``week_label`` its A/B week; empty when unknown.
+#: ``class_id``, ``class_name``, ``grade``: the class, or several joined with ``"; "``.
+#: ``kind``          Session kind (reading, borrowing, returns), activity kind (orientation, meeting,
+#:                   stocktake, ...) or day kind (holiday, closure, makeup, stocktake).
+#: ``origin``        For sessions: ``pattern``, ``makeup`` or ``returns``; empty otherwise.
+#: ``rule_id``       Grade rule a session serves; ``activity_id`` the scenario activity (``stocktake``
+#:                   for shifts); ``name`` the printed rule, activity or day name.
+#: ``room``          Room name; empty when held elsewhere.
+#: ``staff``         Staff and helper groups on duty, ``"; "``-joined.
+#: ``participants``  An activity's helper groups, teacher groups and staff taking part, ``"; "``-joined.
+#: ``id``            Stable id of the session or activity; empty for day rows.
 CSV_COLUMNS: tuple[str, ...] = (
+    "row_type",
     "date",
     "weekday",
+    "follows",
     "start",
     "end",
     "teaching_week",
@@ -29,13 +49,32 @@ CSV_COLUMNS: tuple[str, ...] = (
     "class_name",
     "grade",
     "kind",
+    "origin",
     "rule_id",
+    "activity_id",
+    "name",
     "room",
     "staff",
-    "session_id",
+    "participants",
+    "id",
 )
 
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_EN_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_ZH_NUMBERS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
 
 
 def _frozen(mapping: dict[str, str]) -> Mapping[str, str]:
@@ -55,6 +94,17 @@ class Labels:
     statuses: Mapping[str, str]
     headings: Mapping[str, str]
     columns: Mapping[str, str]
+    penalties: Mapping[str, str]
+    """Printed names of the solver's penalty terms (PreferredDays, MakeupSessions, ...)."""
+    penalty_descriptions: Mapping[str, str]
+    """The terms' one-sentence descriptions; missing ones print the report's own (English) text."""
+    stages: Mapping[str, str]
+    """Printed names of the solve stages (weekly_pattern, term_dates)."""
+    sentences: Mapping[str, str]
+    """Translations of the solver's fixed English sentences; others print as given."""
+    formats: Mapping[str, str]
+    """Short patterns with ``{placeholders}``; see :meth:`format`."""
+    month_names: tuple[str, ...]
     week_format: str
     """``{label}`` becomes the cycle week's letter."""
     every_week: str
@@ -96,6 +146,36 @@ class Labels:
     def column(self, column_id: str) -> str:
         return self.columns.get(column_id, column_id)
 
+    def penalty(self, name: str) -> str:
+        return self.penalties.get(name, name)
+
+    def penalty_description(self, name: str, given: str) -> str:
+        """The term's description in the school's language, else ``given`` (the report's)."""
+        return self.penalty_descriptions.get(name, given)
+
+    def stage(self, name: str) -> str:
+        return self.stages.get(name, name)
+
+    def translate(self, sentence: str) -> str:
+        """One of the solver's fixed sentences in the school's language; others as given."""
+        return self.sentences.get(sentence.strip(), sentence)
+
+    def format(self, key: str, **values: object) -> str:
+        """Fill the locale's pattern ``key`` (e.g. ``count``: 共3次 / 3 times)."""
+        return self.formats.get(key, key).format(**values)
+
+    def month(self, month: int) -> str:
+        """Heading of a month of the term: 九月份 / September."""
+        return self.month_names[month - 1]
+
+    def grade(self, grade: int) -> str:
+        """All classes of a grade: 五年级 / Grade 5."""
+        number = _ZH_NUMBERS[grade - 1] if self.locale == "zh-CN" and 1 <= grade <= 12 else str(grade)
+        return self.format("grade", number=number)
+
+    def time_range(self, start: str, end: str) -> str:
+        return f"{start}–{end}"
+
     def teaching_weeks(self, numbers: list[int]) -> str:
         """第1、3、5周 / teaching weeks 1, 3, 5."""
         return self.teaching_weeks_format.format(numbers=self.number_separator.join(map(str, numbers)))
@@ -119,11 +199,28 @@ class Labels:
             return f"{day.month}月{day.day}日"
         return f"{day.day} {_EN_MONTHS[day.month - 1]}"
 
+    def date_weekday(self, day: dt.date) -> str:
+        """A date with its own weekday: 9月20日（周日） / 20 Sep (Sun)."""
+        wd = WEEKDAYS[day.weekday()]
+        if self.locale == "zh-CN":
+            return f"{self.date_short(day)}（{self.weekday(wd)}）"
+        return f"{self.date_short(day)} ({self.weekday_short(wd)})"
+
     def date_range(self, first: dt.date, last: dt.date) -> str:
         return f"{self.date(first)}{self.range_separator}{self.date(last)}"
 
     def short_range(self, first: dt.date, last: dt.date) -> str:
         return self.short_range_text(self.date_short(first), self.date_short(last))
+
+    def month_range(self, first: dt.date, last: dt.date) -> str:
+        """Dates without the year, the month once when both share it: 9月1日—3日 / 1–3 Sep."""
+        if first == last:
+            return self.date_short(first)
+        if (first.year, first.month) != (last.year, last.month):
+            return self.short_range(first, last)
+        if self.locale == "zh-CN":
+            return f"{self.date_short(first)}{self.range_separator}{last.day}日"
+        return f"{first.day}–{self.date_short(last)}"
 
     def short_range_text(self, first: str, last: str) -> str:
         return f"{first}{self.range_separator}{last}"
@@ -140,12 +237,20 @@ _ZH = Labels(
         {
             "reading": "阅览",
             "borrowing": "借阅",
-            "orientation": "入馆教育",
-            "stocktake": "清点",
             "returns": "还书",
+            "orientation": "入馆教育",
+            "meeting": "例会",
+            "repair": "图书修补",
+            "teachers_reading": "教师阅览",
+            "competition": "比赛",
+            "event": "活动",
+            "exhibition": "展览",
+            "stocktake": "图书清点",
         }
     ),
-    day_kinds=_frozen({"holiday": "节假日", "closure": "停课", "makeup": "调休上课"}),
+    day_kinds=_frozen(
+        {"holiday": "节假日", "closure": "停课", "makeup": "调休上课", "stocktake": "图书清点"}
+    ),
     statuses=_frozen({"optimal": "最优（已证明）", "feasible": "可行"}),
     headings=_frozen(
         {
@@ -158,7 +263,8 @@ _ZH = Labels(
             "rule": "安排",
             "required": "应安排",
             "planned": "已安排",
-            "lost": "因假缺课",
+            "lost": "缺课",
+            "made_up": "补课",
             "calendar": "节假日、停课与调休",
             "date": "日期",
             "weekday": "星期",
@@ -169,6 +275,8 @@ _ZH = Labels(
             "status": "结果",
             "objective": "总罚分",
             "best_bound": "罚分下界",
+            "stage": "求解阶段",
+            "stages_note": "两个阶段依次求解，合起来不保证整体最优：换一张每周轮流表也许能减少补课。",
             "penalty": "软约束",
             "description": "说明",
             "weight": "每单位罚分",
@@ -185,12 +293,35 @@ _ZH = Labels(
             "workers": "线程",
             "digest": "场景校验码",
             "empty_week": "本周无图书馆安排。",
+            "overview": "学期安排总览",
+            "what": "事项",
+            "details": "班级、人员与说明",
+            "nothing_this_month": "本月无特别安排。",
+            "unmet": "未能满足的要求",
+            "all_met": "所有要求均已满足。",
+            "unmet_gap": "两次课间隔过长，没有空位补课",
+            "unmet_returns": "期末还书时段未能安排",
+            "unmet_activity": "活动未能安排",
+            "unmet_stocktake_shift": "清点值班未能安排",
+            "makeup_sessions": "补课",
+            "displaced": "让位于活动的课",
+            "staff_away": "值班人员请假停课",
+            "returns_sessions": "期末还书",
+            "loans_due": "借阅截止",
+            "loans_due_note": "所借图书须在当天前全部归还，此后停止借阅",
+            "stocktake_shifts": "清点值班",
+            "all_day": "全天",
+            "whole_school": "全校",
+            "all_helpers": "全体图书管理员",
+            "solver_said": "求解器说明",
         }
     ),
     columns=_frozen(
         {
+            "row_type": "行类型",
             "date": "日期",
             "weekday": "星期",
+            "follows": "按课表",
             "start": "开始",
             "end": "结束",
             "teaching_week": "教学周",
@@ -199,12 +330,74 @@ _ZH = Labels(
             "class_name": "班级",
             "grade": "年级",
             "kind": "活动",
+            "origin": "来源",
             "rule_id": "安排编号",
+            "activity_id": "活动编号",
+            "name": "名称",
             "room": "地点",
             "staff": "值班人员",
-            "session_id": "编号",
+            "participants": "参加人员",
+            "id": "编号",
         }
     ),
+    penalties=_frozen(
+        {
+            "PreferredDays": "偏好日",
+            "PreferredWindows": "偏好时段",
+            "SameSlotEveryWeek": "每周同一时段",
+            "SpreadOverWeek": "分散到一周",
+            "BalancedStaffLoad": "值班均衡",
+            "MakeupSessions": "补课",
+            "DisplacedSessions": "让位于活动",
+            "ExtraReturnsSessions": "额外还书时段",
+            "Unmet": "未满足",
+        }
+    ),
+    penalty_descriptions=_frozen(
+        {
+            "PreferredDays": "安排在该安排非偏好日的一节课。",
+            "PreferredWindows": "安排在该安排非偏好时段的一节课。",
+            "SameSlotEveryWeek": "某班本轮的课与上一轮不在同一星期、同一时段。",
+            "SpreadOverWeek": "同一班级同一天第一节之外的每节课。",
+            "BalancedStaffLoad": "每个轮换周期内，同一职责最忙与最闲人员的值班次数之差。",
+            "MakeupSessions": "为使各班两次课的间隔不超过上限而增加的一节补课。",
+            "DisplacedSessions": "因活动（入馆教育、活动日）而让出的一节常规课。",
+            "ExtraReturnsSessions": "期末还书另占一个时段，而没有用该班最后一次借阅的时段。",
+            "Unmet": "未能满足的要求（活动、还书、清点值班或间隔）：见未满足清单。",
+        }
+    ),
+    stages=_frozen({"weekly_pattern": "每周轮流表", "term_dates": "学期日程"}),
+    sentences=_frozen(
+        {
+            "The weekly rotation table is proven best for the weekly wishes.": (
+                "已证明每周轮流表对每周的软约束最优。"
+            ),
+            "The time limit ended the search: the table keeps every hard rule but is not proven best.": (
+                "求解时限已到：轮流表满足全部硬性规则，但未证明最优。"
+            ),
+            "With the weekly table fixed, the dated plan has the fewest make-up and displaced sessions "
+            "(and unmet requirements) possible.": (
+                "在每周轮流表固定的前提下，学期日程的补课、让位课（及未满足的要求）已证明最少。"
+            ),
+            "The time limit ended the dated stage: its plan is valid but not proven to need the fewest "
+            "make-ups.": "求解时限已到：学期日程有效，但未证明补课最少。",
+        }
+    ),
+    formats=_frozen(
+        {
+            "month_weeks": "第{first}—{last}周",
+            "month_week": "第{first}周",
+            "count": "共{count}次",
+            "times_on": "{weekday}{count}次",
+            "for_lost": "补{date}",
+            "grade": "{number}年级",
+            "away": "{names}请假",
+            "unmet_count": "{title}（{count}项）",
+            "entry_separator": "；",
+            "in_brackets": "（{text}）",
+        }
+    ),
+    month_names=tuple(f"{n}月份" for n in _ZH_NUMBERS),
     week_format="{label}周",
     every_week="每周",
     makeup_format="按{weekday}课表",
@@ -234,12 +427,20 @@ _EN = Labels(
         {
             "reading": "Reading",
             "borrowing": "Borrowing",
-            "orientation": "Orientation",
-            "stocktake": "Stocktake",
             "returns": "Returns",
+            "orientation": "Orientation",
+            "meeting": "Meeting",
+            "repair": "Book repair",
+            "teachers_reading": "Teachers' reading",
+            "competition": "Competition",
+            "event": "Event",
+            "exhibition": "Exhibition",
+            "stocktake": "Stocktake",
         }
     ),
-    day_kinds=_frozen({"holiday": "holiday", "closure": "closure", "makeup": "make-up day"}),
+    day_kinds=_frozen(
+        {"holiday": "Holiday", "closure": "Closure", "makeup": "Make-up day", "stocktake": "Stocktake"}
+    ),
     statuses=_frozen({"optimal": "optimal (proven)", "feasible": "feasible"}),
     headings=_frozen(
         {
@@ -253,6 +454,7 @@ _EN = Labels(
             "required": "Required",
             "planned": "Planned",
             "lost": "Lost",
+            "made_up": "Made up",
             "calendar": "Holidays, closures and make-up days",
             "date": "Date",
             "weekday": "Weekday",
@@ -263,6 +465,9 @@ _EN = Labels(
             "status": "Status",
             "objective": "Total penalty",
             "best_bound": "Best bound",
+            "stage": "Stage",
+            "stages_note": "The stages are solved one after the other and are not proven jointly best: "
+            "a different weekly table might need fewer make-ups.",
             "penalty": "Soft rule",
             "description": "Description",
             "weight": "Weight",
@@ -279,12 +484,35 @@ _EN = Labels(
             "workers": "workers",
             "digest": "Scenario digest",
             "empty_week": "No library sessions this week.",
+            "overview": "Term overview",
+            "what": "What",
+            "details": "Classes, people and notes",
+            "nothing_this_month": "Nothing special this month.",
+            "unmet": "Requirements not met",
+            "all_met": "Every requirement is met.",
+            "unmet_gap": "too long between two sessions, and no free slot for a make-up",
+            "unmet_returns": "final returns session could not be placed",
+            "unmet_activity": "could not be placed",
+            "unmet_stocktake_shift": "stocktake shift could not be staffed",
+            "makeup_sessions": "Make-up sessions",
+            "displaced": "Sessions giving way to activities",
+            "staff_away": "Sessions cancelled, staff away",
+            "returns_sessions": "Final returns",
+            "loans_due": "Loans due",
+            "loans_due_note": "all books back by this day; no borrowing after it",
+            "stocktake_shifts": "Stocktake shifts",
+            "all_day": "all day",
+            "whole_school": "whole school",
+            "all_helpers": "all helper groups",
+            "solver_said": "Solver",
         }
     ),
     columns=_frozen(
         {
+            "row_type": "Row type",
             "date": "Date",
             "weekday": "Weekday",
+            "follows": "Follows",
             "start": "Start",
             "end": "End",
             "teaching_week": "Teaching week",
@@ -293,12 +521,47 @@ _EN = Labels(
             "class_name": "Class",
             "grade": "Grade",
             "kind": "Activity",
+            "origin": "Origin",
             "rule_id": "Rule id",
+            "activity_id": "Activity id",
+            "name": "Name",
             "room": "Room",
             "staff": "Staff",
-            "session_id": "Session id",
+            "participants": "Participants",
+            "id": "Id",
         }
     ),
+    penalties=_frozen(
+        {
+            "PreferredDays": "Preferred days",
+            "PreferredWindows": "Preferred windows",
+            "SameSlotEveryWeek": "Same slot every week",
+            "SpreadOverWeek": "Spread over the week",
+            "BalancedStaffLoad": "Balanced staff load",
+            "MakeupSessions": "Make-up sessions",
+            "DisplacedSessions": "Displaced sessions",
+            "ExtraReturnsSessions": "Extra returns sessions",
+            "Unmet": "Unmet requirements",
+        }
+    ),
+    penalty_descriptions=_frozen({}),
+    stages=_frozen({"weekly_pattern": "Weekly rotation table", "term_dates": "Term dates"}),
+    sentences=_frozen({}),
+    formats=_frozen(
+        {
+            "month_weeks": "weeks {first}–{last}",
+            "month_week": "week {first}",
+            "count": "{count} times",
+            "times_on": "{weekday} ×{count}",
+            "for_lost": "for {date}",
+            "grade": "Grade {number}",
+            "away": "{names} away",
+            "unmet_count": "{title} ({count})",
+            "entry_separator": "; ",
+            "in_brackets": " ({text})",
+        }
+    ),
+    month_names=_EN_MONTH_NAMES,
     week_format="Week {label}",
     every_week="Every week",
     makeup_format="follows {weekday}",

@@ -110,7 +110,9 @@ class ClassSummary(_Out):
     class_id: str = Field(description="Class.")
     rule_id: str = Field(description="Grade rule.")
     required: int = Field(description="Sessions the rule asks for over the term's teaching weeks.")
-    planned: int = Field(description="Dated sessions in the rota.")
+    planned: int = Field(
+        description="Dated sessions of the weekly table held (the final returns session included)."
+    )
     lost: int = Field(
         description="Sessions lost to holidays, closures, absent staff, stocktake or activities."
     )

@@ -8,6 +8,7 @@ field and its YAML line.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -501,18 +502,35 @@ class Scenario(_Model):
     activities: list[Activity] = Field(default=[], description="Monthly and recurring activities.")
     weights: Weights = Field(default=Weights(), description="Prices of the soft wishes.")
 
-    # --- lookups -------------------------------------------------------
+    # --- lookups (indexed once: the solver asks them thousands of times) ---
+    @cached_property
+    def _index(self) -> dict[str, dict[str, object]]:
+        return {
+            "period": {p.id: p for p in self.periods},
+            "window": {w.id: w for w in self.windows},
+            "room": {r.id: r for r in self.rooms},
+            "class": {c.id: c for c in self.classes},
+        }
+
     def period(self, period_id: str) -> Period:
-        return next(p for p in self.periods if p.id == period_id)
+        found = self._index["period"][period_id]
+        assert isinstance(found, Period)
+        return found
 
     def window(self, window_id: str) -> Window:
-        return next(w for w in self.windows if w.id == window_id)
+        found = self._index["window"][window_id]
+        assert isinstance(found, Window)
+        return found
 
     def room(self, room_id: str) -> Room:
-        return next(r for r in self.rooms if r.id == room_id)
+        found = self._index["room"][room_id]
+        assert isinstance(found, Room)
+        return found
 
     def school_class(self, class_id: str) -> SchoolClass:
-        return next(c for c in self.classes if c.id == class_id)
+        found = self._index["class"][class_id]
+        assert isinstance(found, SchoolClass)
+        return found
 
     def window_days(self, window: Window) -> list[Weekday]:
         return list(window.days) if window.days is not None else list(self.term.weekdays)

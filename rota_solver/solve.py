@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +16,7 @@ from .explain import explain_infeasibility
 from .model.builder import BuiltModel, build_model
 from .model.hard_rules import HARD_RULES, HardRule
 from .model.soft_rules import SOFT_RULES, SoftRule
+from .progress import ProgressCallback, Reporter
 from .rota import PatternSession, PenaltyTerm, Rota, SolveReport, StageReport
 from .scenario import Scenario
 from .term import plan_term
@@ -43,30 +43,6 @@ class SolveOptions(BaseModel):
     )
 
 
-@dataclass(frozen=True)
-class Progress:
-    """A better rota was found while solving."""
-
-    elapsed: float
-    objective: float
-    bound: float
-    solutions: int
-
-
-ProgressCallback = Callable[[Progress], None]
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, callback: ProgressCallback) -> None:
-        super().__init__()
-        self._callback = callback
-        self._count = 0
-
-    def on_solution_callback(self) -> None:
-        self._count += 1
-        self._callback(Progress(self.wall_time, self.objective_value, self.best_objective_bound, self._count))
-
-
 def scenario_digest(scenario: Scenario) -> str:
     return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
 
@@ -86,7 +62,7 @@ def solve(
     build_seconds = time.perf_counter() - started
 
     solver = _solver(options)
-    status = solver.solve(built.rm.model, _Reporter(progress) if progress else None)
+    status = solver.solve(built.rm.model, Reporter("weekly_pattern", progress) if progress else None)
 
     if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
         raise NoRotaExists(explain_infeasibility(scenario))
@@ -110,7 +86,7 @@ def solve(
     weekly_terms = _terms(built, solver)
     weekly_solve_seconds = solver.wall_time
     expansion = expand_pattern(scenario, calendar, pattern)
-    term = plan_term(scenario, calendar, expansion.sessions, expansion.lost, _solver(options))
+    term = plan_term(scenario, calendar, expansion.sessions, expansion.lost, _solver(options), progress)
     both_optimal = weekly.status == "optimal" and term.stage.status == "optimal"
     report = SolveReport(
         status="optimal" if both_optimal else "feasible",

@@ -14,7 +14,8 @@ PERIODS = [("p5", "14:00", "14:40"), ("p6", "14:50", "15:30"), ("p7", "15:40", "
 @st.composite
 def schools(draw: st.DrawFn) -> dict[str, Any]:
     """A school of 1-6 classes, 1-3 rules, 1-2 rooms, 1-2 librarians and 0-2 helper groups,
-    over a term of one to three weeks that may start mid-week and hold a closure."""
+    over a term of one to three weeks that may start mid-week and hold a closure, with maybe a
+    stocktake, an orientation, teacher groups' weekly reading and an all-day event."""
     start = dt.date(2026, 9, 7) + dt.timedelta(days=draw(st.integers(0, 4)))
     end = start + dt.timedelta(days=draw(st.integers(4, 20)))
     term: dict[str, Any] = {"start": start.isoformat(), "end": end.isoformat()}
@@ -76,7 +77,7 @@ def schools(draw: st.DrawFn) -> dict[str, Any]:
     ]
 
     grades = sorted({c["grade"] for c in classes})
-    rules = []
+    rules: list[dict[str, Any]] = []
     for i in range(draw(st.integers(1, 3))):
         every = draw(st.booleans())
         window = draw(st.sampled_from(["lunch", "afternoon"]))
@@ -97,7 +98,64 @@ def schools(draw: st.DrawFn) -> dict[str, Any]:
                 "preferences": {"days": draw(st.lists(st.sampled_from(DAYS), max_size=2, unique=True))},
             }
         )
-    return {
+    data: dict[str, Any] = {}
+    if draw(st.booleans()) and (end - start).days >= 7:
+        # A stocktake over the last two days, loans due the day before it.
+        data["stocktake"] = {
+            "start": (end - dt.timedelta(days=1)).isoformat(),
+            "end": end.isoformat(),
+            "loans_due": (end - dt.timedelta(days=2)).isoformat(),
+            "returns_within_days": draw(st.integers(3, 7)),
+            "reading_continues": draw(st.booleans()),
+            "shifts": [{"window": "lunch", "staffing": {"librarian": 1}}],
+        }
+    activities: list[dict[str, Any]] = []
+    grades_of_first_rule = list(rules[0]["grades"])
+    if draw(st.booleans()):
+        activities.append(
+            {
+                "id": "orientation",
+                "kind": "orientation",
+                "participants": {"grades": [classes[0]["grade"]], "each_class": True},
+                "when": {"weeks": [1, 2]},
+                "duration_minutes": 20,
+                "windows": ["lunch"],
+                "room": rooms[0]["id"],
+                "staffing": {"librarian": 1},
+                "before_first": [rules[0]["id"]] if classes[0]["grade"] in grades_of_first_rule else [],
+            }
+        )
+        if not activities[-1]["before_first"]:
+            del activities[-1]["before_first"]
+    if draw(st.booleans()):
+        activities.append(
+            {
+                "id": "teachers",
+                "kind": "teachers_reading",
+                "participants": {"teacher_groups": ["t1", "t2"]},
+                "when": {"every_weeks": 1},
+                "duration_minutes": 40,
+                "windows": ["afternoon"],
+                "room": rooms[-1]["id"],
+            }
+        )
+        data["teacher_groups"] = [
+            {"id": "t1", "members": 5, "availability": [{"days": ["mon", "tue", "wed"]}]},
+            {"id": "t2", "members": 5, "availability": [{"days": ["wed", "thu", "fri"], "start": "14:00"}]},
+        ]
+    if draw(st.booleans()):
+        activities.append(
+            {
+                "id": "event_day",
+                "kind": "event",
+                "participants": {"grades": grades},
+                "when": {"weeks": [draw(st.integers(1, 2))]},
+                "all_day": True,
+            }
+        )
+    if activities:
+        data["activities"] = activities
+    return data | {
         "school": {"name": "Generated School", "timezone": "Asia/Shanghai", "locale": "en"},
         "term": term,
         "periods": [{"id": p, "start": a, "end": b} for p, a, b in PERIODS],

@@ -1,4 +1,5 @@
-"""Generated schools: whenever the solver returns a rota, the independent verifier finds nothing."""
+"""Generated schools: whenever the solver returns a rota, the independent verifier finds nothing
+beyond the requirements the rota itself reports unmet."""
 
 from __future__ import annotations
 
@@ -33,7 +34,12 @@ def test_every_solved_generated_school_passes_the_verifier(data: dict[str, Any])
         assert exc.conflicts, "an infeasible school must be explained"
         return
     assert rota.report.status == "optimal"
-    assert verify(scenario, rota) == []
+    violations = verify(scenario, rota)
+    if not rota.unmet:
+        assert violations == []
+    else:
+        # A requirement the rota confesses unmet is still a violation, and the only kind allowed.
+        assert all("lists it as unmet" in v.message for v in violations), violations
     # Every pattern cell is accounted for on the dates: held or lost, never silently dropped.
     for row in rota.summaries:
         assert row.planned + row.lost >= row.required

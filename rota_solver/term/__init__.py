@@ -12,6 +12,7 @@ from typing import Literal
 from ortools.sat.python import cp_model
 
 from ..errors import NoSolutionInTime
+from ..progress import ProgressCallback, Reporter
 from ..rota import ActivityEvent, CalendarDay, DatedSession, LostSession, PenaltyTerm, StageReport, Unmet
 from ..scenario import Scenario
 from ..term_calendar import TermCalendar, week_label
@@ -45,6 +46,7 @@ def plan_term(
     pattern_sessions: list[DatedSession],
     pattern_lost: list[LostSession],
     solver: cp_model.CpSolver,
+    progress: ProgressCallback | None = None,
 ) -> TermOutcome:
     """Solve the term stage with ``solver`` (its parameters set by the caller)."""
     held, stocktake_lost = stop_for_stocktake(scenario, pattern_sessions)
@@ -53,7 +55,7 @@ def plan_term(
     tm = TermModel(scenario, calendar, inputs, fixed)
     started = time.perf_counter()
     terms = build_term_model(tm)
-    status = solver.solve(tm.model)
+    status = solver.solve(tm.model, Reporter("term_dates", progress) if progress else None)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Every requirement is elastic, so this is a time-out before the first solution.
         raise NoSolutionInTime(solver.parameters.max_time_in_seconds)
@@ -242,8 +244,9 @@ def _unmet(tm: TermModel, solver: cp_model.CpSolver) -> list[Unmet]:
                 else "stocktake_shift"
             )
             why = "no free slot" if not item.spots else "every free slot clashes with something else"
+            subject = f"{item.classes[0]}/{item.rule_id}" if item.kind == "returns" else key
             out.append(
-                Unmet(kind=kind, subject=key, message=f"{item.label} ({key}) could not be placed: {why}")
+                Unmet(kind=kind, subject=subject, message=f"{item.label} ({key}) could not be placed: {why}")
             )
     reported: set[tuple[str, str]] = set()
     for class_id, rule_id, start, end, slack in tm.gap_slack:

@@ -58,6 +58,12 @@ class Item:
     kind_label: str = ""
     lost_date: dt.date | None = None
     convertible: list[str] = field(default_factory=list)
+
+    @property
+    def room_classes(self) -> int:
+        """Classes the item counts against a room's ``classes_at_once`` (a group with no class: one)."""
+        return max(1, len(self.classes))
+
     """For returns: the class's pattern sessions in the returns window that can become it."""
 
 
@@ -131,7 +137,7 @@ class SpotFinder:
             return False
         return not overlaps(spot.start, spot.end, self.fixed.class_times.get((class_id, spot.date), []))
 
-    def room_has_space(self, room_id: str | None, spot: Spot, seats: int) -> bool:
+    def room_has_space(self, room_id: str | None, spot: Spot, seats: int, classes: int = 1) -> bool:
         if room_id is None:
             return True
         room = self.scenario.room(room_id)
@@ -141,7 +147,7 @@ class SpotFinder:
             if spot.start < x[1] and x[0] < spot.end
         ]
         # Conservative: everything overlapping the spot counts as simultaneous.
-        return len(load) + 1 <= room.classes_at_once and sum(x[2] for x in load) + seats <= room.seats
+        return len(load) + classes <= room.classes_at_once and sum(x[2] for x in load) + seats <= room.seats
 
     def person_can(self, person_id: str, spot: Spot, on_duty: bool) -> bool:
         """Whether a staff member or helper group could be on duty (or take part) at the spot."""
@@ -182,6 +188,6 @@ class SpotFinder:
             all(self.class_free(c, spot) for c in item.classes)
             and all(self.person_can(p, spot, on_duty=False) for p in item.staff + item.helper_groups)
             and all(self.teacher_group_free(t, spot) for t in item.teacher_groups)
-            and self.room_has_space(item.room, spot, item.seats)
+            and self.room_has_space(item.room, spot, item.seats, item.room_classes)
             and self.staffable(item.staffing, spot)
         )

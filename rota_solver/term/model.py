@@ -46,8 +46,11 @@ class TermModel:
     gap_slack: list[tuple[str, str, dt.date, dt.date, cp_model.IntVar]] = field(default_factory=list)
     """(class, rule, window start, window end, slack)."""
 
+    def __post_init__(self) -> None:
+        self._items = {i.key: i for i in self.inputs.items}
+
     def item(self, key: str) -> Item:
-        return next(i for i in self.inputs.items if i.key == key)
+        return self._items[key]
 
 
 TermRule = Callable[[TermModel], None]
@@ -122,7 +125,9 @@ def one_place_at_a_time(tm: TermModel) -> None:
     scenario = tm.scenario
     own_class = {g.id: g.class_id for g in scenario.helper_groups}
     busy: dict[str, list[tuple[dt.date, int, int, cp_model.LinearExprT, int]]] = defaultdict(list)
-    rooms: dict[str, list[tuple[dt.date, int, int, tuple[cp_model.IntVar, Spot], int]]] = defaultdict(list)
+    rooms: dict[str, list[tuple[dt.date, int, int, tuple[cp_model.IntVar, Spot, int], int]]] = defaultdict(
+        list
+    )
     for (key, spot), var in tm.place.items():
         item = tm.item(key)
         if item.all_day:
@@ -141,7 +146,9 @@ def one_place_at_a_time(tm: TermModel) -> None:
         for teachers in item.teacher_groups:
             busy[f"t:{teachers}"].append(entry)
         if item.room is not None:
-            rooms[item.room].append((spot.date, spot.start, spot.end, (var, spot), item.seats))
+            rooms[item.room].append(
+                (spot.date, spot.start, spot.end, (var, spot, item.room_classes), item.seats)
+            )
     for (_, spot, person), var in tm.duty.items():
         entry = (spot.date, spot.start, spot.end, var, 0)
         busy[f"p:{person}"].append(entry)
@@ -159,14 +166,13 @@ def one_place_at_a_time(tm: TermModel) -> None:
             if len(together) < 2:
                 continue
             day = together[0][0][1].date
-            start = max(spot.start for (_, spot), _ in together)
-            end = min(spot.end for (_, spot), _ in together)
+            start = max(spot.start for (_, spot, _), _ in together)
+            end = min(spot.end for (_, spot, _), _ in together)
             load = [x for x in tm.fixed.room_load.get((room_id, day), []) if x[0] < end and start < x[1]]
-            classes = cp_model.LinearExpr.sum([var for (var, _), _ in together])
+            placed = [var for (var, _, _), _ in together]
+            classes = cp_model.LinearExpr.weighted_sum(placed, [n for (_, _, n), _ in together])
             tm.model.add(classes <= room.classes_at_once - len(load))
-            pupils = cp_model.LinearExpr.weighted_sum(
-                [var for (var, _), _ in together], [n for _, n in together]
-            )
+            pupils = cp_model.LinearExpr.weighted_sum(placed, [n for _, n in together])
             tm.model.add(pupils <= room.seats - sum(x[2] for x in load))
 
 
@@ -196,18 +202,23 @@ def all_day_events_clear_the_way(tm: TermModel) -> None:
         for key in items:
             for var in by_day.get((key, s.date), []):
                 tm.model.add_implication(var, tm.held[session_id].Not())
-    # A class at an all-day event takes part in nothing else that day.
+    # A class at an all-day event takes part in nothing else that day, and its room hosts nothing else.
     timed: dict[tuple[str, dt.date], list[cp_model.IntVar]] = defaultdict(list)
     for (key, spot), var in tm.place.items():
-        if not tm.item(key).all_day:
-            for class_id in tm.item(key).classes:
-                timed[(class_id, spot.date)].append(var)
+        other_item = tm.item(key)
+        if not other_item.all_day:
+            for class_id in other_item.classes:
+                timed[(f"class:{class_id}", spot.date)].append(var)
+            if other_item.room is not None:
+                timed[(f"room:{other_item.room}", spot.date)].append(var)
     for (key, spot), var in tm.place.items():
         item = tm.item(key)
-        if item.all_day:
-            for class_id in item.classes:
-                for other in timed.get((class_id, spot.date), []):
-                    tm.model.add_bool_or([var.Not(), other.Not()])
+        if not item.all_day:
+            continue
+        taken = [f"class:{c}" for c in item.classes] + ([f"room:{item.room}"] if item.room else [])
+        clashing = {id(v): v for who in taken for v in timed.get((who, spot.date), [])}
+        for other in clashing.values():
+            tm.model.add_bool_or([var.Not(), other.Not()])
 
 
 def orientation_before_first_session(tm: TermModel) -> None:
@@ -225,7 +236,8 @@ def orientation_before_first_session(tm: TermModel) -> None:
                 and s.rule_id in activity.before_first
                 and item.key in tm.inputs.displaceable.get(s.id, [])
             ):
-                earlier = _placed_before(placed, s.date, minutes(s.start.time()))
+                # If the orientation cannot happen at all (reported unmet), sessions need not wait for it.
+                earlier = [*_placed_before(placed, s.date, minutes(s.start.time())), tm.unplaced[item.key]]
                 tm.model.add(tm.held[s.id] <= cp_model.LinearExpr.sum(earlier))
         for other in tm.inputs.items:
             if (
@@ -234,7 +246,7 @@ def orientation_before_first_session(tm: TermModel) -> None:
                 and other.rule_id in activity.before_first
             ):
                 for spot in other.spots:
-                    earlier = _placed_before(placed, spot.date, spot.start)
+                    earlier = [*_placed_before(placed, spot.date, spot.start), tm.unplaced[item.key]]
                     tm.model.add(tm.place[(other.key, spot)] <= cp_model.LinearExpr.sum(earlier))
 
 

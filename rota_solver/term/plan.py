@@ -97,15 +97,15 @@ def occurrence_days(calendar: TermCalendar, activity: Activity) -> list[list[Sch
         days = [d for d in days if when.start <= d.date <= when.end]
     if when.weeks is not None:
         days = [d for d in days if d.teaching_week in when.weeks]
-    groups: dict[object, list[SchoolDay]] = defaultdict(list)
+    groups: dict[tuple[int, ...], list[SchoolDay]] = defaultdict(list)
     for d in days:
         if when.every_weeks is not None:
-            groups[(d.teaching_week - 1) // when.every_weeks].append(d)
+            groups[((d.teaching_week - 1) // when.every_weeks,)].append(d)
         elif when.monthly:
             groups[(d.date.year, d.date.month)].append(d)
         else:
-            groups[0].append(d)
-    return [groups[k] for k in sorted(groups, key=str)] if groups else [[]]
+            groups[(0,)].append(d)
+    return [groups[k] for k in sorted(groups)] if groups else [[]]
 
 
 def activity_items(scenario: Scenario, calendar: TermCalendar, finder: SpotFinder) -> list[Item]:
@@ -171,10 +171,13 @@ def returns_items(
     days = [d for d in calendar.days if first <= d.date <= stocktake.loans_due]
     label = {"zh-CN": "还书", "en": "Return all books"}[scenario.school.locale]
     items = []
-    for rule in borrowing_rules(scenario):
+    rules = borrowing_rules(scenario)
+    for rule in rules:
         for school_class in scenario.rule_classes(rule):
             item = Item(
-                key=f"returns.{school_class.id}",
+                key=f"returns.{school_class.id}"
+                if len(rules) == 1
+                else f"returns.{rule.id}.{school_class.id}",
                 kind="returns",
                 label=label,
                 required=True,
@@ -184,19 +187,19 @@ def returns_items(
                 staffing=dict(rule.staffing),
                 classes=(school_class.id,),
                 rule_id=rule.id,
-                convertible=[
-                    s.id
-                    for s in held
-                    if s.class_id == school_class.id
-                    and s.rule_id == rule.id
-                    and first <= s.date <= stocktake.loans_due
-                ],
             )
+            # The final session: the class's last borrowing session if it falls in the window,
+            # or an extra one after it.
+            own = [s for s in held if s.class_id == school_class.id and s.rule_id == rule.id]
+            last = max(own, key=lambda s: s.start, default=None)
+            after = (last.date, minutes(last.end.time())) if last is not None else (first, 0)
+            if last is not None and last.date >= first:
+                item.convertible = [last.id]
             item.spots = [
                 s
                 for d in days
                 for s in finder.window_spots(d, rule.windows, rule.duration_minutes)
-                if finder.usable(item, s)
+                if (s.date, s.start) >= after and finder.usable(item, s)
             ]
             items.append(item)
     return items
@@ -275,6 +278,15 @@ def makeup_items(
         for item in inputs.items
         if item.kind == "returns"
     }
+    stocktake = scenario.stocktake
+    returns_from = (
+        {
+            r.id: stocktake.loans_due - dt.timedelta(days=stocktake.returns_within_days - 1)
+            for r in borrowing_rules(scenario)
+        }
+        if stocktake is not None
+        else {}
+    )
     week_of = {d.date: d.teaching_week for d in calendar.days}
     days_in_week: dict[int, list[SchoolDay]] = defaultdict(list)
     for d in calendar.days:
@@ -298,7 +310,9 @@ def makeup_items(
         if returns_days.get((class_id, rule_id)) and lost_date + dt.timedelta(days=rule.gap_limit) > stop:
             continue  # the returns session near the end keeps the gap
         week = _week_near(lost_date, week_of, calendar)
-        candidate_days = [d for w in (week, week + 1) for d in days_in_week.get(w, []) if d.date <= stop]
+        # A borrowing class's make-ups come before its final returns session's window.
+        last_day = stop if rule_id not in returns_from else returns_from[rule_id] - dt.timedelta(days=1)
+        candidate_days = [d for w in (week, week + 1) for d in days_in_week.get(w, []) if d.date <= last_day]
         school_class = scenario.school_class(class_id)
         counter[(class_id, rule_id)] += 1
         item = Item(
