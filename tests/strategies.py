@@ -96,6 +96,7 @@ def schools(draw: st.DrawFn) -> dict[str, Any]:
                 "spacing": {"min_days_apart": draw(st.integers(1, 2))},
                 "staffing": staffing,
                 "preferences": {"days": draw(st.lists(st.sampled_from(DAYS), max_size=2, unique=True))},
+                "max_gap_days": draw(st.sampled_from([None, None, 4, 6, 9])),
             }
         )
     data: dict[str, Any] = {}

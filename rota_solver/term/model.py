@@ -256,6 +256,26 @@ def _placed_before(
     return [var for spot, var in placed if (spot.date, spot.end) <= (date, start)]
 
 
+def sessions_give_way_only_for_a_reason(tm: TermModel) -> None:
+    """A pattern session gives way only when an all-day event takes its day, or its class's
+    orientation comes after it: never merely to let a make-up stand in for it elsewhere."""
+    reasons: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    sessions = {s.id: s for s in tm.inputs.held}
+    for session_id, keys in tm.inputs.displaceable.items():
+        s = sessions[session_id]
+        start = minutes(s.start.time())
+        for key in keys:
+            item = tm.item(key)
+            for spot in item.spots:
+                var = tm.place[(key, spot)]
+                if item.all_day and spot.date == s.date:
+                    reasons[session_id].append(var)
+                elif not item.all_day and (spot.date, spot.end) > (s.date, start):
+                    reasons[session_id].append(var)  # the orientation comes after the session
+    for session_id, held in tm.held.items():
+        tm.model.add(held + cp_model.LinearExpr.sum(reasons[session_id]) >= 1)
+
+
 def makeups_only_for_sessions_not_held(tm: TermModel) -> None:
     """A make-up for a session that may still take place is placed only if that session gives way."""
     for item in tm.inputs.items:
@@ -306,6 +326,7 @@ TERM_RULES: tuple[TermRule, ...] = (
     daily_caps,
     all_day_events_clear_the_way,
     orientation_before_first_session,
+    sessions_give_way_only_for_a_reason,
     makeups_only_for_sessions_not_held,
     gaps_within_limit,
 )
