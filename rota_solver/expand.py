@@ -134,6 +134,8 @@ def _cover_absences(
 
 def _absence_reason(scenario: Scenario, date: dt.date, cell: PatternSession) -> str:
     away = [m.name or m.id for m in scenario.staff if m.id in cell.staff_ids and date in m.days_off]
+    if scenario.school.locale == "zh-CN":
+        return "值班人员请假，无人代班：" + "、".join(away)
     return "staff away, no stand-in: " + ", ".join(away)
 
 

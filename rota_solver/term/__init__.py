@@ -231,7 +231,24 @@ def _penalties(
     return out
 
 
+_UNMET_WORDS = {
+    "zh-CN": {
+        "unplaced": "{what} 无法安排：{why}",
+        "no_slot": "没有空闲时段",
+        "clash": "每个空闲时段都与其他安排冲突",
+        "gap": "{who} 在 {start} 至 {end} 之间没有{rule}，也没有可用于补课的空闲时段",
+    },
+    "en": {
+        "unplaced": "{what} could not be placed: {why}",
+        "no_slot": "no free slot",
+        "clash": "every free slot clashes with something else",
+        "gap": "{who} has no {rule} session between {start} and {end}, and no free slot for a make-up",
+    },
+}
+
+
 def _unmet(tm: TermModel, solver: cp_model.CpSolver) -> list[Unmet]:
+    words = _UNMET_WORDS[tm.scenario.school.locale]
     out = []
     for key, var in tm.unplaced.items():
         if solver.boolean_value(var):
@@ -243,11 +260,10 @@ def _unmet(tm: TermModel, solver: cp_model.CpSolver) -> list[Unmet]:
                 if item.kind == "activity"
                 else "stocktake_shift"
             )
-            why = "no free slot" if not item.spots else "every free slot clashes with something else"
+            why = words["no_slot"] if not item.spots else words["clash"]
             subject = f"{item.classes[0]}/{item.rule_id}" if item.kind == "returns" else key
-            out.append(
-                Unmet(kind=kind, subject=subject, message=f"{item.label} ({key}) could not be placed: {why}")
-            )
+            message = words["unplaced"].format(what=f"{item.label} ({key})", why=why)
+            out.append(Unmet(kind=kind, subject=subject, message=message))
     reported: set[tuple[str, str]] = set()
     for class_id, rule_id, start, end, slack in tm.gap_slack:
         if solver.boolean_value(slack) and (class_id, rule_id) not in reported:
@@ -256,8 +272,12 @@ def _unmet(tm: TermModel, solver: cp_model.CpSolver) -> list[Unmet]:
                 Unmet(
                     kind="gap",
                     subject=f"{class_id}/{rule_id}",
-                    message=f"class {class_id} has no {rule_id} session between {start} and {end}: "
-                    "no free slot for a make-up",
+                    message=words["gap"].format(
+                        who=tm.scenario.school_class(class_id).label,
+                        rule=next(r.name or r.id for r in tm.scenario.rules if r.id == rule_id),
+                        start=start,
+                        end=end,
+                    ),
                 )
             )
     return out
