@@ -697,15 +697,7 @@ def _check_rules(s: Scenario) -> None:
                 )
         if not s.rule_classes(rule):
             raise FieldError(("rules", i, "grades"), "no class is in these grades")
-        fits = False
-        for window_id in rule.windows:
-            window = s.window(window_id)
-            if window.periods is not None:
-                longest = max(minutes(s.period(p).end) - minutes(s.period(p).start) for p in window.periods)
-            else:
-                start, end = s.window_span(window)
-                longest = minutes(end) - minutes(start)
-            fits = fits or rule.duration_minutes <= longest
+        fits = any(rule.duration_minutes <= _longest_slot(s, s.window(w)) for w in rule.windows)
         if not fits:
             raise FieldError(
                 ("rules", i, "duration_minutes"),

@@ -19,24 +19,34 @@ class Slot:
         return self.weekday == other.weekday and self.start < other.end and other.start < self.end
 
 
+def window_times(scenario: Scenario, window_id: str, duration: int) -> list[tuple[int, int]]:
+    """(start, end) of each slot of a window: a period each (sessions start with its bell), or the
+    time range cut into consecutive pieces of ``duration``."""
+    window = scenario.window(window_id)
+    times = []
+    if window.periods is not None:
+        for period_id in window.periods:
+            bell = scenario.period(period_id)
+            start = minutes(bell.start)
+            if start + duration <= minutes(bell.end):
+                times.append((start, start + duration))
+    else:
+        assert window.start is not None and window.end is not None
+        start, end = minutes(window.start), minutes(window.end)
+        while start + duration <= end:
+            times.append((start, start + duration))
+            start += duration
+    return times
+
+
 def rule_slots(scenario: Scenario, rule: GradeRule) -> list[Slot]:
-    """Every slot of the rule's windows: a period each, or the window cut into rule-length pieces."""
-    slots: list[Slot] = []
-    for window_id in rule.windows:
-        window = scenario.window(window_id)
-        for day in scenario.window_days(window):
-            if window.periods is not None:
-                for period_id in window.periods:
-                    bell = scenario.period(period_id)
-                    start = minutes(bell.start)
-                    if start + rule.duration_minutes <= minutes(bell.end):
-                        slots.append(Slot(day, start, start + rule.duration_minutes, window_id))
-            else:
-                assert window.start is not None and window.end is not None
-                start, end = minutes(window.start), minutes(window.end)
-                while start + rule.duration_minutes <= end:
-                    slots.append(Slot(day, start, start + rule.duration_minutes, window_id))
-                    start += rule.duration_minutes
+    """Every slot of the rule's windows on every weekday they exist."""
+    slots = [
+        Slot(day, start, end, window_id)
+        for window_id in rule.windows
+        for day in scenario.window_days(scenario.window(window_id))
+        for start, end in window_times(scenario, window_id, rule.duration_minutes)
+    ]
     return sorted(set(slots))
 
 

@@ -16,7 +16,7 @@ from typing import Literal
 
 from ..rota import DatedSession
 from ..scenario import Activity, Scenario, Weekday, minutes
-from ..slots import Slot, class_busy_at, staff_available_at
+from ..slots import Slot, class_busy_at, staff_available_at, window_times
 from ..term_calendar import SchoolDay, TermCalendar
 
 ItemKind = Literal["makeup", "returns", "activity", "shift"]
@@ -111,24 +111,12 @@ class SpotFinder:
 
     def window_spots(self, day: SchoolDay, window_ids: list[str], duration: int) -> list[Spot]:
         """Slots of the windows on the day's timetable weekday, cut to ``duration``."""
-        out = []
-        for window_id in window_ids:
-            window = self.scenario.window(window_id)
-            if day.follows not in self.scenario.window_days(window):
-                continue
-            if window.periods is not None:
-                for period_id in window.periods:
-                    bell = self.scenario.period(period_id)
-                    start = minutes(bell.start)
-                    if start + duration <= minutes(bell.end):
-                        out.append(Spot(day.date, start, start + duration, window_id, day.follows))
-            else:
-                assert window.start is not None and window.end is not None
-                start, end = minutes(window.start), minutes(window.end)
-                while start + duration <= end:
-                    out.append(Spot(day.date, start, start + duration, window_id, day.follows))
-                    start += duration
-        return out
+        return [
+            Spot(day.date, start, end, window_id, day.follows)
+            for window_id in window_ids
+            if day.follows in self.scenario.window_days(self.scenario.window(window_id))
+            for start, end in window_times(self.scenario, window_id, duration)
+        ]
 
     def class_free(self, class_id: str, spot: Spot) -> bool:
         school_class = self.scenario.school_class(class_id)
