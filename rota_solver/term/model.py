@@ -57,6 +57,9 @@ TermRule = Callable[[TermModel], None]
 
 
 def build_variables(tm: TermModel) -> None:
+    """Placement per item and spot; duty only for people free to work at that spot (the rest would
+    be fixed to zero, and the model is smaller without them)."""
+    finder = SpotFinder(tm.scenario, tm.calendar, tm.fixed)
     finder_people = _people_by_role(tm.scenario)
     for item in tm.inputs.items:
         for spot in item.spots:
@@ -65,6 +68,8 @@ def build_variables(tm: TermModel) -> None:
                 if need == 0:
                     continue
                 for person in finder_people.get(role, []):
+                    if not finder.person_can(person, spot, on_duty=True):
+                        continue
                     tm.duty[(item.key, spot, person)] = tm.model.new_bool_var(
                         f"duty[{item.key},{spot.date},{spot.start},{person}]"
                     )
@@ -101,22 +106,15 @@ def each_item_placed_once(tm: TermModel) -> None:
 
 
 def items_fully_staffed(tm: TermModel) -> None:
-    """A placed item has the staff its staffing asks for, each able to work then."""
-    finder = SpotFinder(tm.scenario, tm.calendar, tm.fixed)
+    """A placed item has the staff its staffing asks for (duty exists only for people able to work)."""
     people = _people_by_role(tm.scenario)
     for (key, spot), var in tm.place.items():
         item = tm.item(key)
         for role, need in item.staffing.items():
             if need == 0:
                 continue
-            on = []
-            for person in people.get(role, []):
-                assigned = tm.duty[(key, spot, person)]
-                if not finder.person_can(person, spot, on_duty=True):
-                    tm.model.add(assigned == 0)
-                else:
-                    on.append(assigned)
-            tm.model.add(sum(on) == need * var)
+            on = [tm.duty[(key, spot, p)] for p in people.get(role, []) if (key, spot, p) in tm.duty]
+            tm.model.add(cp_model.LinearExpr.sum(on) == need * var)
 
 
 def one_place_at_a_time(tm: TermModel) -> None:
