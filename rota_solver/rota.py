@@ -167,6 +167,10 @@ class Rota(_Out):
     cycle_weeks: int = Field(description="Weeks in the rotation cycle (2 for A/B).")
     teaching_weeks: int = Field(description="Teaching weeks in the term.")
     scenario_digest: str = Field(description="SHA-256 of the scenario the rota was solved for.")
+    version_time: dt.datetime = Field(
+        description="When this rota version was made (UTC); feeds use it for DTSTAMP and LAST-MODIFIED, "
+        "so the same rota always gives the same bytes."
+    )
     pattern: list[PatternSession] = Field(description="The weekly rotation table.")
     sessions: list[DatedSession] = Field(description="Every dated session of the term.")
     lost: list[LostSession] = Field(description="Pattern sessions that did not take place, with why.")

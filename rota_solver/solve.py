@@ -38,6 +38,11 @@ class SolveOptions(BaseModel):
         description="Search workers; 1 keeps the same scenario and seed giving the same rota.",
     )
     seed: int = Field(default=0, ge=0, description="CP-SAT random seed.")
+    version_time: dt.datetime | None = Field(
+        default=None,
+        description="Timestamp of the rota version (timezone-aware); default midnight UTC of the day "
+        "before term starts, so that solving the same scenario twice gives identical files.",
+    )
     deterministic_time_limit: float | None = Field(
         default=None, gt=0, description="Limit in CP-SAT's deterministic time units (repeatable runs)."
     )
@@ -114,6 +119,7 @@ def solve(
         cycle_weeks=calendar.cycle_weeks,
         teaching_weeks=calendar.teaching_weeks,
         scenario_digest=scenario_digest(scenario),
+        version_time=_version_time(scenario, options),
         pattern=pattern,
         sessions=term.sessions,
         lost=term.lost,
@@ -123,6 +129,13 @@ def solve(
         summaries=summarise(scenario, calendar, pattern, term.sessions, term.lost),
         report=report,
     )
+
+
+def _version_time(scenario: Scenario, options: SolveOptions) -> dt.datetime:
+    if options.version_time is not None:
+        return options.version_time.astimezone(dt.UTC)
+    before_term = scenario.term.start - dt.timedelta(days=1)
+    return dt.datetime.combine(before_term, dt.time(0), tzinfo=dt.UTC)
 
 
 def _solver(options: SolveOptions) -> cp_model.CpSolver:

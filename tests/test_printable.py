@@ -145,6 +145,7 @@ def hand_rota(scenario: Scenario, cells: list[Cell] | None = None, cycle: int = 
         cycle_weeks=cycle,
         teaching_weeks=2,
         scenario_digest="0" * 64,
+        version_time=dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
         pattern=pattern,
         sessions=sessions,
         lost=[],

@@ -173,6 +173,7 @@ def make_rota(sessions: list[DatedSession], lost_sessions: list[LostSession] | N
         cycle_weeks=2,
         teaching_weeks=2,
         scenario_digest="0" * 64,
+        version_time=dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
         pattern=[],
         sessions=sessions,
         lost=LOST if lost_sessions is None else lost_sessions,

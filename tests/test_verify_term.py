@@ -305,6 +305,7 @@ def make_rota(
         cycle_weeks=2,
         teaching_weeks=4,
         scenario_digest="0" * 64,
+        version_time=dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
         pattern=[],
         sessions=list((SESSIONS if sessions is None else sessions).values()),
         lost=list((LOST if lost_sessions is None else lost_sessions).values()),
