@@ -1,7 +1,12 @@
-"""The ``rota`` command: validate a scenario, solve it, write the rota files.
+"""The ``rota`` command: validate a scenario, solve it, write the rota files and calendar feeds;
+or export the files again from a saved rota.json.
 
-Exit codes: 0 solved (or valid), 1 no rota exists (or none found in time), 2 invalid input,
-3 the independent verifier rejected the solver's rota (a bug: please report it).
+Exit codes: 0 solved (or valid, or exported), 1 no rota exists (or none found in time), 2 invalid
+input (scenario or rota.json), 3 the independent verifier rejected the solver's rota (a bug:
+please report it).
+
+This is the application layer: the only place that joins the solver (``rota_solver``) and the
+calendar feeds (``calendars``), which know nothing of each other's insides.
 """
 
 from __future__ import annotations
@@ -14,13 +19,17 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from calendars import write_feeds
+
 from .errors import InvalidScenario, NoRotaExists, NoSolutionInTime
 from .loading import load_scenario
 from .outputs import write_outputs
 from .progress import Progress
 from .rota import Rota
 from .scenario import Scenario
-from .solve import SolveOptions, solve
+from .solve import SolveOptions, scenario_digest, solve
 from .verify import verify
 
 EXIT_OK, EXIT_NO_ROTA, EXIT_INVALID, EXIT_VERIFIER = 0, 1, 2, 3
@@ -37,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "validate":
         print(f"{args.file}: valid ({len(scenario.classes)} classes, {len(scenario.rules)} rules)")
         return EXIT_OK
+    if args.command == "export":
+        return _export(scenario, args)
     return _solve(scenario, args)
 
 
@@ -45,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="check a scenario file and report every problem")
     validate.add_argument("file", type=Path, help="scenario YAML file")
-    run = commands.add_parser("solve", help="solve a scenario and write rota.json, rota.csv, rota.html")
+    run = commands.add_parser(
+        "solve", help="solve a scenario and write rota.json, rota.csv, rota.html and calendars/"
+    )
     run.add_argument("file", type=Path, help="scenario YAML file")
     run.add_argument("--out", type=Path, default=Path("out"), help="output directory (default: out)")
     run.add_argument(
@@ -53,6 +66,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     run.add_argument("--workers", type=int, default=1, help="search workers; 1 is reproducible (default 1)")
+    export = commands.add_parser(
+        "export", help="write rota.csv, rota.html and calendars/ (and rota.json) again from a saved rota.json"
+    )
+    export.add_argument("file", type=Path, help="scenario YAML file the rota was solved for")
+    export.add_argument("--rota", type=Path, required=True, help="the rota.json written by rota solve")
+    export.add_argument(
+        "--out", type=Path, default=None, help="output directory (default: the rota.json's directory)"
+    )
     return parser
 
 
@@ -72,9 +93,9 @@ def _solve(scenario: Scenario, args: argparse.Namespace) -> int:
         return EXIT_NO_ROTA
     violations = verify(scenario, rota)
     written = write_outputs(scenario, rota, args.out)
+    feeds = write_feeds(scenario, rota, args.out)
     _print_summary(scenario, rota)
-    for path in written:
-        print(f"wrote {path}")
+    _print_written(written, feeds)
     if violations:
         print(
             f"VERIFIER FOUND {len(violations)} VIOLATION(S) (a solver bug, please report):", file=sys.stderr
@@ -84,6 +105,49 @@ def _solve(scenario: Scenario, args: argparse.Namespace) -> int:
         return EXIT_VERIFIER
     print("verifier: every hard rule holds on every dated session")
     return EXIT_OK
+
+
+def _export(scenario: Scenario, args: argparse.Namespace) -> int:
+    try:
+        rota = Rota.model_validate_json(args.rota.read_bytes())
+    except OSError as exc:
+        print(f"invalid rota: cannot read {args.rota}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except ValidationError as exc:
+        print(f"invalid rota: {args.rota}: {_first_error(exc)}", file=sys.stderr)
+        return EXIT_INVALID
+    if rota.scenario_digest != scenario_digest(scenario):
+        print(
+            f"invalid rota: {args.rota} was solved for another scenario than {args.file} "
+            "(or before it was changed); run rota solve again",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    out: Path = args.out if args.out is not None else args.rota.parent
+    written = write_outputs(scenario, rota, out)
+    feeds = write_feeds(scenario, rota, out)
+    _print_written(written, feeds)
+    return EXIT_OK
+
+
+def _first_error(exc: ValidationError) -> str:
+    """A pydantic error in one line: the first problem, and how many there are."""
+    errors = exc.errors(include_url=False)
+    if not errors:
+        return "not a rota"
+    first = errors[0]
+    where = ".".join(str(part) for part in first["loc"])
+    message = " ".join(str(first["msg"]).split())
+    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+    return f"{where + ': ' if where else ''}{message}{more}"
+
+
+def _print_written(written: list[Path], feeds: list[Path]) -> None:
+    for path in written:
+        print(f"wrote {path}")
+    calendars = [p for p in feeds if p.suffix == ".ics"]
+    if feeds:
+        print(f"wrote {feeds[0].parent}/ ({len(calendars)} calendar feeds and {feeds[-1].name})")
 
 
 def _print_summary(scenario: Scenario, rota: Rota) -> None:

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs everything into .venv, then runs lint, types, the tests and a benchmark smoke run.
+# Installs everything into .venv (and ical.js, the feed tests' second parser, into tests/calendars/node),
+# then runs lint, types, the tests and a benchmark smoke run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
+# ical.js at the version of tests/calendars/node/package-lock.json, for tests/calendars/test_parsers.py.
+npm ci --prefix tests/calendars/node --no-audit --no-fund
 echo "== ruff"; .venv/bin/ruff check .
 echo "== mypy"; .venv/bin/mypy
 echo "== pytest"; .venv/bin/python -m pytest
-echo "== bench (smoke)"; .venv/bin/python -m bench.solve_time --repeat 1
+echo "== bench (smoke)"; .venv/bin/python -m bench.solve_time --repeat 1; .venv/bin/python -m bench.feeds --repeat 1

@@ -48,7 +48,7 @@ def test_solve_writes_json_csv_html_and_exits_0(tmp_path: Path, capsys: pytest.C
     assert main(["solve", str(path), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "optimal" in printed and "verifier: every hard rule holds" in printed
-    assert {p.name for p in out.iterdir()} == {"rota.json", "rota.csv", "rota.html"}
+    assert {p.name for p in out.iterdir()} == {"rota.json", "rota.csv", "rota.html", "calendars"}
     assert (out / "rota.csv").read_text(encoding="utf-8").count("\n") == 1 + 4  # header + 2 classes x 2 weeks
 
 

@@ -1,0 +1,452 @@
+"""iCalendar feeds of a solved rota: one per class, grade, room, staff member and helper team,
+and one of the whole library.
+
+A pure function of (scenario, rota): no clock, no randomness, no solver. Every VEVENT's UID
+names what it is (``session.<id>``, ``activity.<id>``, ``day.<date>.<kind>``), DTSTAMP and
+LAST-MODIFIED are the rota's version time, so the same rota always gives the same bytes and a
+calendar app that refreshes a feed sees changed events, not new ones.
+
+Each event is built once and shared by the feeds it belongs to:
+
+- a dated session: its class, its class's grade, its room, every staff member and helper team
+  on duty, and the library feed;
+- an activity (timed, or all-day): its classes and their grades, its staff on duty and staff
+  taking part, its helper teams, its room if any, and the library feed (teacher groups have no
+  feed);
+- a holiday, closure, stocktake or make-up school day: every feed, as an all-day event.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from icalendar import Calendar, Event, Timezone
+
+from rota_solver.rota import ActivityEvent, CalendarDay, DatedSession, Rota
+from rota_solver.scenario import WEEKDAYS, Scenario, SchoolClass
+
+from .index import index_html
+from .words import FeedWords, feed_words
+
+FeedKind = Literal["class", "staff", "helpers", "room", "grade", "library"]
+
+PRODID = "-//Library Rota//library-rota//EN"
+REFRESH = dt.timedelta(hours=12)
+"""How often calendar apps should fetch a feed again (REFRESH-INTERVAL, X-PUBLISHED-TTL)."""
+CALENDARS_DIR = "calendars"
+INDEX_NAME = "index.html"
+LIBRARY_KEY = "library"
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One calendar file: a feed someone subscribes to."""
+
+    key: str
+    """``class-3-2``, ``staff-lib_wang``, ``helpers-helpers_5_1``, ``room-stacks``, ``grade-3`` or
+    ``library``."""
+    kind: FeedKind
+    filename: str
+    """``key + ".ics"``."""
+    title: str
+    """Display name in the school's language, e.g. 阳光小学 · 三年级2班 · 图书馆安排."""
+    ics: bytes
+    """The iCalendar file: UTF-8, CRLF line endings, lines folded at 75 octets."""
+    events: int
+    """Number of VEVENTs."""
+
+
+def uid_domain(school_name: str) -> str:
+    """The right-hand side of every UID of a school's feeds: stable, and never a real host."""
+    slug = hashlib.sha1(school_name.encode("utf-8")).hexdigest()[:10]
+    return f"{slug}.library-rota.invalid"
+
+
+def build_feeds(scenario: Scenario, rota: Rota) -> list[Feed]:
+    """Every feed of ``rota``: library, grades, classes, rooms, staff, helper teams, in that order
+    (each kind in scenario order, grades ascending). Raises ``ValueError`` when the rota names
+    a class, room or person the scenario does not have."""
+    return _build(scenario, rota, None)
+
+
+def build_feed(scenario: Scenario, rota: Rota, key: str) -> Feed:
+    """The one feed ``key`` (``library``, ``class-3-2``, ...), as :func:`build_feeds` builds it.
+
+    Raises ``KeyError`` when the scenario has no such feed."""
+    feeds = _build(scenario, rota, key)
+    if not feeds:
+        raise KeyError(f"no feed {key!r}")
+    return feeds[0]
+
+
+def _build(scenario: Scenario, rota: Rota, only: str | None) -> list[Feed]:
+    words = feed_words(scenario.school.locale)
+    specs = _feed_specs(scenario, words)
+    known = {spec.key for spec in specs}
+    builder = _EventBuilder(scenario, rota, words)
+    items = [builder.session(s) for s in rota.sessions]
+    items += [builder.activity(a) for a in rota.activities]
+    items += builder.days(rota.calendar)
+    for item in items:
+        unknown = item.feeds - known if item.feeds is not None else set()
+        if unknown:
+            raise ValueError(
+                f"the rota does not match the scenario: {item.uid} belongs to {sorted(unknown)}, "
+                "which the scenario does not have"
+            )
+    items.sort(key=lambda item: (item.start, item.uid))
+    _check_unique(items)
+
+    specs = [spec for spec in specs if only is None or spec.key == only]
+    timezone = _timezone(scenario, rota, items)
+    by_feed: dict[str, list[_Item]] = {spec.key: [] for spec in specs}
+    for item in items:
+        for key in item.feeds if item.feeds is not None else by_feed:
+            if key in by_feed:
+                by_feed[key].append(item)
+    term = _term_text(scenario, rota, words)
+    return [_feed(spec, by_feed[spec.key], timezone, scenario, words, term) for spec in specs]
+
+
+def write_feeds(scenario: Scenario, rota: Rota, out_dir: Path) -> list[Path]:
+    """Write every feed to ``out_dir/calendars/<key>.ics`` and the index page listing them to
+    ``out_dir/calendars/index.html``. Each file is written whole under a temporary name first
+    and then renamed, so a subscriber never fetches a half-written feed. Returns the paths
+    written, feeds first, the index last."""
+    feeds = build_feeds(scenario, rota)
+    target_dir = out_dir / CALENDARS_DIR
+    target_dir.mkdir(parents=True, exist_ok=True)
+    files: list[tuple[str, bytes]] = [(feed.filename, feed.ics) for feed in feeds]
+    files.append((INDEX_NAME, index_html(scenario, rota, feeds).encode("utf-8")))
+    written = []
+    for name, data in files:
+        target = target_dir / name
+        partial = target_dir / f".{name}.partial"
+        partial.write_bytes(data)
+        partial.replace(target)
+        written.append(target)
+    return written
+
+
+# --- which feeds exist ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Spec:
+    key: str
+    kind: FeedKind
+    title: str
+
+
+def _feed_specs(scenario: Scenario, words: FeedWords) -> list[_Spec]:
+    school = scenario.school.name
+    sep = words.title_separator
+
+    def spec(key: str, kind: FeedKind, subject: str, suffix: str) -> _Spec:
+        return _Spec(key, kind, _one_line(f"{school}{sep}{subject}{sep}{suffix}"))
+
+    specs = [_Spec(LIBRARY_KEY, "library", _one_line(f"{school}{sep}{words.rota_title}"))]
+    grades = sorted({c.grade for c in scenario.classes})
+    specs += [spec(f"grade-{g}", "grade", words.labels.grade(g), words.rota_title) for g in grades]
+    specs += [spec(f"class-{c.id}", "class", c.label, words.rota_title) for c in scenario.classes]
+    specs += [spec(f"room-{r.id}", "room", r.name or r.id, words.rota_title) for r in scenario.rooms]
+    specs += [spec(f"staff-{m.id}", "staff", m.name or m.id, words.duty_title) for m in scenario.staff]
+    specs += [
+        spec(f"helpers-{g.id}", "helpers", g.name or g.id, words.duty_title) for g in scenario.helper_groups
+    ]
+    return specs
+
+
+def _one_line(text: str) -> str:
+    """``text`` with every run of white space (line breaks too) made one space.
+
+    Titles and the calendar description go into NAME and the X-WR- properties, which icalendar
+    writes as given, unescaped (as its own ``Calendar.calendar_name`` does, and as it and ical.js
+    read them back): a line break there would end the content line.
+    """
+    return " ".join(text.split())
+
+
+# --- events -----------------------------------------------------------------
+
+
+@dataclass
+class _Item:
+    """One VEVENT and the feeds it belongs to (``None``: every feed)."""
+
+    uid: str
+    start: dt.datetime
+    """Local wall-clock start (midnight for all-day events): the sort key with the UID."""
+    event: Event
+    feeds: frozenset[str] | None = field(default=None)
+
+    @cached_property
+    def ics(self) -> bytes:
+        """The VEVENT's lines, serialised once however many feeds it is in."""
+        data: bytes = self.event.to_ical()
+        return data
+
+
+class _EventBuilder:
+    def __init__(self, scenario: Scenario, rota: Rota, words: FeedWords) -> None:
+        self.words = words
+        self.labels = words.labels
+        self.tz = scenario.school.tz
+        self.tzid = scenario.school.timezone
+        self.domain = uid_domain(scenario.school.name)
+        self.stamp = rota.version_time.astimezone(dt.UTC)
+        self.classes: Mapping[str, SchoolClass] = {c.id: c for c in scenario.classes}
+        self.all_classes = frozenset(self.classes)
+        self.rules = {r.id: r.name or r.id for r in scenario.rules}
+        self.rooms = {r.id: r.name or r.id for r in scenario.rooms}
+        self.helpers = {g.id: g.name or g.id for g in scenario.helper_groups}
+        self.people = {m.id: m.name or m.id for m in scenario.staff} | self.helpers
+        self.teachers = {t.id: t.name or t.id for t in scenario.teacher_groups}
+
+    # feeds
+    def _person_feed(self, person_id: str) -> str:
+        return f"helpers-{person_id}" if person_id in self.helpers else f"staff-{person_id}"
+
+    def _class_feeds(self, class_ids: Iterable[str]) -> set[str]:
+        feeds = set()
+        for class_id in class_ids:
+            feeds.add(f"class-{class_id}")
+            school_class = self.classes.get(class_id)
+            # An unknown class has no grade feed; its missing class feed reports it.
+            if school_class is not None:
+                feeds.add(f"grade-{school_class.grade}")
+        return feeds
+
+    # words
+    def _names(self, ids: Iterable[str], names: Mapping[str, str]) -> str:
+        return self.labels.join([names.get(i, i) for i in ids])
+
+    def _class_line(self, class_ids: list[str]) -> str:
+        if len(class_ids) > 1 and frozenset(class_ids) == self.all_classes:
+            return self.words.class_line.format(name=self.labels.heading("whole_school"))
+        found = [self.classes.get(c) for c in class_ids]
+        name = self.labels.join([c.label if c else i for c, i in zip(found, class_ids, strict=True)])
+        line = self.words.class_line.format(name=name)
+        if len(found) == 1 and found[0] is not None and found[0].homeroom_teacher:
+            line += self.words.homeroom.format(teacher=found[0].homeroom_teacher)
+        return line
+
+    def _local(self, moment: dt.datetime) -> dt.datetime:
+        """Wall-clock time at the school, naive: written with TZID=<school timezone>."""
+        return moment.astimezone(self.tz).replace(tzinfo=None)
+
+    def _event(self, uid: str, summary: str, description: list[str], kind: str) -> Event:
+        event = Event()
+        event.add("uid", uid)
+        event.add("summary", summary)
+        event.add("description", "\n".join(line for line in description if line))
+        event.add("categories", [kind])
+        event.add("dtstamp", self.stamp)
+        event.add("last-modified", self.stamp)
+        event.add("sequence", 0)
+        event.add("status", "CONFIRMED")
+        return event
+
+    def _timed(self, event: Event, start: dt.datetime, end: dt.datetime) -> None:
+        """Naive wall-clock times with ``TZID=<school timezone>`` given explicitly: given aware
+        times, icalendar writes those of a zone it finds equal to UTC (Atlantic/Reykjavik,
+        Africa/Abidjan) as UTC times (``...Z``) without the school's TZID."""
+        event.add("dtstart", start, parameters={"TZID": self.tzid})
+        event.add("dtend", end, parameters={"TZID": self.tzid})
+
+    def _all_day(self, event: Event, day: dt.date) -> None:
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
+
+    def session(self, s: DatedSession) -> _Item:
+        words = self.words
+        what = words.returns_what if s.origin == "returns" else words.kind(s.kind)
+        school_class = self.classes.get(s.class_id)
+        summary = f"{school_class.label if school_class else s.class_id} {what}"
+        if s.origin == "makeup":
+            summary += f" {words.makeup_suffix}"
+        week = (
+            words.week_line_labelled.format(week=s.teaching_week, label=self.labels.week(s.week_label))
+            if s.week_label
+            else words.week_line.format(week=s.teaching_week)
+        )
+        description = [
+            self._class_line([s.class_id]),
+            words.rule_line.format(name=self.rules.get(s.rule_id, s.rule_id)),
+            week,
+            words.staff_line.format(names=self._names(s.staff_ids, self.people)) if s.staff_ids else "",
+            words.bring if s.kind in ("borrowing", "returns") or s.origin == "returns" else "",
+            words.returns_note if s.origin == "returns" else "",
+            words.makeup_note if s.origin == "makeup" else "",
+        ]
+        uid = f"session.{s.id}@{self.domain}"
+        event = self._event(uid, summary, description, s.kind)
+        start = self._local(s.start)
+        self._timed(event, start, self._local(s.end))
+        event.add("location", self.rooms.get(s.room_id, s.room_id))
+        event.add("transp", "OPAQUE")
+        feeds = {LIBRARY_KEY, f"room-{s.room_id}", *self._class_feeds([s.class_id])}
+        feeds.update(self._person_feed(p) for p in s.staff_ids)
+        return _Item(uid, start, event, frozenset(feeds))
+
+    def activity(self, a: ActivityEvent) -> _Item:
+        words = self.words
+        participants = [self.helpers.get(g, g) for g in a.helper_group_ids]
+        participants += [self.teachers.get(t, t) for t in a.teacher_group_ids]
+        participants += [self.people.get(p, p) for p in a.participant_staff_ids]
+        description = [
+            words.kind_line.format(kind=self.labels.kind(a.kind)),
+            self._class_line(a.class_ids) if a.class_ids else "",
+            words.participants_line.format(names=self.labels.join(participants)) if participants else "",
+            words.staff_line.format(names=self._names(a.staff_ids, self.people)) if a.staff_ids else "",
+        ]
+        uid = f"activity.{a.id}@{self.domain}"
+        event = self._event(uid, a.name or self.labels.kind(a.kind), description, a.kind)
+        if a.all_day or a.start is None or a.end is None:
+            self._all_day(event, a.date)
+            start = dt.datetime.combine(a.date, dt.time(0))
+        else:
+            start = self._local(a.start)
+            self._timed(event, start, self._local(a.end))
+        if a.room_id is not None:
+            event.add("location", self.rooms.get(a.room_id, a.room_id))
+        event.add("transp", "OPAQUE")
+        feeds = {LIBRARY_KEY, *self._class_feeds(a.class_ids)}
+        if a.room_id is not None:
+            feeds.add(f"room-{a.room_id}")
+        feeds.update(self._person_feed(p) for p in (*a.staff_ids, *a.participant_staff_ids))
+        feeds.update(f"helpers-{g}" for g in a.helper_group_ids)
+        return _Item(uid, start, event, frozenset(feeds))
+
+    def days(self, days: list[CalendarDay]) -> list[_Item]:
+        items = []
+        seen: dict[str, int] = {}
+        for day in sorted(days, key=lambda d: (d.date, d.kind, d.name)):
+            base = f"day.{day.date.isoformat()}.{day.kind}"
+            seen[base] = seen.get(base, 0) + 1
+            # Two days of one kind on one date (never seen): the second gets a suffix.
+            uid = f"{base}@{self.domain}" if seen[base] == 1 else f"{base}.{seen[base]}@{self.domain}"
+            items.append(self._day(uid, day))
+        return items
+
+    def _day(self, uid: str, day: CalendarDay) -> _Item:
+        weekday = self.labels.weekday(day.follows or WEEKDAYS[day.date.weekday()])
+        note = self.words.day_notes.get(day.kind, "").format(weekday=weekday)
+        if day.kind == "makeup":
+            summary = self.words.makeup_day.format(weekday=weekday)
+            description = [day.name, note]
+        else:
+            summary = day.name or self.labels.day_kind(day.kind)
+            description = [note]
+        event = self._event(uid, summary, description, day.kind)
+        self._all_day(event, day.date)
+        event.add("transp", "TRANSPARENT")
+        return _Item(uid, dt.datetime.combine(day.date, dt.time(0)), event, None)
+
+
+def _check_unique(items: list[_Item]) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.uid in seen:
+            raise ValueError(f"the rota has two events with the id of {item.uid}")
+        seen.add(item.uid)
+
+
+# --- calendars --------------------------------------------------------------
+
+
+def _timezone(scenario: Scenario, rota: Rota, items: list[_Item]) -> Timezone:
+    """The school's VTIMEZONE, from zoneinfo, covering the term and every event.
+
+    Built once with ``Timezone.from_tzid``, which is what ``Calendar.add_missing_timezones``
+    calls, and put into every feed: a feed with only all-day events (a helper team without
+    duties) would get none from ``add_missing_timezones``, yet states the school's timezone.
+    """
+    first = min([rota.term_start, *(item.start.date() for item in items[:1])])
+    last = max([rota.term_end, *(item.start.date() for item in items[-1:])]) + dt.timedelta(days=2)
+    return _without_rdates(Timezone.from_tzid(scenario.school.timezone, first_date=first, last_date=last))
+
+
+def _without_rdates(timezone: Timezone) -> Timezone:
+    """One STANDARD or DAYLIGHT block per transition, never RDATE lists.
+
+    ical.js 2.2.1 (Thunderbird's parser) ignores the DTSTART of a block that also has RDATEs and
+    reads only the first date of an RDATE list: a London term across two springs put every summer
+    event an hour late there. Separate blocks mean the same to every parser.
+    """
+    blocks = []
+    for block in timezone.subcomponents:
+        rdates = block.pop("RDATE", None)
+        blocks.append(block)
+        if rdates is None:
+            continue
+        for rdate_list in rdates if isinstance(rdates, list) else [rdates]:
+            for rdate in rdate_list.dts:
+                extra = copy.deepcopy(block)
+                del extra["DTSTART"]
+                extra.add("DTSTART", rdate.dt)
+                blocks.append(extra)
+    timezone.subcomponents = sorted(blocks, key=lambda b: b.decoded("DTSTART"))
+    return timezone
+
+
+def _term_text(scenario: Scenario, rota: Rota, words: FeedWords) -> str:
+    dates = words.labels.date_range(rota.term_start, rota.term_end)
+    name = scenario.term.name
+    return f"{name} {dates}" if name else dates
+
+
+def _feed(
+    spec: _Spec, items: list[_Item], timezone: Timezone, scenario: Scenario, words: FeedWords, term: str
+) -> Feed:
+    calendar = _calendar(spec, timezone, scenario, words, term)
+    return Feed(
+        key=spec.key,
+        kind=spec.kind,
+        filename=f"{spec.key}.ics",
+        title=spec.title,
+        ics=_with_events(calendar, [item.ics for item in items]),
+        events=len(items),
+    )
+
+
+def _calendar(spec: _Spec, timezone: Timezone, scenario: Scenario, words: FeedWords, term: str) -> Calendar:
+    """The feed's VCALENDAR with its properties and VTIMEZONE, before any event."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", spec.title)
+    calendar.add("x-wr-calname", spec.title)
+    description = _one_line(words.calendar_description.format(title=spec.title, term=term))
+    calendar.add("description", description)
+    calendar.add("x-wr-caldesc", description)
+    calendar.add("x-wr-timezone", scenario.school.timezone)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT12H")
+    calendar.add_component(timezone)
+    return calendar
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def _with_events(calendar: Calendar, events: list[bytes]) -> bytes:
+    """``calendar.to_ical()`` with the already serialised VEVENTs added as its last components.
+
+    Byte for byte what icalendar writes when the events are added to the calendar (a test holds
+    this), but each event is serialised once rather than once per feed it is in: folding every
+    line again for 40 feeds took most of the time.
+    """
+    head: bytes = calendar.to_ical()
+    if not head.endswith(_END):
+        raise AssertionError("icalendar ends a calendar with END:VCALENDAR")
+    return b"".join([head[: -len(_END)], *events, _END])

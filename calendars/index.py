@@ -1,0 +1,86 @@
+"""The index page of a calendars folder: every feed, its file, its events, and how to subscribe.
+
+Plain HTML in the school's language, every text escaped, no scripts: it is served next to the
+feeds by whatever web server serves them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from html import escape
+from typing import TYPE_CHECKING
+
+from rota_solver.rota import Rota
+from rota_solver.scenario import Scenario
+
+from .words import feed_words
+
+if TYPE_CHECKING:
+    from .feeds import Feed
+
+_GROUPS = ("library", "grade", "class", "room", "staff", "helpers")
+
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;line-height:1.5}"
+    "table{border-collapse:collapse;width:100%;margin-bottom:1.5em}"
+    "th,td{border-bottom:1px solid #ccc;padding:.3em .5em;text-align:left}"
+    "td.n{text-align:right}code{background:#f4f4f4;padding:0 .2em}"
+)
+
+
+def index_html(scenario: Scenario, rota: Rota, feeds: Sequence[Feed]) -> str:
+    """The page listing ``feeds``, grouped by kind in the order given."""
+    words = feed_words(scenario.school.locale)
+    say = words.index
+    title = say["title"].format(school=scenario.school.name)
+    example = next((f.filename for f in feeds if f.kind == "class"), feeds[0].filename if feeds else "")
+    lines = [
+        "<!DOCTYPE html>",
+        f'<html lang="{escape(words.labels.html_lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>",
+        f"<style>{_STYLE}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{escape(title)}</h1>",
+        f"<p>{escape(say['intro'])}</p>",
+        f"<h2>{escape(say['how'])}</h2>",
+        "<ol>",
+        f"<li>{_fill(say['how_serve'], url=say['example_url'].format(file=example))}</li>",
+        f"<li>{_fill(say['how_webcal'], https='https://', webcal='webcal://')}</li>",
+        f"<li>{escape(say['how_file'])}</li>",
+        "</ol>",
+    ]
+    for group in _GROUPS:
+        members = [f for f in feeds if f.kind == group]
+        if not members:
+            continue
+        lines += [
+            f"<h2>{escape(say['group_' + group])}</h2>",
+            "<table>",
+            f"<thead><tr><th>{escape(say['col_title'])}</th><th>{escape(say['col_file'])}</th>"
+            f'<th class="n">{escape(say["col_events"])}</th></tr></thead>',
+            "<tbody>",
+        ]
+        for feed in members:
+            lines.append(
+                f"<tr><td>{escape(feed.title)}</td>"
+                f'<td><a href="{escape(feed.filename)}" type="text/calendar">{escape(feed.filename)}</a></td>'
+                f'<td class="n">{feed.events}</td></tr>'
+            )
+        lines += ["</tbody>", "</table>"]
+    version = rota.version_time.strftime("%Y-%m-%d %H:%M")
+    lines += [f"<p><small>{escape(say['version'].format(time=version))}</small></p>", "</body>", "</html>"]
+    return "\n".join(lines) + "\n"
+
+
+def _fill(template: str, **values: str) -> str:
+    """``template`` escaped, its ``{placeholders}`` filled with ``values`` escaped and set as code."""
+    parts = re.split(r"\{(\w+)\}", template)
+    html = []
+    for i, part in enumerate(parts):
+        html.append(f"<code>{escape(values[part])}</code>" if i % 2 else escape(part))
+    return "".join(html)
