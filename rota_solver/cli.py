@@ -12,6 +12,7 @@ calendar feeds (``calendars``), which know nothing of each other's insides.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import threading
 import time
@@ -66,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     run.add_argument("--workers", type=int, default=1, help="search workers; 1 is reproducible (default 1)")
+    run.add_argument(
+        "--version-time",
+        type=_aware_datetime,
+        default=None,
+        help="timestamp of this rota version for the feeds' DTSTAMP, e.g. 2026-08-25T09:00+08:00 "
+        "(default: the day before term starts, so the same scenario always gives the same files)",
+    )
     export = commands.add_parser(
         "export", help="write rota.csv, rota.html and calendars/ (and rota.json) again from a saved rota.json"
     )
@@ -77,8 +85,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _aware_datetime(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date and time: {text!r}") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"give a UTC offset, e.g. {text}+08:00")
+    return moment
+
+
 def _solve(scenario: Scenario, args: argparse.Namespace) -> int:
-    options = SolveOptions(time_limit_seconds=args.time_limit, seed=args.seed, workers=args.workers)
+    options = SolveOptions(
+        time_limit_seconds=args.time_limit,
+        seed=args.seed,
+        workers=args.workers,
+        version_time=args.version_time,
+    )
     ticker = _Ticker()
     try:
         with ticker:

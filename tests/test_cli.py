@@ -88,3 +88,16 @@ def test_same_scenario_and_seed_give_identical_files_across_processes(tmp_path: 
     first, second = ((o / "rota.json").read_text().splitlines() for o in outputs)
     differing = [a for a, b in zip(first, second, strict=True) if a != b]
     assert all(re.search(r"\"(build_|solve_)?seconds\": ", line) for line in differing), differing
+
+
+def test_version_time_stamps_the_feeds_and_must_be_aware(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, school_dict())
+    out = tmp_path / "out"
+    assert main(["solve", str(path), "--out", str(out), "--version-time", "2026-08-25T09:00+08:00"]) == 0
+    assert "DTSTAMP:20260825T010000Z" in (out / "calendars" / "library.ics").read_text(encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["solve", str(path), "--out", str(out), "--version-time", "2026-08-25T09:00"])
+    assert exit_info.value.code == 2
+    assert "give a UTC offset" in capsys.readouterr().err
