@@ -46,6 +46,11 @@ class Violation:
     session_ids: tuple[str, ...] = ()
     """Ids of the sessions (and activity events) concerned."""
 
+    @property
+    def listed_unmet(self) -> bool:
+        """The rota itself lists this requirement as unmet: still a violation, but not a hidden one."""
+        return self.message.endswith(_UNMET_NOTE + ".") or self.message.endswith(_UNMET_NOTE)
+
 
 Check = Callable[[Scenario, Rota], list[Violation]]
 Person = StaffMember | HelperGroup
@@ -289,6 +294,9 @@ def _group(
     return list(groups.values())
 
 
+_UNMET_NOTE = " (the rota lists it as unmet, which excuses nothing)"
+
+
 def _unmet_note(rota: Rota, kind: str, subjects: Iterable[str]) -> str:
     """A note for a violation the rota itself lists as unmet: a confession, not an excuse."""
     wanted = tuple(subjects)
@@ -296,7 +304,7 @@ def _unmet_note(rota: Rota, kind: str, subjects: Iterable[str]) -> str:
         u.kind == kind and any(u.subject == w or u.subject.startswith((f"{w}.", f"{w}/")) for w in wanted)
         for u in rota.unmet
     )
-    return " (the rota lists it as unmet, which excuses nothing)" if listed else ""
+    return _UNMET_NOTE if listed else ""
 
 
 class _Found:

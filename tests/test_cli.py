@@ -101,3 +101,36 @@ def test_version_time_stamps_the_feeds_and_must_be_aware(
         main(["solve", str(path), "--out", str(out), "--version-time", "2026-08-25T09:00"])
     assert exit_info.value.code == 2
     assert "give a UTC offset" in capsys.readouterr().err
+
+
+def test_unmet_requirements_exit_4_with_the_rota_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The activity's only window is lunch, and the class is busy every lunch: it cannot be placed.
+    busy = [
+        {"day": d, "start": "11:30", "end": "12:30", "what": "Choir"}
+        for d in ("mon", "tue", "wed", "thu", "fri")
+    ]
+    data = school_dict(
+        classes=[{"id": "1-1", "name": "Class 1-1", "grade": 1, "size": 30, "busy": busy}],
+        rules=[rule(windows=["afternoon"], duration_minutes=40)],
+        activities=[
+            {
+                "id": "tour",
+                "name": "Library tour",
+                "kind": "orientation",
+                "participants": {"classes": ["1-1"]},
+                "when": {"weeks": [1]},
+                "duration_minutes": 20,
+                "windows": ["lunch"],
+                "room": "library",
+            }
+        ],
+    )
+    path = write(tmp_path, data)
+    out = tmp_path / "out"
+    assert main(["solve", str(path), "--out", str(out)]) == 4
+    captured = capsys.readouterr()
+    assert "Library tour" in captured.err and "could not be placed" in captured.err
+    assert "VERIFIER FOUND" not in captured.err
+    assert (out / "rota.json").exists()

@@ -87,12 +87,16 @@ class Fixed:
 def fixed_occupancy(sessions: list[DatedSession], scenario: Scenario) -> Fixed:
     fixed = Fixed()
     sizes = {c.id: c.size for c in scenario.classes}
+    helpers_class = {g.id: g.class_id for g in scenario.helper_groups}
     for s in sessions:
         start, end = minutes(s.start.time()), minutes(s.end.time())
         fixed.class_times[(s.class_id, s.date)].append((start, end))
         fixed.room_load[(s.room_id, s.date)].append((start, end, sizes[s.class_id]))
         for person in s.staff_ids:
             fixed.duties[(person, s.date)].add((start, end, s.room_id))
+            if person in helpers_class:
+                # While its helpers are on duty, their own class cannot be anywhere else.
+                fixed.class_times[(helpers_class[person], s.date)].append((start, end))
     return fixed
 
 

@@ -1,0 +1,1 @@
+"""The rota service: HTTP API, storage and background solves for many schools."""

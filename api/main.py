@@ -1,0 +1,106 @@
+"""The rota service: a school's scenarios, solve jobs, rota versions and calendar feeds over HTTP.
+
+Run it with ``rota serve`` (or ``uvicorn api.main:app_factory --factory``). :func:`create_app`
+builds the app; its lifespan opens the database (migrating it to the newest schema), fails any
+job a restart interrupted, and on shutdown stops the job runner. Library errors become HTTP
+statuses here, in one place: NotFound 404, Conflict 409 (``api.errors``, raised by storage and
+the job runner), InvalidScenario 422.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from rota_solver import InvalidScenario
+
+from .db import init_db, make_engine, make_session_factory
+from .deps import ServiceState
+from .errors import Conflict, NotFound
+from .jobs import JobRunner
+from .routes import ROUTERS
+from .routes.feeds import FeedCache
+from .schemas import ConflictBody, ErrorBody, Health, Problem, ProblemReport
+from .settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+Stores each school's scenario, solves it in the background, keeps every rota version, and
+serves the published one as iCalendar feeds.
+
+Every endpoint except the feeds (`/feeds/{token}/...`), `/health` and these docs needs the admin
+token: `Authorization: Bearer <token>`. The feeds are public to whoever knows the token in their
+address; rotating it (`POST /schools/{school}/feed-token`) ends every old address.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service for ``settings`` (default: read from the ``ROTA_*`` environment)."""
+    settings = settings if settings is not None else get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        admin_token = settings.resolved_admin_token()
+        engine = make_engine(settings.resolved_database_url())
+        try:
+            init_db(engine)
+            session_factory = make_session_factory(engine)
+            runner = JobRunner(session_factory, settings)
+            try:
+                interrupted = runner.recover_on_startup()
+                if interrupted:
+                    log.warning("%d solve job(s) interrupted by a restart were marked failed", interrupted)
+                app.state.service = ServiceState(settings, admin_token, session_factory, runner, FeedCache())
+                yield
+            finally:
+                app.state.service = None
+                runner.shutdown()
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Library rota service",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,  # 413 once a body grows past it, chunked or not
+    )
+    _add_error_handlers(app)
+
+    @app.get("/health", tags=["service"], summary="The service is up")
+    def health() -> Health:
+        return Health(status="ok")
+
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """For ``uvicorn api.main:app_factory --factory``: the app with settings from the environment."""
+    return create_app()
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    async def not_found(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, NotFound)
+        return JSONResponse(ErrorBody(detail=f"not found: {exc.what}").model_dump(), status_code=404)
+
+    async def conflict(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Conflict)
+        body = ConflictBody(detail=str(exc), running_job=exc.running_job or None)
+        return JSONResponse(body.model_dump(), status_code=409)
+
+    async def invalid(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, InvalidScenario)
+        body = ProblemReport(problems=[Problem.of(p) for p in exc.problems])
+        return JSONResponse(body.model_dump(), status_code=422)
+
+    app.add_exception_handler(NotFound, not_found)
+    app.add_exception_handler(Conflict, conflict)
+    app.add_exception_handler(InvalidScenario, invalid)

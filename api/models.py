@@ -1,0 +1,158 @@
+"""Tables, as typed SQLAlchemy 2 mappings; the schema itself is made by the Alembic migrations.
+
+Every timestamp is stored and returned timezone-aware in UTC (:class:`UTCDateTime`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ACTIVE_JOB_STATES = ("queued", "running")
+ACTIVE_JOB_SQL = "status IN ('queued', 'running')"
+"""SQL condition of the partial unique index: at most one active job per school."""
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware datetime, kept in UTC.
+
+    PostgreSQL gets ``timestamptz``; SQLite, which has no time zones, gets naive UTC text, and
+    values read back are marked UTC again. Naive values are refused rather than guessed at.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: the service stores timezone-aware times only")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        if value.utcoffset() is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime()}
+
+
+class School(Base):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    """The school's name in its latest scenario."""
+    created_at: Mapped[dt.datetime]
+    feed_token: Mapped[str] = mapped_column(String(64), unique=True)
+    """Secret part of the published feeds' URLs; rotatable."""
+
+
+class ScenarioVersion(Base):
+    __tablename__ = "scenario_versions"
+    __table_args__ = (UniqueConstraint("school_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    """1, 2, ... within the school."""
+    text: Mapped[str] = mapped_column(Text)
+    """The scenario exactly as submitted."""
+    format: Mapped[str] = mapped_column(String(8))
+    submitted_at: Mapped[dt.datetime]
+    submitted_by: Mapped[str] = mapped_column(String(200))
+    digest: Mapped[str] = mapped_column(String(64))
+    """sha256 of the validated scenario, as in ``Rota.scenario_digest``."""
+
+
+class RotaVersion(Base):
+    __tablename__ = "rota_versions"
+    __table_args__ = (UniqueConstraint("school_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    scenario_version_id: Mapped[int] = mapped_column(ForeignKey("scenario_versions.id"))
+    created_at: Mapped[dt.datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    """The solve report's status: optimal or feasible (only verified rotas are stored)."""
+    objective: Mapped[int] = mapped_column(Integer)
+    rota_json: Mapped[str] = mapped_column(Text)
+    """``Rota.model_dump_json()``."""
+    report_json: Mapped[str] = mapped_column(Text)
+    """``Rota.report.model_dump_json()``, to read the report without loading the rota."""
+
+
+class SolveJob(Base):
+    __tablename__ = "solve_jobs"
+    __table_args__ = (
+        Index(
+            "uq_solve_jobs_active_school",
+            "school_id",
+            unique=True,
+            sqlite_where=text(ACTIVE_JOB_SQL),
+            postgresql_where=text(ACTIVE_JOB_SQL),
+        ),
+        Index("ix_solve_jobs_status", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    scenario_version_id: Mapped[int] = mapped_column(ForeignKey("scenario_versions.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    """queued, running, succeeded, failed or cancelled."""
+    phase: Mapped[str | None] = mapped_column(String(32))
+    best_objective: Mapped[float | None] = mapped_column(Float)
+    bound: Mapped[float | None] = mapped_column(Float)
+    elapsed_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    time_limit_seconds: Mapped[float] = mapped_column(Float)
+    error: Mapped[str | None] = mapped_column(Text)
+    rota_version_id: Mapped[int | None] = mapped_column(ForeignKey("rota_versions.id"))
+    created_at: Mapped[dt.datetime]
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+
+
+class Publication(Base):
+    """One row per publish: the school's latest row is what its feeds show."""
+
+    __tablename__ = "publications"
+    __table_args__ = (Index("ix_publications_school_latest", "school_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    rota_version_id: Mapped[int] = mapped_column(ForeignKey("rota_versions.id"))
+    published_at: Mapped[dt.datetime]

@@ -1,0 +1,11 @@
+"""The service's routes, one module per resource: scenarios, solve jobs, rotas, and the public feeds."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import feeds, jobs, rotas, scenarios
+
+ROUTERS: tuple[APIRouter, ...] = (scenarios.router, jobs.router, rotas.router, feeds.router)
+
+__all__ = ["ROUTERS"]

@@ -1,0 +1,223 @@
+"""The JSON bodies the rota service answers with: every field described, for the OpenAPI page at /docs.
+
+Each model is built from the storage layer's dataclasses by its ``of`` class method, so the HTTP
+shape is defined here once and the storage layer stays free of HTTP concerns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rota_solver import ScenarioProblem
+
+from .storage import JobInfo, RotaVersionInfo, ScenarioVersionInfo, SchoolInfo
+
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+Responses = dict[int | str, dict[str, Any]]
+"""Extra responses of a route, for the OpenAPI page."""
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Health(_Body):
+    """The service answers."""
+
+    status: Literal["ok"] = Field(description="Always `ok` when the service is up.")
+
+
+class ErrorBody(_Body):
+    """What went wrong, in one sentence."""
+
+    detail: str = Field(description="What went wrong.")
+
+
+class ConflictBody(_Body):
+    """The request clashes with the state of the school, e.g. a solve already runs."""
+
+    detail: str = Field(description="What clashed.")
+    running_job: str | None = Field(
+        description="Id of the school's queued or running solve job, when that is the clash; else null."
+    )
+
+
+class Problem(_Body):
+    """One thing wrong with a scenario, as `rota validate` reports it."""
+
+    path: str = Field(description="Dotted field path, e.g. `rules[1].room`; empty for the whole document.")
+    line: int | None = Field(description="1-based line of the submitted text, when known.")
+    message: str = Field(description="What is wrong, in words.")
+
+    @classmethod
+    def of(cls, problem: ScenarioProblem) -> Problem:
+        return cls(path=problem.path, line=problem.line, message=problem.message)
+
+
+class ProblemReport(_Body):
+    """Every problem of an invalid scenario."""
+
+    problems: list[Problem] = Field(description="Every problem found, in document order.")
+
+
+class ValidationResult(_Body):
+    """A scenario that can be solved."""
+
+    valid: Literal[True] = Field(description="Always true: an invalid scenario is answered with 422.")
+    classes: int = Field(description="Number of classes the scenario describes.")
+
+
+class ScenarioVersion(_Body):
+    """One stored version of a school's scenario."""
+
+    school: str = Field(description="The school's slug, as in the URL.")
+    number: int = Field(description="Version number, 1 for the first upload, counting up.")
+    format: Literal["yaml", "json"] = Field(description="Format the scenario was submitted in.")
+    submitted_at: dt.datetime = Field(description="When it was stored (UTC).")
+    submitted_by: str = Field(description="Who stored it.")
+    digest: str = Field(
+        description="SHA-256 of the validated scenario (hex), the `scenario_digest` of rotas solved from it."
+    )
+    url: str = Field(description="Path of this version's text (GET it with the admin token).")
+
+    @classmethod
+    def of(cls, info: ScenarioVersionInfo) -> ScenarioVersion:
+        return cls(
+            school=info.school,
+            number=info.number,
+            format=info.format,
+            submitted_at=info.submitted_at,
+            submitted_by=info.submitted_by,
+            digest=info.digest,
+            url=f"/schools/{info.school}/scenario?version={info.number}",
+        )
+
+
+class Job(_Body):
+    """A solve job and its live progress."""
+
+    id: str = Field(description="Job id.")
+    school: str = Field(description="The school's slug.")
+    scenario_version: int = Field(description="Scenario version being solved.")
+    status: JobStatus = Field(
+        description="`queued`, `running`, then `succeeded` (a rota version was stored), `failed` "
+        "(see `error`) or `cancelled`."
+    )
+    phase: str | None = Field(
+        description="Current solver stage or phase (e.g. `weekly`, `term`, `verify`); null before it starts."
+    )
+    best_objective: float | None = Field(
+        description="Penalty of the best rota found so far in the current stage; null before the first one."
+    )
+    bound: float | None = Field(
+        description="Best proven lower bound of the penalty in the current stage; null before it is known."
+    )
+    elapsed_seconds: float = Field(description="Seconds the job has run (or ran).")
+    time_limit_seconds: float = Field(description="Seconds the solver may search in each stage.")
+    error: str | None = Field(description="Why the job failed; null unless `status` is `failed`.")
+    rota_version: int | None = Field(description="Rota version the job stored; null until it has.")
+    created_at: dt.datetime = Field(description="When the job was started (UTC).")
+    finished_at: dt.datetime | None = Field(description="When the job ended (UTC); null while it runs.")
+    url: str = Field(description="Path to poll this job at.")
+
+    @classmethod
+    def of(cls, info: JobInfo) -> Job:
+        return cls(
+            id=info.id,
+            school=info.school,
+            scenario_version=info.scenario_version,
+            status=info.status,
+            phase=info.phase,
+            best_objective=info.best_objective,
+            bound=info.bound,
+            elapsed_seconds=info.elapsed_seconds,
+            time_limit_seconds=info.time_limit_seconds,
+            error=info.error,
+            rota_version=info.rota_version,
+            created_at=info.created_at,
+            finished_at=info.finished_at,
+            url=f"/jobs/{info.id}",
+        )
+
+
+class RotaVersion(_Body):
+    """One stored rota of a school."""
+
+    school: str = Field(description="The school's slug.")
+    number: int = Field(description="Rota version number, counting up from 1.")
+    scenario_version: int = Field(description="Scenario version it was solved from.")
+    created_at: dt.datetime = Field(description="When the solve stored it (UTC).")
+    status: str = Field(
+        description="Solver status (`optimal`, `feasible`), or `failed` when the verifier rejected it."
+    )
+    objective: int = Field(description="Total penalty of the soft wishes (lower is better).")
+    published: bool = Field(description="Whether this is the version the school's feeds serve.")
+    url: str = Field(description="Path of the rota (`?format=json|csv|html`).")
+
+    @classmethod
+    def of(cls, info: RotaVersionInfo) -> RotaVersion:
+        return cls(
+            school=info.school,
+            number=info.number,
+            scenario_version=info.scenario_version,
+            created_at=info.created_at,
+            status=info.status,
+            objective=info.objective,
+            published=info.published,
+            url=f"/schools/{info.school}/rotas/{info.number}",
+        )
+
+
+class School(_Body):
+    """A school the service knows."""
+
+    slug: str = Field(description="The school's slug, as in the URLs.")
+    name: str = Field(description="The school's name, from its latest scenario.")
+    created_at: dt.datetime = Field(description="When its first scenario was stored (UTC).")
+    published_version: int | None = Field(
+        description="Rota version its feeds serve; null before one is published."
+    )
+    feed_url: str = Field(
+        description="Base address of the school's feeds; its index page lists every calendar. "
+        "Anyone who has it can read the published rota."
+    )
+
+    @classmethod
+    def of(cls, info: SchoolInfo, base_url: str) -> School:
+        return cls(
+            slug=info.slug,
+            name=info.name,
+            created_at=info.created_at,
+            published_version=info.published_version,
+            feed_url=feed_url(info, base_url),
+        )
+
+
+def feed_url(info: SchoolInfo, base_url: str) -> str:
+    """The school's feed index address, under the service's ``base_url``."""
+    return f"{base_url.rstrip('/')}/feeds/{info.feed_token}/"
+
+
+class FeedToken(_Body):
+    """The school's feed address after the token was rotated: every old address stops working."""
+
+    school: str = Field(description="The school's slug.")
+    feed_url: str = Field(
+        description="Base address of the school's feeds; its index page lists every calendar. "
+        "Hand it to the teachers: anyone who has it can read the published rota."
+    )
+
+    @classmethod
+    def of(cls, info: SchoolInfo, base_url: str) -> FeedToken:
+        return cls(school=info.slug, feed_url=feed_url(info, base_url))
+
+
+def error(status: int, description: str, model: type[BaseModel] = ErrorBody) -> Responses:
+    """An error response of a route, for the OpenAPI page."""
+    return {status: {"model": model, "description": description}}
+
+
+UNAUTHORIZED = error(401, "Missing or wrong admin token.")

@@ -1,0 +1,111 @@
+"""Service settings, read from ``ROTA_*`` environment variables (the only module that reads them).
+
+Call :func:`get_settings` once when the app is built and pass the object on: nothing here is cached
+at module level, so tests can build ``Settings(...)`` directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import stat
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ServiceMisconfigured
+
+log = logging.getLogger(__name__)
+
+DEV_TOKEN_FILE = "admin-token"
+"""Name of the generated development token, inside ``data_dir``."""
+
+
+class Settings(BaseSettings):
+    """Where data lives, who may administer, how hard background solves may work."""
+
+    model_config = SettingsConfigDict(env_prefix="ROTA_", extra="ignore", frozen=True)
+
+    data_dir: Path = Path("rota-data")
+    """ROTA_DATA_DIR: the SQLite file and the development admin token live here."""
+    database_url: str | None = None
+    """ROTA_DATABASE_URL: any SQLAlchemy URL; default ``sqlite:///<data_dir>/rota.db``."""
+    admin_token: SecretStr | None = None
+    """ROTA_ADMIN_TOKEN."""
+    admin_token_file: Path | None = None
+    """ROTA_ADMIN_TOKEN_FILE: the token is its first line (for Docker/systemd secrets)."""
+    mode: Literal["development", "production"] = "development"
+    """ROTA_MODE: production refuses to start without an admin token."""
+    max_body_bytes: int = Field(default=1_048_576, gt=0)
+    job_time_limit_seconds: float = Field(default=60.0, gt=0)
+    """CP-SAT wall-clock limit of each of the solve's two stages."""
+    job_workers: int = Field(default=1, ge=1, le=64)
+    """Solve jobs running at once (each with one CP-SAT worker)."""
+
+    def resolved_database_url(self) -> str:
+        """``database_url``, or an SQLite file in ``data_dir`` (absolute path)."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'rota.db').resolve()}"
+
+    def resolved_admin_token(self) -> str:
+        """The admin token, from the variable, the file, or (development only) a generated file.
+
+        Raises :class:`ServiceMisconfigured` when both sources are set, the file is unreadable or
+        empty, or production mode has no token.
+        """
+        if self.admin_token is not None and self.admin_token_file is not None:
+            raise ServiceMisconfigured("set ROTA_ADMIN_TOKEN or ROTA_ADMIN_TOKEN_FILE, not both")
+        if self.admin_token is not None:
+            token = self.admin_token.get_secret_value().strip()
+            if not token:
+                raise ServiceMisconfigured("ROTA_ADMIN_TOKEN is empty")
+            return token
+        if self.admin_token_file is not None:
+            return _token_from_file(self.admin_token_file)
+        if self.mode == "production":
+            raise ServiceMisconfigured(
+                "production mode needs an admin token: set ROTA_ADMIN_TOKEN or ROTA_ADMIN_TOKEN_FILE"
+            )
+        return _development_token(self.data_dir / DEV_TOKEN_FILE)
+
+
+def get_settings() -> Settings:
+    """Settings from the environment (read each call: call once per app and keep the result)."""
+    return Settings()
+
+
+def _token_from_file(path: Path) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ServiceMisconfigured(f"cannot read ROTA_ADMIN_TOKEN_FILE {path}: {exc}") from None
+    token = lines[0].strip() if lines else ""
+    if not token:
+        raise ServiceMisconfigured(f"ROTA_ADMIN_TOKEN_FILE {path} has an empty first line")
+    return token
+
+
+def _development_token(path: Path) -> str:
+    """The token in ``path``, made (mode 0600) with a fresh random token on first use."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        token = secrets.token_urlsafe(32)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            existing = _token_from_file(path)
+            if stat.S_IMODE(path.stat().st_mode) & 0o077:
+                path.chmod(0o600)
+                log.warning("tightened permissions of the development admin token %s to 0600", path)
+            log.info("development mode: admin token read from %s", path)
+            return existing
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(token + "\n")
+    except OSError as exc:
+        raise ServiceMisconfigured(f"cannot keep the development admin token in {path}: {exc}") from None
+    log.warning("development mode: generated an admin token, stored in %s (mode 0600)", path)
+    return token

@@ -1,0 +1,542 @@
+"""What the service keeps: schools, scenario versions, solve jobs, rota versions, publications.
+
+Every function takes a :class:`~sqlalchemy.orm.Session` first and returns frozen dataclasses, never
+ORM objects. Functions that change something are one unit of work each: they commit when the
+session's transaction began on its own (``with session_factory() as s``), and only flush when the
+caller began it (``with session_factory.begin() as s``), leaving the commit to the caller.
+
+Scenarios are stored as the text submitted and re-read with :func:`rota_solver.parse_scenario`;
+rotas as ``Rota.model_dump_json()`` and re-read with ``Rota.model_validate_json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any, Literal, cast, get_args
+
+from sqlalchemy import CursorResult, Update, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, SessionTransactionOrigin
+
+from rota_solver import Rota, Scenario, parse_scenario
+from rota_solver.solve import scenario_digest
+
+from .errors import Conflict, NotFound
+from .models import ACTIVE_JOB_STATES, Publication, RotaVersion, ScenarioVersion, School, SolveJob
+
+__all__ = [
+    "SLUG_PATTERN",
+    "Conflict",
+    "JobInfo",
+    "JobStatus",
+    "NotFound",
+    "RotaVersionInfo",
+    "ScenarioFormat",
+    "ScenarioVersionInfo",
+    "SchoolInfo",
+    "get_job",
+    "get_rota",
+    "get_school",
+    "latest_scenario",
+    "list_rotas",
+    "new_feed_token",
+    "publish",
+    "published",
+    "rotate_feed_token",
+    "save_scenario",
+    "scenario_version",
+]
+
+ScenarioFormat = Literal["yaml", "json"]
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+"""School slugs: lower-case letters, digits, `-` and `_`, at most 63 characters."""
+_SLUG = re.compile(SLUG_PATTERN)
+_SUBMITTER_MAX = 200
+
+
+@dataclass(frozen=True)
+class SchoolInfo:
+    slug: str
+    name: str
+    created_at: dt.datetime
+    published_version: int | None
+    feed_token: str
+
+
+@dataclass(frozen=True)
+class ScenarioVersionInfo:
+    school: str
+    number: int
+    text: str
+    format: ScenarioFormat
+    submitted_at: dt.datetime
+    submitted_by: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    id: str
+    school: str
+    scenario_version: int
+    status: JobStatus
+    phase: str | None
+    best_objective: float | None
+    bound: float | None
+    elapsed_seconds: float
+    time_limit_seconds: float
+    error: str | None
+    rota_version: int | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class RotaVersionInfo:
+    school: str
+    number: int
+    scenario_version: int
+    created_at: dt.datetime
+    status: str
+    objective: int
+    published: bool
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --- schools and scenarios ---------------------------------------------------------------------
+
+
+def save_scenario(s: Session, slug: str, text: str, fmt: ScenarioFormat, by: str) -> ScenarioVersionInfo:
+    """Store ``text`` as the school's next scenario version, creating the school on first save.
+
+    The text is validated first: :class:`rota_solver.InvalidScenario` leaves the database as it
+    was. The school's name follows its newest scenario. ``ValueError`` for a bad slug or format.
+    """
+    if not _SLUG.match(slug):
+        raise ValueError(f"school slug {slug!r} does not match {SLUG_PATTERN}")
+    if fmt not in get_args(ScenarioFormat):
+        raise ValueError(f"scenario format {fmt!r} is not yaml or json")
+    scenario = parse_scenario(text)
+    now = utcnow()
+    school = s.scalar(select(School).where(School.slug == slug).with_for_update())
+    if school is None:
+        school = School(slug=slug, name=scenario.school.name, created_at=now, feed_token=new_feed_token())
+        s.add(school)
+        s.flush()
+    else:
+        school.name = scenario.school.name
+    number = _next_number(s, ScenarioVersion, school.id)
+    version = ScenarioVersion(
+        school_id=school.id,
+        number=number,
+        text=text,
+        format=fmt,
+        submitted_at=now,
+        submitted_by=by[:_SUBMITTER_MAX],
+        digest=scenario_digest(scenario),
+    )
+    s.add(version)
+    _commit(s)
+    return _scenario_info(slug, version)
+
+
+def get_school(s: Session, slug: str) -> SchoolInfo:
+    return _school_info(s, _school(s, slug))
+
+
+def latest_scenario(s: Session, slug: str) -> ScenarioVersionInfo:
+    school = _school(s, slug)
+    version = s.scalar(
+        select(ScenarioVersion)
+        .where(ScenarioVersion.school_id == school.id)
+        .order_by(ScenarioVersion.number.desc())
+        .limit(1)
+    )
+    if version is None:
+        raise NotFound(f"scenario of school {slug!r}")
+    return _scenario_info(slug, version)
+
+
+def scenario_version(s: Session, slug: str, number: int) -> ScenarioVersionInfo:
+    return _scenario_info(slug, _scenario_row(s, _school(s, slug), number))
+
+
+# --- rota versions and publication -------------------------------------------------------------
+
+
+def list_rotas(s: Session, slug: str) -> list[RotaVersionInfo]:
+    """The school's rota versions, oldest first."""
+    school = _school(s, slug)
+    published_id = _published_rota_id(s, school.id)
+    rows = s.execute(
+        select(RotaVersion, ScenarioVersion.number)
+        .join(ScenarioVersion, RotaVersion.scenario_version_id == ScenarioVersion.id)
+        .where(RotaVersion.school_id == school.id)
+        .order_by(RotaVersion.number)
+    ).all()
+    return [_rota_info(slug, rota, scenario_number, published_id) for rota, scenario_number in rows]
+
+
+def get_rota(s: Session, slug: str, number: int) -> tuple[RotaVersionInfo, Rota, Scenario]:
+    """A rota version with the rota and the scenario it was solved from."""
+    school = _school(s, slug)
+    row = _rota_row(s, school, number)
+    scenario_row = s.get_one(ScenarioVersion, row.scenario_version_id)
+    info = _rota_info(slug, row, scenario_row.number, _published_rota_id(s, school.id))
+    return info, Rota.model_validate_json(row.rota_json), parse_scenario(scenario_row.text)
+
+
+def publish(s: Session, slug: str, number: int, at: dt.datetime) -> RotaVersionInfo:
+    """Make rota version ``number`` the one the school's feeds show (again publishing the
+    version already published changes nothing)."""
+    school = _school(s, slug)
+    row = _rota_row(s, school, number)
+    if _published_rota_id(s, school.id) != row.id:
+        s.add(Publication(school_id=school.id, rota_version_id=row.id, published_at=at))
+        _commit(s)
+    scenario_number = s.get_one(ScenarioVersion, row.scenario_version_id).number
+    return _rota_info(slug, row, scenario_number, row.id)
+
+
+def published(
+    s: Session, slug: str | None, token: str
+) -> tuple[SchoolInfo, RotaVersionInfo, Rota, Scenario, dt.datetime]:
+    """The published rota of the school whose feed token is ``token`` (and slug ``slug``, if given),
+    with its scenario and when it was published. :class:`NotFound` if the token is unknown, belongs
+    to another school, or nothing is published: the three look alike to a caller."""
+    school = s.scalar(select(School).where(School.feed_token == token)) if token else None
+    if school is None or (slug is not None and school.slug != slug):
+        raise NotFound("published rota")
+    publication = _latest_publication(s, school.id)
+    if publication is None:
+        raise NotFound("published rota")
+    row = s.get_one(RotaVersion, publication.rota_version_id)
+    scenario_row = s.get_one(ScenarioVersion, row.scenario_version_id)
+    return (
+        _school_info(s, school),
+        _rota_info(school.slug, row, scenario_row.number, row.id),
+        Rota.model_validate_json(row.rota_json),
+        parse_scenario(scenario_row.text),
+        publication.published_at,
+    )
+
+
+def rotate_feed_token(s: Session, slug: str) -> SchoolInfo:
+    """Give the school a new feed token; feed URLs with the old one stop working."""
+    school = _school(s, slug)
+    school.feed_token = new_feed_token()
+    _commit(s)
+    return _school_info(s, school)
+
+
+# --- solve jobs (the HTTP layer reads; api.jobs writes) ------------------------------------------
+
+
+def get_job(s: Session, job_id: str) -> JobInfo:
+    job = s.get(SolveJob, job_id)
+    if job is None:
+        raise NotFound(f"job {job_id!r}")
+    return _job_info(s, job)
+
+
+def create_job(
+    s: Session, slug: str, scenario_number: int | None, time_limit_seconds: float, job_id: str
+) -> JobInfo:
+    """A queued job for the school's scenario ``scenario_number`` (default: the newest).
+
+    :class:`Conflict` if the school already has a queued or running job; a partial unique index
+    makes that hold even for concurrent starts.
+    """
+    school = _school(s, slug)
+    active = _active_job(s, school.id)
+    if active is not None:
+        raise _conflict(slug, active)
+    if scenario_number is None:
+        scenario_row = s.scalar(
+            select(ScenarioVersion)
+            .where(ScenarioVersion.school_id == school.id)
+            .order_by(ScenarioVersion.number.desc())
+            .limit(1)
+        )
+        if scenario_row is None:
+            raise NotFound(f"scenario of school {slug!r}")
+    else:
+        scenario_row = _scenario_row(s, school, scenario_number)
+    job = SolveJob(
+        id=job_id,
+        school_id=school.id,
+        scenario_version_id=scenario_row.id,
+        status="queued",
+        elapsed_seconds=0.0,
+        time_limit_seconds=time_limit_seconds,
+        created_at=utcnow(),
+    )
+    s.add(job)
+    try:
+        _commit(s)
+    except IntegrityError:
+        s.rollback()
+        active = _active_job(s, school.id)
+        if active is None:
+            raise
+        raise _conflict(slug, active) from None
+    return _job_info(s, job)
+
+
+def claim_job(s: Session, job_id: str, at: dt.datetime) -> str | None:
+    """Mark a queued job running; its scenario text, or None if it is no longer queued."""
+    changed = _set_job(
+        s,
+        update(SolveJob)
+        .where(SolveJob.id == job_id, SolveJob.status == "queued")
+        .values(status="running", phase="building", started_at=at),
+    )
+    if not changed:
+        return None
+    _commit(s)
+    job = s.get_one(SolveJob, job_id)
+    return s.get_one(ScenarioVersion, job.scenario_version_id).text
+
+
+def record_progress(
+    s: Session,
+    job_id: str,
+    phase: str,
+    elapsed_seconds: float,
+    best_objective: float | None = None,
+    bound: float | None = None,
+) -> None:
+    """Update a running job's phase and figures (figures left as they were when None)."""
+    values: dict[str, Any] = {"phase": phase, "elapsed_seconds": elapsed_seconds}
+    if best_objective is not None:
+        values["best_objective"] = best_objective
+    if bound is not None:
+        values["bound"] = bound
+    _set_job(s, update(SolveJob).where(SolveJob.id == job_id, SolveJob.status == "running").values(**values))
+    _commit(s)
+
+
+def finish_job(
+    s: Session,
+    job_id: str,
+    status: Literal["succeeded", "failed", "cancelled"],
+    at: dt.datetime,
+    elapsed_seconds: float,
+    error: str | None = None,
+    rota: Rota | None = None,
+) -> bool:
+    """End a running job; with ``rota`` (status succeeded), store it as the school's next rota
+    version. False, storing nothing, if the job was no longer running (cancelled meanwhile)."""
+    values: dict[str, Any] = {
+        "status": status,
+        "finished_at": at,
+        "elapsed_seconds": elapsed_seconds,
+        "error": error,
+    }
+    if rota is not None:
+        values.update(phase="done", best_objective=rota.report.objective, bound=rota.report.best_bound)
+    changed = _set_job(
+        s, update(SolveJob).where(SolveJob.id == job_id, SolveJob.status == "running").values(**values)
+    )
+    if not changed:
+        s.rollback()
+        return False
+    if rota is not None:
+        job = s.get_one(SolveJob, job_id)
+        row = RotaVersion(
+            school_id=job.school_id,
+            number=_next_number(s, RotaVersion, job.school_id),
+            scenario_version_id=job.scenario_version_id,
+            created_at=at,
+            status=rota.report.status,
+            objective=rota.report.objective,
+            rota_json=rota.model_dump_json(),
+            report_json=rota.report.model_dump_json(),
+        )
+        s.add(row)
+        s.flush()
+        job.rota_version_id = row.id
+    _commit(s)
+    return True
+
+
+def cancel_job(s: Session, job_id: str, at: dt.datetime) -> JobInfo:
+    """Mark a queued or running job cancelled; a finished job is returned as it is."""
+    job = s.get(SolveJob, job_id)
+    if job is None:
+        raise NotFound(f"job {job_id!r}")
+    started = job.started_at
+    elapsed = (at - started).total_seconds() if started is not None else 0.0
+    _set_job(
+        s,
+        update(SolveJob)
+        .where(SolveJob.id == job_id, SolveJob.status.in_(ACTIVE_JOB_STATES))
+        .values(status="cancelled", finished_at=at, elapsed_seconds=elapsed, error="cancelled on request"),
+    )
+    _commit(s)
+    s.refresh(job)
+    return _job_info(s, job)
+
+
+def fail_active_jobs(
+    s: Session,
+    at: dt.datetime,
+    error: str,
+    only: set[str] | None = None,
+    exclude: set[str] | None = None,
+) -> int:
+    """Mark queued and running jobs failed with ``error`` (those in ``only``, if given, and not in
+    ``exclude``); how many were."""
+    statement = update(SolveJob).where(SolveJob.status.in_(ACTIVE_JOB_STATES))
+    if only is not None:
+        if not only:
+            return 0
+        statement = statement.where(SolveJob.id.in_(only))
+    if exclude:
+        statement = statement.where(SolveJob.id.not_in(exclude))
+    count = _set_job(s, statement.values(status="failed", finished_at=at, error=error))
+    _commit(s)
+    return count
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _commit(s: Session) -> None:
+    transaction = s.get_transaction()
+    if transaction is not None and transaction.origin is not SessionTransactionOrigin.AUTOBEGIN:
+        s.flush()  # the caller began the transaction and commits it
+    else:
+        s.commit()
+
+
+def _set_job(s: Session, statement: Update) -> int:
+    result = cast(CursorResult[Any], s.execute(statement, execution_options={"synchronize_session": False}))
+    return result.rowcount
+
+
+def _school(s: Session, slug: str) -> School:
+    school = s.scalar(select(School).where(School.slug == slug))
+    if school is None:
+        raise NotFound(f"school {slug!r}")
+    return school
+
+
+def _scenario_row(s: Session, school: School, number: int) -> ScenarioVersion:
+    row = s.scalar(
+        select(ScenarioVersion).where(
+            ScenarioVersion.school_id == school.id, ScenarioVersion.number == number
+        )
+    )
+    if row is None:
+        raise NotFound(f"scenario version {number} of school {school.slug!r}")
+    return row
+
+
+def _rota_row(s: Session, school: School, number: int) -> RotaVersion:
+    row = s.scalar(
+        select(RotaVersion).where(RotaVersion.school_id == school.id, RotaVersion.number == number)
+    )
+    if row is None:
+        raise NotFound(f"rota version {number} of school {school.slug!r}")
+    return row
+
+
+def _next_number(s: Session, table: type[ScenarioVersion] | type[RotaVersion], school_id: int) -> int:
+    highest = s.scalar(select(func.max(table.number)).where(table.school_id == school_id))
+    return (highest or 0) + 1
+
+
+def _latest_publication(s: Session, school_id: int) -> Publication | None:
+    return s.scalar(
+        select(Publication).where(Publication.school_id == school_id).order_by(Publication.id.desc()).limit(1)
+    )
+
+
+def _published_rota_id(s: Session, school_id: int) -> int | None:
+    publication = _latest_publication(s, school_id)
+    return publication.rota_version_id if publication is not None else None
+
+
+def _active_job(s: Session, school_id: int) -> SolveJob | None:
+    return s.scalar(
+        select(SolveJob).where(SolveJob.school_id == school_id, SolveJob.status.in_(ACTIVE_JOB_STATES))
+    )
+
+
+def _conflict(slug: str, job: SolveJob) -> Conflict:
+    return Conflict(f"school {slug!r} already has job {job.id} {job.status}", running_job=job.id)
+
+
+def _school_info(s: Session, school: School) -> SchoolInfo:
+    published_id = _published_rota_id(s, school.id)
+    number = s.get_one(RotaVersion, published_id).number if published_id is not None else None
+    return SchoolInfo(
+        slug=school.slug,
+        name=school.name,
+        created_at=school.created_at,
+        published_version=number,
+        feed_token=school.feed_token,
+    )
+
+
+def _scenario_info(slug: str, row: ScenarioVersion) -> ScenarioVersionInfo:
+    return ScenarioVersionInfo(
+        school=slug,
+        number=row.number,
+        text=row.text,
+        format=cast(ScenarioFormat, row.format),
+        submitted_at=row.submitted_at,
+        submitted_by=row.submitted_by,
+        digest=row.digest,
+    )
+
+
+def _rota_info(
+    slug: str, row: RotaVersion, scenario_number: int, published_id: int | None
+) -> RotaVersionInfo:
+    return RotaVersionInfo(
+        school=slug,
+        number=row.number,
+        scenario_version=scenario_number,
+        created_at=row.created_at,
+        status=row.status,
+        objective=row.objective,
+        published=row.id == published_id,
+    )
+
+
+def _job_info(s: Session, job: SolveJob) -> JobInfo:
+    school = s.get_one(School, job.school_id)
+    scenario_row = s.get_one(ScenarioVersion, job.scenario_version_id)
+    rota_number = s.get_one(RotaVersion, job.rota_version_id).number if job.rota_version_id else None
+    elapsed = job.elapsed_seconds
+    if job.status == "running" and job.started_at is not None:
+        elapsed = (utcnow() - job.started_at).total_seconds()
+    return JobInfo(
+        id=job.id,
+        school=school.slug,
+        scenario_version=scenario_row.number,
+        status=cast(JobStatus, job.status),
+        phase=job.phase,
+        best_objective=job.best_objective,
+        bound=job.bound,
+        elapsed_seconds=round(elapsed, 3),
+        time_limit_seconds=job.time_limit_seconds,
+        error=job.error,
+        rota_version=rota_number,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+    )

@@ -1,0 +1,191 @@
+"""Benchmark: serving calendar feeds over HTTP, as calendar apps poll them.
+
+Run: ``python -m bench.feed_serving [--requests N] [--clients K]`` (default 2000 requests, 1 client).
+Starts the real server (uvicorn, one process, on a free 127.0.0.1 port, data in a temporary
+directory), uploads, solves and publishes the demo school, then for class 3-2's feed and the
+whole-library feed sends N plain GETs (200, the whole file) and N GETs with ``If-None-Match``
+(304, headers only), over keep-alive connections from K client threads, and prints throughput
+and p50/p99 latency of each. The first request, which builds every feed of the published
+version, is timed on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "scenarios" / "demo_school.yaml"
+FEEDS = ("class-3-2.ics", "library.ics")
+
+
+def free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running_server(data_dir: Path, admin_token: str) -> Iterator[str]:
+    """``uvicorn api.main:app_factory --factory`` on a free loopback port; its base URL."""
+    port = free_loopback_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROTA_")}
+    env |= {"ROTA_DATA_DIR": str(data_dir), "ROTA_ADMIN_TOKEN": admin_token}
+    command = [sys.executable, "-m", "uvicorn", "api.main:app_factory", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited with status {process.returncode}")
+            try:
+                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not start in 30 s")
+            time.sleep(0.1)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def publish_demo(base_url: str, admin_token: str) -> str:
+    """Upload, solve (at most 120 s) and publish the demo school; its feed base URL."""
+    headers = {"Authorization": f"Bearer {admin_token}"}
+    with httpx.Client(base_url=base_url, headers=headers, timeout=30) as admin:
+        uploaded = admin.put(
+            "/schools/demo/scenario",
+            content=SCENARIO.read_bytes(),
+            headers={"Content-Type": "application/yaml"},
+        )
+        uploaded.raise_for_status()
+        job = admin.post("/schools/demo/solves").raise_for_status().json()
+        deadline = time.monotonic() + 120
+        while job["status"] in {"queued", "running"} and time.monotonic() < deadline:
+            time.sleep(0.2)
+            job = admin.get(job["url"]).raise_for_status().json()
+        if job["status"] != "succeeded":
+            raise RuntimeError(f"the solve did not succeed: {job}")
+        admin.post(f"/schools/demo/rotas/{job['rota_version']}/publish").raise_for_status()
+        feed_url: str = admin.get("/schools/demo").raise_for_status().json()["feed_url"]
+        return feed_url
+
+
+@dataclass(frozen=True)
+class Result:
+    what: str
+    status: int
+    requests: int
+    bytes: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def measure(url: str, what: str, expect: int, requests: int, clients: int, headers: dict[str, str]) -> Result:
+    """``requests`` GETs of ``url`` spread over ``clients`` threads, each with its own keep-alive
+    connection; every answer must have status ``expect``."""
+    latencies: list[float] = []
+    sizes: list[int] = []
+    lock = threading.Lock()
+    share = [requests // clients + (1 if i < requests % clients else 0) for i in range(clients)]
+
+    def run(count: int) -> None:
+        mine: list[float] = []
+        size = 0
+        with httpx.Client(timeout=30, headers=headers) as client:
+            for _ in range(count):
+                started = time.perf_counter()
+                response = client.get(url)
+                mine.append(time.perf_counter() - started)
+                if response.status_code != expect:
+                    raise RuntimeError(f"{url}: status {response.status_code}, expected {expect}")
+                size = len(response.content)
+        with lock:
+            latencies.extend(mine)
+            sizes.append(size)
+
+    threads = [threading.Thread(target=run, args=(count,)) for count in share if count]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    if len(latencies) != requests:
+        raise RuntimeError(f"{what}: {requests - len(latencies)} request(s) failed")
+    return Result(what, expect, requests, max(sizes), seconds, latencies)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=2000, help="requests per row (default 2000)")
+    parser.add_argument("--clients", type=int, default=1, help="client threads (default 1)")
+    args = parser.parse_args()
+    if args.requests < 1 or not 1 <= args.clients <= 64:
+        parser.error("--requests must be at least 1 and --clients 1 to 64")
+    admin_token = secrets.token_urlsafe(24)
+    with tempfile.TemporaryDirectory() as tmp, running_server(Path(tmp), admin_token) as base_url:
+        feed_url = publish_demo(base_url, admin_token)
+        started = time.perf_counter()
+        httpx.get(feed_url + FEEDS[0], timeout=60).raise_for_status()
+        first = time.perf_counter() - started
+        results = []
+        for name in FEEDS:
+            url = feed_url + name
+            etag = httpx.get(url, timeout=30).raise_for_status().headers["ETag"]
+            results.append(measure(url, name, 200, args.requests, args.clients, {}))
+            results.append(measure(url, name, 304, args.requests, args.clients, {"If-None-Match": etag}))
+    print(
+        f"python {platform.python_version()}, uvicorn {version('uvicorn')}, fastapi {version('fastapi')}, "
+        f"{platform.machine()}, {os.cpu_count()} CPUs; loopback, {args.clients} client thread(s), "
+        f"keep-alive, {args.requests} requests per row"
+    )
+    print(
+        f"first request of class-3-2.ics (builds every feed of the published version): {first * 1000:.0f} ms"
+    )
+    header = ("feed", "status", "bytes", "requests/s", "p50 ms", "p99 ms")
+    print("{:<16} {:>6} {:>8} {:>11} {:>8} {:>8}".format(*header))
+    for r in results:
+        print(
+            f"{r.what:<16} {r.status:>6} {r.bytes:>8} {r.per_second:>11.0f} "
+            f"{r.percentile(50) * 1000:>8.2f} {r.percentile(99) * 1000:>8.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

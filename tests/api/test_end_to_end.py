@@ -1,0 +1,119 @@
+"""The real server, as an admin and a homeroom teacher's calendar app use it: ``rota serve`` in a
+subprocess on a free loopback port; upload the demo school, solve it, publish the rota, and poll
+class 3-2's feed (200, then 304)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import SCENARIOS
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN_TOKEN = "end-to-end-admin-token-0123456789"
+AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    base_url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def log_tail(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")[-3000:]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """``rota serve`` on 127.0.0.1, its data in ``tmp_path``; stopped (SIGTERM, then kill) after."""
+    port = free_loopback_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROTA_")}
+    env |= {"ROTA_ADMIN_TOKEN": ADMIN_TOKEN, "ROTA_DATA_DIR": str(tmp_path / "data")}
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rota_solver.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    running = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, f"the server exited:\n{running.log_tail()}"
+            try:
+                if httpx.get(f"{running.base_url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, f"the server did not start in 30 s:\n{running.log_tail()}"
+            time.sleep(0.1)
+        yield running
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def test_upload_solve_publish_and_poll_a_class_feed(server: Server) -> None:
+    with httpx.Client(base_url=server.base_url, headers=AUTH, timeout=30) as admin:
+        uploaded = admin.put(
+            "/schools/demo/scenario",
+            content=(SCENARIOS / "demo_school.yaml").read_bytes(),
+            headers={"Content-Type": "application/yaml"},
+        )
+        assert uploaded.status_code == 201, uploaded.text
+        started = admin.post("/schools/demo/solves")
+        assert started.status_code == 202, started.text
+        location = started.headers["Location"]
+
+        deadline = time.monotonic() + 120
+        job = started.json()
+        while job["status"] in {"queued", "running"} and time.monotonic() < deadline:
+            time.sleep(0.25)
+            job = admin.get(location).json()
+        assert job["status"] == "succeeded", f"{job}\n{server.log_tail()}"
+
+        published = admin.post(f"/schools/demo/rotas/{job['rota_version']}/publish")
+        assert published.status_code == 200 and published.json()["published"] is True
+        feed_url = admin.get("/schools/demo").json()["feed_url"]
+
+    assert feed_url.startswith(server.base_url + "/feeds/")
+    with httpx.Client(timeout=30) as calendar_app:  # no admin token: the address is the credential
+        index = calendar_app.get(feed_url)
+        assert index.status_code == 200 and "class-3-2.ics" in index.text
+        first = calendar_app.get(feed_url + "class-3-2.ics")
+        assert first.status_code == 200
+        assert first.headers["content-type"] == "text/calendar; charset=utf-8"
+        assert first.content.startswith(b"BEGIN:VCALENDAR") and b"BEGIN:VEVENT" in first.content
+        again = calendar_app.get(feed_url + "class-3-2.ics", headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304 and again.content == b""
+        assert again.headers["ETag"] == first.headers["ETag"]
+
+    server.process.terminate()  # uvicorn shuts down gracefully, then exits by the signal it got
+    assert server.process.wait(timeout=15) in {0, -signal.SIGTERM}
+    assert "Application shutdown complete" in server.log_tail(), server.log_tail()
