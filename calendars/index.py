@@ -6,8 +6,9 @@ feeds by whatever web server serves them.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -25,28 +26,20 @@ _STYLE = (
     "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;line-height:1.5}"
     "table{border-collapse:collapse;width:100%;margin-bottom:1.5em}"
     "th,td{border-bottom:1px solid #ccc;padding:.3em .5em;text-align:left}"
-    "td.n{text-align:right}code{background:#f4f4f4;padding:0 .2em}"
+    "td.n{text-align:right}code{background:#f4f4f4;padding:0 .2em}a{word-break:break-all}"
 )
 
 
+FeedColumn = tuple[str, Callable[["Feed"], str]]
+"""A table column: its heading (plain text) and the cell's HTML for a feed."""
+
+
 def index_html(scenario: Scenario, rota: Rota, feeds: Sequence[Feed]) -> str:
-    """The page listing ``feeds``, grouped by kind in the order given."""
+    """The page listing ``feeds`` as files beside it, grouped by kind, with how to serve them."""
     words = feed_words(scenario.school.locale)
     say = words.index
-    title = say["title"].format(school=scenario.school.name)
     example = next((f.filename for f in feeds if f.kind == "class"), feeds[0].filename if feeds else "")
-    lines = [
-        "<!DOCTYPE html>",
-        f'<html lang="{escape(words.labels.html_lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title>",
-        f"<style>{_STYLE}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{escape(title)}</h1>",
-        f"<p>{escape(say['intro'])}</p>",
+    body = [
         f"<h2>{escape(say['how'])}</h2>",
         "<ol>",
         f"<li>{_fill(say['how_serve'], url=say['example_url'].format(file=example))}</li>",
@@ -54,27 +47,65 @@ def index_html(scenario: Scenario, rota: Rota, feeds: Sequence[Feed]) -> str:
         f"<li>{escape(say['how_file'])}</li>",
         "</ol>",
     ]
+    file_column: FeedColumn = (
+        say["col_file"],
+        lambda feed: f'<a href="{escape(feed.filename)}" type="text/calendar">{escape(feed.filename)}</a>',
+    )
+    body += feed_tables(scenario.school.locale, feeds, [file_column])
+    return feed_page(scenario, body, version_time=rota.version_time)
+
+
+def feed_page(
+    scenario: Scenario, body: Sequence[str], *, version_time: dt.datetime, extra_head: Sequence[str] = ()
+) -> str:
+    """A whole page in the school's language: title, introduction, ``body`` (HTML), version line."""
+    words = feed_words(scenario.school.locale)
+    say = words.index
+    title = say["title"].format(school=scenario.school.name)
+    version = version_time.strftime("%Y-%m-%d %H:%M")
+    lines = [
+        "<!DOCTYPE html>",
+        f'<html lang="{escape(words.labels.html_lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        *extra_head,
+        f"<title>{escape(title)}</title>",
+        f"<style>{_STYLE}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{escape(title)}</h1>",
+        f"<p>{escape(say['intro'])}</p>",
+        *body,
+        f"<p><small>{escape(say['version'].format(time=version))}</small></p>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def feed_tables(locale: str, feeds: Sequence[Feed], columns: Sequence[FeedColumn]) -> list[str]:
+    """One table per kind of feed (library, grades, classes, rooms, staff, helpers): its title,
+    the given columns, and its number of events."""
+    say = feed_words(locale).index
+    lines: list[str] = []
     for group in _GROUPS:
         members = [f for f in feeds if f.kind == group]
         if not members:
             continue
+        headings = "".join(f"<th>{escape(heading)}</th>" for heading, _ in columns)
         lines += [
             f"<h2>{escape(say['group_' + group])}</h2>",
             "<table>",
-            f"<thead><tr><th>{escape(say['col_title'])}</th><th>{escape(say['col_file'])}</th>"
+            f"<thead><tr><th>{escape(say['col_title'])}</th>{headings}"
             f'<th class="n">{escape(say["col_events"])}</th></tr></thead>',
             "<tbody>",
         ]
         for feed in members:
-            lines.append(
-                f"<tr><td>{escape(feed.title)}</td>"
-                f'<td><a href="{escape(feed.filename)}" type="text/calendar">{escape(feed.filename)}</a></td>'
-                f'<td class="n">{feed.events}</td></tr>'
-            )
+            cells = "".join(f"<td>{cell(feed)}</td>" for _, cell in columns)
+            lines.append(f'<tr><td>{escape(feed.title)}</td>{cells}<td class="n">{feed.events}</td></tr>')
         lines += ["</tbody>", "</table>"]
-    version = rota.version_time.strftime("%Y-%m-%d %H:%M")
-    lines += [f"<p><small>{escape(say['version'].format(time=version))}</small></p>", "</body>", "</html>"]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _fill(template: str, **values: str) -> str:

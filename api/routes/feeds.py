@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from calendars import Feed, build_feeds
-from calendars.words import feed_words
+from calendars.index import FeedColumn, feed_page, feed_tables
 from rota_solver.labels import labels_for
 from rota_solver.printable import printable_html
 from rota_solver.rota import Rota
@@ -38,7 +38,6 @@ from ..schemas import Responses, error
 
 CACHE_CONTROL = "max-age=300"
 ROTA_HTML = "rota.html"
-_GROUPS = ("library", "grade", "class", "room", "staff", "helpers")
 _PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
 """The token is in every address: no Referer to other sites, no search engine."""
 
@@ -229,58 +228,25 @@ def _not_modified(request: Request, etag: str, last_modified: dt.datetime) -> bo
     return last_modified <= since
 
 
-_STYLE = (
-    "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:72em;padding:0 1em;line-height:1.5}"
-    "table{border-collapse:collapse;width:100%;margin-bottom:1.5em}"
-    "th,td{border-bottom:1px solid #ccc;padding:.3em .5em;text-align:left}"
-    "td.n{text-align:right}a{word-break:break-all}"
-)
-
-
 def _index_page(entry: PublishedFeeds, *, scheme: str, base: str) -> str:
-    """Every feed of ``entry`` with its ``webcal://`` and ``https://`` addresses, in the school's
-    language, every text escaped, no scripts."""
-    words = feed_words(entry.scenario.school.locale)
-    say = words.index
-    title = say["title"].format(school=entry.scenario.school.name)
-    printable = labels_for(entry.scenario.school.locale).headings["title"]
-    lines = [
-        "<!DOCTYPE html>",
-        f'<html lang="{escape(words.labels.html_lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="referrer" content="no-referrer">',
-        f"<title>{escape(title)}</title>",
-        f"<style>{_STYLE}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{escape(title)}</h1>",
-        f"<p>{escape(say['intro'])}</p>",
-        f'<p><a href="{ROTA_HTML}">{escape(printable)}</a></p>',
+    """Every feed of ``entry`` with its ``webcal://`` and ``https://`` addresses, and the printable
+    table; the token is in the address, so the page asks browsers not to send it on as a referrer."""
+    scenario = entry.scenario
+    printable = labels_for(scenario.school.locale).headings["title"]
+
+    def link(url: str) -> str:
+        return f'<a href="{escape(url)}" type="text/calendar">{escape(url)}</a>'
+
+    columns: list[FeedColumn] = [
+        ("webcal://", lambda feed: link(f"webcal://{base}{feed.filename}")),
+        (f"{scheme}://", lambda feed: link(f"{scheme}://{base}{feed.filename}")),
     ]
     feeds = [file.feed for file in entry.files.values()]
-    for group in _GROUPS:
-        members = [f for f in feeds if f.kind == group]
-        if not members:
-            continue
-        lines += [
-            f"<h2>{escape(say['group_' + group])}</h2>",
-            "<table>",
-            f"<thead><tr><th>{escape(say['col_title'])}</th><th>webcal://</th><th>{escape(scheme)}://</th>"
-            f'<th class="n">{escape(say["col_events"])}</th></tr></thead>',
-            "<tbody>",
-        ]
-        for feed in members:
-            webcal = escape(f"webcal://{base}{feed.filename}")
-            web = escape(f"{scheme}://{base}{feed.filename}")
-            lines.append(
-                f"<tr><td>{escape(feed.title)}</td>"
-                f'<td><a href="{webcal}">{webcal}</a></td>'
-                f'<td><a href="{web}" type="text/calendar">{web}</a></td>'
-                f'<td class="n">{feed.events}</td></tr>'
-            )
-        lines += ["</tbody>", "</table>"]
-    published = entry.published_at.strftime("%Y-%m-%d %H:%M")
-    lines += [f"<p><small>{escape(say['version'].format(time=published))}</small></p>", "</body>", "</html>"]
-    return "\n".join(lines) + "\n"
+    body = [f'<p><a href="{ROTA_HTML}">{escape(printable)}</a></p>']
+    body += feed_tables(scenario.school.locale, feeds, columns)
+    return feed_page(
+        scenario,
+        body,
+        version_time=entry.published_at,
+        extra_head=['<meta name="referrer" content="no-referrer">'],
+    )
