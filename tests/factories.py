@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
+from rota_solver.rota import Rota, SolveReport
 from rota_solver.scenario import Scenario
 
 
@@ -68,3 +70,45 @@ def rule(**overrides: Any) -> dict[str, Any]:
     }
     base.update(overrides)
     return base
+
+
+def solve_report(**overrides: Any) -> SolveReport:
+    """A report with plain numbers, for rotas built by hand."""
+    fields: dict[str, Any] = {
+        "status": "optimal",
+        "objective": 0,
+        "best_bound": 0,
+        "terms": [],
+        "proven": "test",
+        "build_seconds": 0.0,
+        "solve_seconds": 0.0,
+        "variables": 0,
+        "constraints": 0,
+        "seed": 0,
+        "workers": 1,
+    }
+    fields.update(overrides)
+    return SolveReport(**fields)
+
+
+def hand_made_rota(**overrides: Any) -> Rota:
+    """A rota for :func:`school_dict`'s school with no sessions; override what the test is about."""
+    fields: dict[str, Any] = {
+        "school": "Tiny School",
+        "timezone": "Asia/Shanghai",
+        "locale": "en",
+        "term_start": dt.date(2026, 9, 7),
+        "term_end": dt.date(2026, 9, 18),
+        "cycle_weeks": 2,
+        "teaching_weeks": 2,
+        "scenario_digest": "0" * 64,
+        "version_time": dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
+        "pattern": [],
+        "sessions": [],
+        "lost": [],
+        "calendar": [],
+        "summaries": [],
+        "report": solve_report(),
+    }
+    fields.update(overrides)
+    return Rota(**fields)

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rota_solver.rota import DatedSession, LostSession, Rota, SolveReport
+from rota_solver.rota import DatedSession, LostSession, Rota
 from rota_solver.scenario import Scenario, Weekday, weekday_of
 from rota_solver.verify import CHECKS, Violation, check_spacing, verify
-from tests.factories import rule, school_dict, tiny_school
+from tests.factories import hand_made_rota, rule, school_dict, tiny_school
 
 TZ = ZoneInfo("Asia/Shanghai")
 ALL_RULES = (
@@ -151,36 +151,7 @@ LOST = [lost("2026-09-07", "1-1"), lost("2026-09-18", "1-2")]  # closure; librar
 
 
 def make_rota(sessions: list[DatedSession], lost_sessions: list[LostSession] | None = None) -> Rota:
-    report = SolveReport(
-        status="optimal",
-        objective=0,
-        best_bound=0,
-        terms=[],
-        proven="test",
-        build_seconds=0.0,
-        solve_seconds=0.0,
-        variables=0,
-        constraints=0,
-        seed=0,
-        workers=1,
-    )
-    return Rota(
-        school="Tiny School",
-        timezone="Asia/Shanghai",
-        locale="en",
-        term_start=dt.date(2026, 9, 7),
-        term_end=dt.date(2026, 9, 18),
-        cycle_weeks=2,
-        teaching_weeks=2,
-        scenario_digest="0" * 64,
-        version_time=dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
-        pattern=[],
-        sessions=sessions,
-        lost=LOST if lost_sessions is None else lost_sessions,
-        calendar=[],
-        summaries=[],
-        report=report,
-    )
+    return hand_made_rota(sessions=sessions, lost=LOST if lost_sessions is None else lost_sessions)
 
 
 def valid_rota() -> Rota:

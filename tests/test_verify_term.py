@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rota_solver.rota import ActivityEvent, DatedSession, LostSession, Rota, SolveReport, Unmet
+from rota_solver.rota import ActivityEvent, DatedSession, LostSession, Rota, Unmet
 from rota_solver.scenario import Scenario, weekday_of
 from rota_solver.verify import (
     Violation,
@@ -34,7 +34,7 @@ from rota_solver.verify import (
     check_returns_before_due,
     verify,
 )
-from tests.factories import rule, school_dict
+from tests.factories import hand_made_rota, rule, school_dict
 
 TZ = ZoneInfo("Asia/Shanghai")
 TERM_START = dt.date(2026, 9, 7)
@@ -283,37 +283,13 @@ def make_rota(
     events: dict[str, ActivityEvent] | None = None,
     unmet: list[Unmet] | None = None,
 ) -> Rota:
-    report = SolveReport(
-        status="optimal",
-        objective=0,
-        best_bound=0,
-        terms=[],
-        proven="test",
-        build_seconds=0.0,
-        solve_seconds=0.0,
-        variables=0,
-        constraints=0,
-        seed=0,
-        workers=1,
-    )
-    return Rota(
-        school="Tiny School",
-        timezone="Asia/Shanghai",
-        locale="en",
-        term_start=dt.date(2026, 9, 7),
+    return hand_made_rota(
         term_end=dt.date(2026, 10, 2),
-        cycle_weeks=2,
         teaching_weeks=4,
-        scenario_digest="0" * 64,
-        version_time=dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
-        pattern=[],
         sessions=list((SESSIONS if sessions is None else sessions).values()),
         lost=list((LOST if lost_sessions is None else lost_sessions).values()),
         activities=list((EVENTS if events is None else events).values()),
         unmet=unmet or [],
-        calendar=[],
-        summaries=[],
-        report=report,
     )
 
 
