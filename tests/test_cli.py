@@ -14,6 +14,7 @@ import yaml
 from rota_solver.cli import main
 from tests.conftest import SCENARIOS
 from tests.factories import rule, school_dict
+from tests.test_loading import BREAKAGES, dump, line_of
 
 
 def write(tmp_path: Path, data: object, name: str = "school.yaml") -> Path:
@@ -134,3 +135,21 @@ def test_unmet_requirements_exit_4_with_the_rota_written(
     assert "Library tour" in captured.err and "could not be placed" in captured.err
     assert "VERIFIER FOUND" not in captured.err
     assert (out / "rota.json").exists()
+
+
+@pytest.mark.parametrize("name", sorted(BREAKAGES), ids=sorted(BREAKAGES))
+def test_every_kind_of_bad_scenario_exits_2_with_field_and_line(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    breakage = BREAKAGES[name]
+    data = school_dict()
+    breakage.break_it(data)
+    path = tmp_path / "school.yaml"
+    text = dump(data)
+    path.write_text(text, encoding="utf-8")
+    line = line_of(text, breakage.marker, breakage.occurrence)
+    assert main(["solve", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"line {line}: {breakage.path}: " in err
+    assert "Traceback" not in err
+    assert all(row.startswith("invalid scenario: ") or ": line " in row for row in err.splitlines())
