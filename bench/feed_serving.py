@@ -15,9 +15,6 @@ import argparse
 import os
 import platform
 import secrets
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -29,49 +26,18 @@ from pathlib import Path
 
 import httpx
 
+from api.local_server import local_server, uvicorn_command
+
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "demo_school.yaml"
 FEEDS = ("class-3-2.ics", "library.ics")
 
 
-def free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
 def running_server(data_dir: Path, admin_token: str) -> Iterator[str]:
     """``uvicorn api.main:app_factory --factory`` on a free loopback port; its base URL."""
-    port = free_loopback_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROTA_")}
-    env |= {"ROTA_DATA_DIR": str(data_dir), "ROTA_ADMIN_TOKEN": admin_token}
-    command = [sys.executable, "-m", "uvicorn", "api.main:app_factory", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited with status {process.returncode}")
-            try:
-                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start in 30 s")
-            time.sleep(0.1)
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+    with local_server(data_dir, admin_token, uvicorn_command, data_dir / "server.log", ROOT) as server:
+        yield server.base_url
 
 
 def publish_demo(base_url: str, admin_token: str) -> str:

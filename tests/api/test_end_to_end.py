@@ -4,19 +4,15 @@ class 3-2's feed (200, then 304)."""
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
+from api.local_server import LocalServer, local_server, rota_serve_command
 from tests.conftest import SCENARIOS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,62 +20,16 @@ ADMIN_TOKEN = "end-to-end-admin-token-0123456789"
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
-def free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@dataclass
-class Server:
-    base_url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def log_tail(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")[-3000:]
-
-
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def server(tmp_path: Path) -> Iterator[LocalServer]:
     """``rota serve`` on 127.0.0.1, its data in ``tmp_path``; stopped (SIGTERM, then kill) after."""
-    port = free_loopback_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROTA_")}
-    env |= {"ROTA_ADMIN_TOKEN": ADMIN_TOKEN, "ROTA_DATA_DIR": str(tmp_path / "data")}
-    log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "rota_solver.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    running = Server(f"http://127.0.0.1:{port}", process, log)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, f"the server exited:\n{running.log_tail()}"
-            try:
-                if httpx.get(f"{running.base_url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"the server did not start in 30 s:\n{running.log_tail()}"
-            time.sleep(0.1)
+    with local_server(
+        tmp_path / "data", ADMIN_TOKEN, rota_serve_command, tmp_path / "server.log", ROOT
+    ) as running:
         yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
-def test_upload_solve_publish_and_poll_a_class_feed(server: Server) -> None:
+def test_upload_solve_publish_and_poll_a_class_feed(server: LocalServer) -> None:
     with httpx.Client(base_url=server.base_url, headers=AUTH, timeout=30) as admin:
         uploaded = admin.put(
             "/schools/demo/scenario",
