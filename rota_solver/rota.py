@@ -90,8 +90,12 @@ class LostSession(_Out):
     class_id: str = Field(description="Class.")
     start: dt.time = Field(description="Pattern start time.")
     reason: str = Field(description="Why, e.g. the holiday's name.")
-    cause: Literal["day_off", "outside_term", "staff_away", "stocktake", "activity"] = Field(
-        default="day_off", description="Kind of reason."
+    cause: Literal[
+        "day_off", "outside_term", "staff_away", "room_closed", "stocktake", "activity", "pattern_change"
+    ] = Field(
+        default="day_off",
+        description="Kind of reason. pattern_change: in the week a rerun takes effect, the new weekly "
+        "table could not give the class the session the old one had already spent.",
     )
 
 
@@ -156,6 +160,28 @@ class SolveReport(_Out):
     workers: int = Field(description="Search workers used.")
 
 
+class Revision(_Out):
+    """How often an event has changed since it was first published, for the feeds' SEQUENCE."""
+
+    sequence: int = Field(ge=0, description="iCalendar SEQUENCE: 0 when first published, +1 per change.")
+    modified: dt.datetime = Field(description="When the event last changed (UTC): DTSTAMP and LAST-MODIFIED.")
+
+
+class CancelledEvent(_Out):
+    """A published session or activity that a rerun removed: feeds keep it, cancelled, until its date."""
+
+    uid: str = Field(description="Feed UID (before the @): session.<id> or activity.<id>.")
+    session: DatedSession | None = Field(default=None, description="The cancelled session, as published.")
+    activity: ActivityEvent | None = Field(default=None, description="The cancelled activity, as published.")
+    revision: Revision = Field(description="SEQUENCE (one above the published one) and when it was cancelled.")
+
+    @property
+    def date(self) -> dt.date:
+        event = self.session or self.activity
+        assert event is not None
+        return event.date
+
+
 class Rota(_Out):
     """The term rota: the rotation table, every dated session, and how it was found."""
 
@@ -179,3 +205,29 @@ class Rota(_Out):
     calendar: list[CalendarDay] = Field(description="Holidays, closures and make-up days.")
     summaries: list[ClassSummary] = Field(description="Per class and rule: required, planned, lost.")
     report: SolveReport = Field(description="How the rota was found.")
+    revision: int = Field(default=0, ge=0, description="0 for a first solve, +1 for each rerun on top of it.")
+    frozen_before: dt.date | None = Field(
+        default=None,
+        description="For a rerun: sessions and activities before this date are exactly as published in "
+        "the version it was rerun from.",
+    )
+    first_version_time: dt.datetime | None = Field(
+        default=None,
+        description="version_time of revision 0: the DTSTAMP of every event never changed since (none: "
+        "this is revision 0).",
+    )
+    revisions: dict[str, Revision] = Field(
+        default={},
+        description="Feed UID (before the @) -> SEQUENCE and time of the last change, for events a rerun "
+        "moved or added; events not listed are as first published.",
+    )
+    cancelled: list[CancelledEvent] = Field(
+        default=[], description="Published events that reruns removed, shown cancelled in the feeds."
+    )
+
+    def revision_of(self, uid: str) -> Revision:
+        """SEQUENCE and last-change time of the event with feed UID ``uid`` (before the @)."""
+        found = self.revisions.get(uid)
+        if found is not None:
+            return found
+        return Revision(sequence=0, modified=self.first_version_time or self.version_time)
