@@ -23,7 +23,8 @@ class Expansion:
 def expand_pattern(scenario: Scenario, calendar: TermCalendar, pattern: list[PatternSession]) -> Expansion:
     """Every school day runs the pattern row of the weekday it follows, in its cycle week.
 
-    Pattern sessions on holidays and closures are lost (make-ups come with the whole-term model);
+    Pattern sessions on holidays and closures, or in a room closed that day, are lost (make-ups come
+    with the whole-term model);
     a duty whose staff member is away that day goes to a free colleague of the same role, or is
     lost when there is none.
     """
@@ -38,6 +39,20 @@ def expand_pattern(scenario: Scenario, calendar: TermCalendar, pattern: list[Pat
         cells = sorted(
             by_day.get((day.cycle_week, day.follows), []), key=lambda c: (c.start, c.rule_id, c.class_id)
         )
+        closed = {r.id: c.name for r in scenario.rooms for c in r.closed if c.start <= day.date <= c.last}
+        lost += [
+            LostSession(
+                date=day.date,
+                rule_id=cell.rule_id,
+                class_id=cell.class_id,
+                start=cell.start,
+                reason=closed[cell.room_id],
+                cause="room_closed",
+            )
+            for cell in cells
+            if cell.room_id in closed
+        ]
+        cells = [cell for cell in cells if cell.room_id not in closed]
         staffed = _cover_absences(scenario, day, cells)
         for cell in cells:
             staff = staffed.get(_duty(cell))

@@ -788,7 +788,11 @@ def _session_items(
 def _lost_items(scenario: Scenario, names: _Names, lost: list[LostSession]) -> list[OverviewItem]:
     labels = names.labels
     items = []
-    for cause, title in (("activity", "displaced"), ("staff_away", "staff_away")):
+    for cause, title in (
+        ("activity", "displaced"),
+        ("staff_away", "staff_away"),
+        ("room_closed", "room_closed"),
+    ):
         chosen = [x for x in lost if x.cause == cause]
         if not chosen:
             continue

@@ -200,6 +200,12 @@ class Room(_Model):
     name: str = Field(default="", description="Printed name, e.g. 学生阅览室.")
     seats: int = Field(gt=0, description="Seats: the pupils of all classes in the room at once must fit.")
     classes_at_once: int = Field(default=1, gt=0, description="How many classes fit at the same time.")
+    closed: list[Closure] = Field(
+        default=[], description="Dates the room is closed (repairs, exams): nothing takes place in it then."
+    )
+
+    def closed_on(self, day: dt.date) -> bool:
+        return any(c.start <= day <= c.last for c in self.closed)
 
 
 class Availability(_Model):
@@ -249,6 +255,13 @@ class BusyPeriod(_Model):
     start: dt.time | None = Field(default=None, description="Start time, when no period is given.")
     end: dt.time | None = Field(default=None, description="End time, when no period is given.")
     what: str = Field(default="", description="What the class does then, e.g. 体育 (PE).")
+    since: dt.date | None = Field(
+        default=None,
+        description="First date of a timetable change (the lesson applies from then); none: all term.",
+    )
+    until: dt.date | None = Field(
+        default=None, description="Last date the lesson applies (a change that ends); none: to term end."
+    )
 
     @model_validator(mode="after")
     def _one_form(self) -> BusyPeriod:
@@ -256,7 +269,13 @@ class BusyPeriod(_Model):
             raise FieldError((), "give either period, or start and end")
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise FieldError(("end",), f"ends {self.end} at or before it starts {self.start}")
+        if self.since is not None and self.until is not None and self.until < self.since:
+            raise FieldError(("until",), f"ends {self.until} before it starts {self.since}")
         return self
+
+    def applies_on(self, day: dt.date) -> bool:
+        """Whether the lesson is on the timetable on ``day`` (a dated change may start or end)."""
+        return (self.since is None or self.since <= day) and (self.until is None or day <= self.until)
 
 
 class SchoolClass(_Model):
@@ -651,6 +670,20 @@ def _check_classes(s: Scenario) -> None:
                 raise FieldError(
                     ("classes", i, "busy", j, "period"),
                     f"unknown period {busy.period!r}; known: {sorted(period_ids)}",
+                )
+            for field in ("since", "until"):
+                day = getattr(busy, field)
+                if day is not None and not s.term.start <= day <= s.term.end:
+                    raise FieldError(
+                        ("classes", i, "busy", j, field),
+                        f"{day} is outside the term {s.term.start}..{s.term.end}",
+                    )
+    for i, room in enumerate(s.rooms):
+        for j, closure in enumerate(room.closed):
+            if closure.start < s.term.start or closure.last > s.term.end:
+                raise FieldError(
+                    ("rooms", i, "closed", j, "start"),
+                    f"{closure.start}..{closure.last} is outside the term {s.term.start}..{s.term.end}",
                 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from .scenario import GradeRule, Scenario, SchoolClass, StaffMember, Weekday, minutes
@@ -50,8 +51,14 @@ def rule_slots(scenario: Scenario, rule: GradeRule) -> list[Slot]:
     return sorted(set(slots))
 
 
-def class_busy_at(scenario: Scenario, school_class: SchoolClass, slot: Slot) -> bool:
+def class_busy_at(
+    scenario: Scenario, school_class: SchoolClass, slot: Slot, on: dt.date | None = None
+) -> bool:
+    """Whether a lesson of the class overlaps the weekly slot: on the date ``on``, or (no date, for the
+    weekly table) on any date of the term, since a table cell must hold all term."""
     for busy in school_class.busy:
+        if on is not None and not busy.applies_on(on):
+            continue
         start, end = scenario.busy_span(busy)
         if busy.day == slot.weekday and minutes(start) < slot.end and slot.start < minutes(end):
             return True

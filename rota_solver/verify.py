@@ -175,7 +175,7 @@ def _busy_during(
     """Busy periods of the class on the timetable weekday ``follows`` that overlap ``span`` on ``day``."""
     found = []
     for busy in school_class.busy:
-        if busy.day != follows:
+        if busy.day != follows or not busy.applies_on(day):
             continue
         start, end = scenario.busy_span(busy)
         if _overlap(span, (_at(day, start), _at(day, end))):
@@ -648,6 +648,15 @@ class _LostReasons:
         self.scenario = scenario
         self.days_off = {d.date for d in calendar.days_off}
         self.school_days = {d.date for d in calendar.days}
+        self.closed: dict[dt.date, set[str]] = defaultdict(set)
+        for room in scenario.rooms:
+            for closure in room.closed:
+                day = closure.start
+                while day <= closure.last:
+                    self.closed[day].add(room.id)
+                    day += dt.timedelta(days=1)
+        self.week_of = _teaching_week_lookup(scenario)
+        self.changeover_week = self.week_of(rota.frozen_before) if rota.frozen_before else None
         self.away: dict[dt.date, set[str]] = defaultdict(set)
         for member in scenario.staff:
             for day in member.days_off:
@@ -689,6 +698,12 @@ class _LostReasons:
             return True
         if day not in self.school_days:
             return False
+        if entry.cause == "room_closed":
+            return rule.room in self.closed.get(day, set())
+        if entry.cause == "pattern_change":
+            # Only in the week a rerun takes effect, where the old table's sessions already held
+            # leave the new one no room for this one.
+            return self.changeover_week is not None and self.week_of(day) == self.changeover_week
         needed = {role for role, count in rule.staffing.items() if count > 0}
         return bool(needed & self.away.get(day, set()))
 
@@ -703,6 +718,21 @@ def _balance(placed: Counter[int], unplaced: int, phases: int, weeks: int) -> Co
     for _ in range(unplaced):
         counts[min(allowed, key=lambda p: (counts[p], p))] += 1
     return counts
+
+
+def check_room_open(scenario: Scenario, rota: Rota) -> list[Violation]:
+    """Nothing takes place in a room on a date it is closed."""
+    found = _Found("RoomOpen")
+    rooms = {r.id: r for r in scenario.rooms}
+    for s in rota.sessions:
+        room = rooms.get(s.room_id)
+        if room is not None and any(c.start <= s.date <= c.last for c in room.closed):
+            found.add(f"{_describe(scenario, s)} is in room {room.id}, closed that day.", s.id)
+    for event in rota.activities:
+        room = rooms.get(event.room_id or "")
+        if room is not None and any(c.start <= event.date <= c.last for c in room.closed):
+            found.add(f"{_describe_event(scenario, event)} is in room {room.id}, closed that day.", event.id)
+    return found.violations
 
 
 def check_frequency(scenario: Scenario, rota: Rota) -> list[Violation]:
@@ -1390,6 +1420,7 @@ CHECKS: tuple[Check, ...] = (
     check_class_not_busy,
     check_class_one_session_at_a_time,
     check_room_capacity,
+    check_room_open,
     check_frequency,
     check_spacing,
     check_staffing,

@@ -27,6 +27,7 @@ ALL_RULES = (
     "ClassNotBusy",
     "ClassOneSessionAtATime",
     "RoomCapacity",
+    "RoomOpen",
     "Frequency",
     "Spacing",
     "Staffing",
@@ -194,8 +195,9 @@ def test_every_rule_has_a_documented_check_in_order() -> None:
 Case = tuple[str, dict[str, Any], list[DatedSession], list[LostSession] | None]
 S3_START, S3_END = SESSIONS["S3"].start, SESSIONS["S3"].end
 LIB, AST = scenario_data()["staff"]
-CLASS_1_1, CLASS_1_2, _ = scenario_data()["classes"]
+CLASS_1_1, CLASS_1_2, CLASS_2_1 = scenario_data()["classes"]
 FRIDAY_CHOIR = {"day": "fri", "start": "11:00", "end": "11:40"}
+FRIDAY_LUNCH_PE = {"day": "fri", "start": "11:30", "end": "12:00", "what": "PE", "since": "2026-09-11"}
 CASE_FIELDS = ("rule_name", "overrides", "sessions", "lost_sessions")
 SOLE: dict[str, Case] = {
     "sunday": ("SessionOnSchoolDay", {}, moved("S3", "2026-09-13", "11:30", follows="fri"), None),
@@ -246,6 +248,28 @@ SOLE: dict[str, Case] = {
     ),
     "too_many_pupils": ("RoomCapacity", {}, moved("S3", "2026-09-12", "11:30", follows="mon"), None),
     "too_many_classes": ("RoomCapacity", {}, moved("S5", "2026-09-08", "14:00"), None),
+    "room_closed": (
+        "RoomOpen",
+        {
+            "rooms": [
+                {
+                    "id": "library",
+                    "seats": 50,
+                    "classes_at_once": 2,
+                    "closed": [{"name": "Repairs", "start": "2026-09-11"}],
+                },
+                {"id": "desk", "seats": 40},
+            ]
+        },
+        list(SESSIONS.values()),
+        None,
+    ),
+    "dated_lesson": (  # 1-2 has PE on Fridays at 11:30 from the 11th on
+        "ClassNotBusy",
+        {"classes": [CLASS_1_1, {**CLASS_1_2, "busy": [FRIDAY_LUNCH_PE]}, CLASS_2_1]},
+        list(SESSIONS.values()),
+        None,
+    ),
     "missing_week": ("Frequency", {}, [s for s in SESSIONS.values() if s.id != "S3"], None),
     "missing_lost": ("Frequency", {}, list(SESSIONS.values()), LOST[:1]),
     "lost_for_no_reason": ("Frequency", {}, list(SESSIONS.values()), [*LOST, lost("2026-09-10", "1-1")]),
@@ -389,3 +413,42 @@ def test_output_is_deterministic() -> None:
     first = verify(school(), broken)
     assert first == verify(school(), broken)
     assert [v.rule for v in first] == sorted((v.rule for v in first), key=ALL_RULES.index)
+
+
+def test_a_dated_lesson_binds_only_from_its_date() -> None:
+    # The same Friday PE, but from the 14th: S3 on Friday the 11th comes before it.
+    later = {**FRIDAY_LUNCH_PE, "since": "2026-09-14"}
+    scenario = school(classes=[CLASS_1_1, {**CLASS_1_2, "busy": [later]}, CLASS_2_1])
+    assert verify(scenario, valid_rota()) == []
+    ended = {**FRIDAY_LUNCH_PE, "since": None, "until": "2026-09-10"}
+    scenario = school(classes=[CLASS_1_1, {**CLASS_1_2, "busy": [ended]}, CLASS_2_1])
+    assert verify(scenario, valid_rota()) == []
+
+
+def test_a_session_lost_to_a_closed_room_needs_the_room_closed() -> None:
+    closed = school(
+        rooms=[
+            {
+                "id": "library",
+                "seats": 50,
+                "classes_at_once": 2,
+                "closed": [{"name": "Repairs", "start": "2026-09-11"}],
+            },
+            {"id": "desk", "seats": 40},
+        ]
+    )
+    gone = [s for s in SESSIONS.values() if s.id != "S3"]
+    entry = lost("2026-09-11", "1-2").model_copy(update={"cause": "room_closed"})
+    assert verify(closed, make_rota(gone, [*LOST, entry])) == []
+    assert rules_of(verify(school(), make_rota(gone, [*LOST, entry]))) == {"Frequency"}
+
+
+def test_a_pattern_change_loss_only_in_the_week_a_rerun_takes_effect() -> None:
+    gone = [s for s in SESSIONS.values() if s.id != "S3"]
+    entry = lost("2026-09-11", "1-2").model_copy(update={"cause": "pattern_change"})
+    rota = make_rota(gone, [*LOST, entry])
+    assert rules_of(verify(school(), rota)) == {"Frequency"}
+    rerun = rota.model_copy(update={"frozen_before": dt.date(2026, 9, 9)})
+    assert verify(school(), rerun) == []
+    later = rota.model_copy(update={"frozen_before": dt.date(2026, 9, 14)})
+    assert rules_of(verify(school(), later)) == {"Frequency"}

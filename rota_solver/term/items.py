@@ -125,7 +125,7 @@ class SpotFinder:
     def class_free(self, class_id: str, spot: Spot) -> bool:
         school_class = self.scenario.school_class(class_id)
         slot = Slot(spot.follows, spot.start, spot.end, spot.window_id)
-        if class_busy_at(self.scenario, school_class, slot):
+        if class_busy_at(self.scenario, school_class, slot, on=spot.date):
             return False
         return not overlaps(spot.start, spot.end, self.fixed.class_times.get((class_id, spot.date), []))
 
@@ -133,6 +133,8 @@ class SpotFinder:
         if room_id is None:
             return True
         room = self.scenario.room(room_id)
+        if room.closed_on(spot.date):
+            return False
         load = [
             x
             for x in self.fixed.room_load.get((room_id, spot.date), [])

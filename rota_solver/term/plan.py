@@ -292,7 +292,9 @@ def makeup_items(
     for d in calendar.days:
         days_in_week[d.teaching_week].append(d)
     losses: list[tuple[str, str, dt.date, str | None]] = [
-        (x.class_id, x.rule_id, x.date, None) for x in inputs.lost if x.cause in ("day_off", "staff_away")
+        (x.class_id, x.rule_id, x.date, None)
+        for x in inputs.lost
+        if x.cause in ("day_off", "staff_away", "room_closed", "pattern_change")
     ]
     losses += [(s.class_id, s.rule_id, s.date, s.id) for s in inputs.held if s.id in inputs.displaceable]
     items = []
