@@ -173,7 +173,7 @@ class CancelledEvent(_Out):
     uid: str = Field(description="Feed UID (before the @): session.<id> or activity.<id>.")
     session: DatedSession | None = Field(default=None, description="The cancelled session, as published.")
     activity: ActivityEvent | None = Field(default=None, description="The cancelled activity, as published.")
-    revision: Revision = Field(description="SEQUENCE (one above the published one) and when it was cancelled.")
+    revision: Revision = Field(description="SEQUENCE (one above the published one) and time of cancelling.")
 
     @property
     def date(self) -> dt.date:
