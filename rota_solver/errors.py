@@ -5,7 +5,8 @@ The tree::
     RotaError
     ├── InvalidScenario      bad input: carries the field path and YAML line
     ├── NoRotaExists         the rules cannot all be met: carries the conflicts
-    └── NoSolutionInTime     the time limit ran out before any rota was found
+    ├── NoSolutionInTime     the time limit ran out before any rota was found
+    └── CannotRerun          the published rota is of another school or term
 
 Callers catch ``RotaError`` to tell a user's problem from a bug in this code.
 """
@@ -58,3 +59,7 @@ class NoSolutionInTime(RotaError):
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         super().__init__(f"no rota found within {seconds:g} s; raise the time limit or relax the rules")
+
+
+class CannotRerun(RotaError):
+    """The published rota cannot be rerun against this scenario (another school or term)."""

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,6 +22,9 @@ from .rota import PatternSession, PenaltyTerm, Rota, SolveReport, StageReport
 from .scenario import Scenario
 from .term import plan_term
 from .term_calendar import build_term_calendar, week_label
+
+if TYPE_CHECKING:
+    from .rerun.keep import KeepPublished
 
 
 class SolveOptions(BaseModel):
@@ -58,12 +62,19 @@ def solve(
     progress: ProgressCallback | None = None,
     hard_rules: Sequence[HardRule] = HARD_RULES,
     soft_rules: Sequence[SoftRule] = SOFT_RULES,
+    keep: KeepPublished | None = None,
 ) -> Rota:
-    """The best rota for ``scenario``; raises :class:`NoRotaExists` or :class:`NoSolutionInTime`."""
+    """The best rota for ``scenario``; raises :class:`NoRotaExists` or :class:`NoSolutionInTime`.
+
+    With ``keep`` (a rerun, see :func:`rota_solver.rerun.rerun`), the published rota stands before
+    the freeze date and every change after it is priced above all wishes.
+    """
     options = options or SolveOptions()
     calendar = build_term_calendar(scenario)
     started = time.perf_counter()
-    built = build_model(scenario, hard_rules, soft_rules)
+    built = build_model(keep.weekly_scenario(scenario) if keep else scenario, hard_rules, soft_rules)
+    if keep is not None:
+        keep.price_weekly_changes(built, calendar)
     build_seconds = time.perf_counter() - started
 
     solver = _solver(options)
@@ -91,7 +102,10 @@ def solve(
     weekly_terms = _terms(built, solver)
     weekly_solve_seconds = solver.wall_time
     expansion = expand_pattern(scenario, calendar, pattern)
-    term = plan_term(scenario, calendar, expansion.sessions, expansion.lost, _solver(options), progress)
+    sessions, lost = expansion.sessions, expansion.lost
+    if keep is not None:
+        sessions, lost = keep.splice(scenario, calendar, sessions, lost)
+    term = plan_term(scenario, calendar, sessions, lost, _solver(options), progress, keep)
     both_optimal = weekly.status == "optimal" and term.stage.status == "optimal"
     report = SolveReport(
         status="optimal" if both_optimal else "feasible",

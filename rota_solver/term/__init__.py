@@ -3,11 +3,12 @@ and stocktake shifts, and keep every class within its gap limit."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ortools.sat.python import cp_model
 
@@ -17,8 +18,11 @@ from ..rota import ActivityEvent, CalendarDay, DatedSession, LostSession, Penalt
 from ..scenario import Scenario
 from ..term_calendar import TermCalendar, week_label
 from .items import Item, Spot, fixed_occupancy
-from .model import EXTRA_RETURNS_PENALTY, UNMET_PENALTY, TermModel, build_term_model
+from .model import CHANGE_TERM, TermModel, build_term_model
 from .plan import build_inputs, stop_for_stocktake
+
+if TYPE_CHECKING:
+    from ..rerun.keep import KeepPublished, PublishedSpots
 
 _DESCRIPTIONS = {
     "MakeupSessions": "A make-up session added so that no class waits longer than its gap limit.",
@@ -26,6 +30,7 @@ _DESCRIPTIONS = {
     "ExtraReturnsSessions": "A final returns session in a slot of its own, not the class's last "
     "borrowing slot.",
     "Unmet": "A requirement left unmet (activity, returns, shift or gap): see the unmet list.",
+    CHANGE_TERM: "A published session or activity that the rerun moves, cancels or adds.",
 }
 
 
@@ -47,21 +52,48 @@ def plan_term(
     pattern_lost: list[LostSession],
     solver: cp_model.CpSolver,
     progress: ProgressCallback | None = None,
+    keep: KeepPublished | None = None,
 ) -> TermOutcome:
-    """Solve the term stage with ``solver`` (its parameters set by the caller)."""
+    """Solve the term stage with ``solver`` (its parameters set by the caller); with ``keep`` (a
+    rerun), around everything settled before the freeze and with changes priced."""
     held, stocktake_lost = stop_for_stocktake(scenario, pattern_sessions)
     fixed = fixed_occupancy(held, scenario)
-    inputs = build_inputs(scenario, calendar, held, pattern_lost + stocktake_lost, fixed)
+    inputs = build_inputs(scenario, calendar, held, pattern_lost + stocktake_lost, fixed, keep)
     tm = TermModel(scenario, calendar, inputs, fixed)
     started = time.perf_counter()
-    terms = build_term_model(tm)
+    changes = None
+    if keep is not None:
+        from ..rerun.keep import term_change_units
+
+        spots = keep.published_spots()
+        changes = lambda tm: term_change_units(tm, spots)  # noqa: E731
+    terms = build_term_model(tm, changes)
+    if keep is not None:
+        _hint_published(tm, spots)
     # Probing in presolve took 0.5 s of the demo school's 1.1 s and found nothing the LP does not.
     solver.parameters.cp_model_probing_level = 0
     status = solver.solve(tm.model, Reporter("term_dates", progress) if progress else None)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Every requirement is elastic, so this is a time-out before the first solution.
         raise NoSolutionInTime(solver.parameters.max_time_in_seconds)
-    return _outcome(scenario, calendar, tm, solver, status, terms, time.perf_counter() - started)
+    outcome = _outcome(scenario, calendar, tm, solver, status, terms, time.perf_counter() - started)
+    if keep is None:
+        return outcome
+    activities = sorted(
+        keep.settled_activities() + outcome.activities,
+        key=lambda a: (
+            a.date,
+            a.start or dt.datetime.combine(a.date, dt.time(0), tzinfo=scenario.school.tz),
+            a.id,
+        ),
+    )
+    return dataclasses.replace(outcome, activities=activities, unmet=keep.carried_unmet + outcome.unmet)
+
+
+def _hint_published(tm: TermModel, spots: PublishedSpots) -> None:
+    """The published plan as the search's first guess."""
+    for (key, spot), var in tm.place.items():
+        tm.model.add_hint(var, spots.matches(tm.item(key), spot))
 
 
 def _outcome(
@@ -109,6 +141,9 @@ def _outcome(
         )
     activities: list[ActivityEvent] = []
     makeup_count: dict[tuple[str, str, int], int] = defaultdict(int)
+    for s in tm.inputs.held:  # a rerun keeps published make-ups: number new ones after them
+        if s.origin == "makeup":
+            makeup_count[(s.rule_id, s.class_id, s.teaching_week)] += 1
     for item in tm.inputs.items:
         if item.key not in chosen:
             continue
@@ -205,12 +240,6 @@ def _clock(minute_of_day: int) -> dt.time:
 def _penalties(
     tm: TermModel, solver: cp_model.CpSolver, terms: dict[str, list[tuple[cp_model.LinearExprT, str]]]
 ) -> list[PenaltyTerm]:
-    weights = {
-        "MakeupSessions": tm.scenario.weights.makeup_session,
-        "DisplacedSessions": tm.scenario.weights.displaced_session,
-        "ExtraReturnsSessions": EXTRA_RETURNS_PENALTY,
-    }
-
     out = []
     for name, units in terms.items():
         bearers: dict[str, int] = defaultdict(int)
@@ -218,7 +247,7 @@ def _penalties(
             value = int(solver.value(expr))
             if value:
                 bearers[bearer] += value
-        weight = weights.get(name, UNMET_PENALTY)
+        weight = tm.weights[name]
         total = sum(bearers.values())
         out.append(
             PenaltyTerm(

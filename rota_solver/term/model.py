@@ -25,6 +25,8 @@ EXTRA_RETURNS_PENALTY = 1
 """A returns session in a slot of its own rather than the class's last borrowing slot."""
 UNMET_PENALTY = 1000
 """Price of a requirement left unmet: above any sum of wishes, so unmet only when unavoidable."""
+CHANGE_TERM = "ChangedSessions"
+"""A rerun's price for each change to the published rota."""
 
 
 @dataclass
@@ -45,6 +47,8 @@ class TermModel:
     unplaced: dict[str, cp_model.IntVar] = field(default_factory=dict)
     gap_slack: list[tuple[str, str, dt.date, dt.date, cp_model.IntVar]] = field(default_factory=list)
     """(class, rule, window start, window end, slack)."""
+    weights: dict[str, int] = field(default_factory=dict)
+    """Objective weight of each named term, set by build_term_model."""
 
     def __post_init__(self) -> None:
         self._items = {i.key: i for i in self.inputs.items}
@@ -354,7 +358,9 @@ def objective_terms(tm: TermModel) -> dict[str, Units]:
     }
 
 
-def build_term_model(tm: TermModel) -> dict[str, Units]:
+def build_term_model(tm: TermModel, changes: Callable[[TermModel], Units] | None = None) -> dict[str, Units]:
+    """Variables, rules and the objective. ``changes`` (a rerun) prices every change to the published
+    rota above all wishes together, and unmet requirements above all changes together."""
     build_variables(tm)
     for rule in TERM_RULES:
         rule(tm)
@@ -365,6 +371,15 @@ def build_term_model(tm: TermModel) -> dict[str, Units]:
         "ExtraReturnsSessions": EXTRA_RETURNS_PENALTY,
         "Unmet": UNMET_PENALTY,
     }
+    if changes is not None:
+        unmet = terms.pop("Unmet")
+        # Every unit is 0 or 1, so a weight one above the sum of the lower ones dominates them.
+        wishes = sum(weights[name] for name, units in terms.items() for _ in units)
+        terms[CHANGE_TERM] = changes(tm)
+        weights[CHANGE_TERM] = wishes + 1
+        weights["Unmet"] = (wishes + 1) * (len(terms[CHANGE_TERM]) + 1)
+        terms["Unmet"] = unmet
+    tm.weights = weights
     tm.model.minimize(
         cp_model.LinearExpr.weighted_sum(
             [expr for units in terms.values() for expr, _ in units],

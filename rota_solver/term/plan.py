@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..rota import DatedSession, LostSession
 from ..scenario import Activity, GradeRule, Scenario, minutes
 from ..term_calendar import SchoolDay, TermCalendar
 from .items import Fixed, Item, Spot, SpotFinder
+
+if TYPE_CHECKING:
+    from ..rerun.keep import KeepPublished
 
 
 @dataclass
@@ -375,12 +379,19 @@ def build_inputs(
     held: list[DatedSession],
     lost: list[LostSession],
     fixed: Fixed,
+    keep: KeepPublished | None = None,
 ) -> TermInputs:
+    """Items and displaceable sessions; with ``keep`` (a rerun), only what is not yet settled."""
     finder = SpotFinder(scenario, calendar, fixed)
     inputs = TermInputs(held=held, lost=lost, stops=rule_stops(scenario))
     inputs.items = returns_items(scenario, calendar, finder, held)
     inputs.items += activity_items(scenario, calendar, finder)
     inputs.items += shift_items(scenario, calendar, finder)
+    if keep is not None:
+        inputs.items = keep.fit_items(inputs.items, held)
     inputs.displaceable = displaceable_sessions(scenario, held, inputs.items)
-    inputs.items += makeup_items(scenario, calendar, finder, inputs)
+    if keep is not None:
+        inputs.displaceable = keep.fit_displaceable(inputs.displaceable, held)
+    makeups = makeup_items(scenario, calendar, finder, inputs)
+    inputs.items += keep.fit_items(makeups, held) if keep is not None else makeups
     return inputs

@@ -1,0 +1,94 @@
+"""Rerun a published rota after the scenario changed: the past stands, the future moves as little
+as it must, and the diff says what moved for whom."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..errors import CannotRerun
+from ..progress import ProgressCallback
+from ..rota import Rota
+from ..scenario import Scenario
+from ..solve import SolveOptions, solve
+from ..term_calendar import TermCalendar, build_term_calendar
+from .diff import Change, EventState, RotaDiff, carry_over
+from .keep import KeepPublished
+from .words import diff_text
+
+NOTICE_SCHOOL_DAYS = 2
+"""Default notice: a rerun changes nothing before the second school day after today."""
+
+
+@dataclass(frozen=True)
+class RerunResult:
+    rota: Rota
+    diff: RotaDiff
+
+
+def freeze_date(
+    calendar: TermCalendar, today: dt.date, notice_school_days: int = NOTICE_SCHOOL_DAYS
+) -> dt.date:
+    """The first date a rerun may change: ``notice_school_days`` school days after ``today`` (the
+    day after term end when fewer are left, so nothing changes)."""
+    later = [d.date for d in calendar.days if d.date > today]
+    if notice_school_days == 0:
+        return today
+    if len(later) < notice_school_days:
+        return max(today, calendar.days[-1].date) + dt.timedelta(days=1)
+    return later[notice_school_days - 1]
+
+
+def rerun(
+    scenario: Scenario,
+    published: Rota,
+    *,
+    today: dt.date | None = None,
+    freeze: dt.date | None = None,
+    notice_school_days: int = NOTICE_SCHOOL_DAYS,
+    options: SolveOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> RerunResult:
+    """The rota for the changed ``scenario`` that keeps ``published`` before the freeze date (given,
+    or ``notice_school_days`` after ``today``) and changes as few published events as possible."""
+    _check_same_term(scenario, published)
+    calendar = build_term_calendar(scenario)
+    today = today or dt.datetime.now(scenario.school.tz).date()
+    freeze = freeze or freeze_date(calendar, today, notice_school_days)
+    options = options or SolveOptions()
+    if options.version_time is None:
+        # Same scenario, published rota and day: the same files.
+        midnight = dt.datetime.combine(today, dt.time(0), tzinfo=scenario.school.tz)
+        options = options.model_copy(update={"version_time": midnight})
+    rota = solve(scenario, options, progress, keep=KeepPublished(published, freeze))
+    carried, diff = carry_over(published, rota, freeze)
+    return RerunResult(carried, diff)
+
+
+def _check_same_term(scenario: Scenario, published: Rota) -> None:
+    problems = []
+    if published.school != scenario.school.name:
+        problems.append(f"the published rota is for {published.school!r}, not {scenario.school.name!r}")
+    if (published.term_start, published.term_end) != (scenario.term.start, scenario.term.end):
+        problems.append(
+            f"the published rota covers {published.term_start}..{published.term_end}, the scenario's term "
+            f"is {scenario.term.start}..{scenario.term.end}"
+        )
+    if published.timezone != scenario.school.timezone:
+        problems.append(
+            f"the published rota is in {published.timezone}, the scenario in {scenario.school.timezone}"
+        )
+    if problems:
+        raise CannotRerun("; ".join(problems) + ": solve it afresh instead")
+
+
+__all__ = [
+    "NOTICE_SCHOOL_DAYS",
+    "Change",
+    "EventState",
+    "RerunResult",
+    "RotaDiff",
+    "diff_text",
+    "freeze_date",
+    "rerun",
+]
