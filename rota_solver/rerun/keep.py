@@ -37,7 +37,8 @@ def objective_upper_bound(model: cp_model.CpModel) -> int:
     total = int(proto.objective.offset)
     for index, coeff in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
         domain = proto.variables[index].domain
-        total += coeff * (domain[-1] if coeff > 0 else domain[0])
+        # The proto is C++-backed in OR-Tools 9.15: domain[-1] reads 0, not the last bound.
+        total += coeff * (domain[len(domain) - 1] if coeff > 0 else domain[0])
     return total
 
 
@@ -62,25 +63,20 @@ class KeepPublished:
         ]
         return scenario.model_copy(update={"classes": classes})
 
-    def future_occurrences(self) -> tuple[dict[tuple[str, ...], int], dict[tuple[str, ...], int]]:
-        """How many published sessions after the freeze each table cell, and each duty, still holds."""
+    def future_occurrences(self) -> dict[tuple[str, ...], int]:
+        """How many published sessions after the freeze each table cell still holds."""
         cells: dict[tuple[str, ...], int] = defaultdict(int)
-        duties: dict[tuple[str, ...], set[dt.date]] = defaultdict(set)
         for s in self.published.sessions:
-            if s.date < self.freeze or s.origin != "pattern":
-                continue
-            start = s.start.time()
-            cells[_cell_key(s.class_id, s.rule_id, s.week_label, s.follows, start)] += 1
-            for person in s.staff_ids:
-                duties[(person, s.rule_id, s.week_label, s.follows, start.isoformat())].add(s.date)
-        return dict(cells), {k: len(v) for k, v in duties.items()}
+            if s.date >= self.freeze and s.origin == "pattern":
+                cells[_cell_key(s.class_id, s.rule_id, s.week_label, s.follows, s.start.time())] += 1
+        return dict(cells)
 
-    def price_weekly_changes(self, built: BuiltModel, calendar: TermCalendar) -> None:
+    def price_weekly_changes(self, built: BuiltModel) -> None:
         """Each published table cell and duty the new table drops costs its future sessions times a
         weight above every weekly wish together; the published table is the hint."""
         rm = built.rm
         weight = objective_upper_bound(rm.model) + 1
-        cells, duties = self.future_occurrences()
+        cells = self.future_occurrences()
         published_cells = {(p.class_id, p.rule_id, p.cycle_week, _slot(p)): p for p in self.published.pattern}
         published_duties = {
             (person, p.rule_id, p.cycle_week, _slot(p))
@@ -90,20 +86,20 @@ class KeepPublished:
         units: Units = []
         for (class_id, rule_id, week, slot), cell in published_cells.items():
             n = cells.get(_cell_key(class_id, rule_id, cell.week_label, cell.weekday, cell.start), 0)
+            if not n:
+                continue  # nothing of it left after the freeze
             var = rm.placements.get((class_id, rule_id, week, slot))
-            if n and var is not None:
-                units.append((n * (1 - var), class_id))
-            elif n:
+            if var is None:
                 units.append((n, class_id))  # the cell is gone from the new scenario: the move is forced
-        for person, rule_id, week, slot in sorted(published_duties):
-            label = calendar.week_label(week)
-            start = dt.time(slot.start // 60, slot.start % 60).isoformat()
-            n = duties.get((person, rule_id, label, slot.weekday, start), 0)
-            var = rm.assignments.get((person, rule_id, week, slot))
-            if n and var is not None:
-                units.append((n * (1 - var), person))
-            elif n:
-                units.append((n, person))
+                continue
+            units.append((n * (1 - var), class_id))
+            for person in cell.staff_ids:
+                # Kept in its cell, but without someone who was on duty there. (A moved session's
+                # staff are part of its move, already priced.)
+                on_duty = rm.assignments.get((person, rule_id, week, slot))
+                other_staff = rm.model.new_bool_var(f"restaffed[{class_id},{rule_id},w{week},{person}]")
+                rm.model.add(other_staff >= var - (on_duty if on_duty is not None else 0))
+                units.append((n * other_staff, person))
         for key, var in rm.placements.items():
             rm.model.add_hint(var, key in published_cells)
         for key, var in rm.assignments.items():
@@ -227,7 +223,7 @@ class KeepPublished:
             if item.kind == "returns" and (item.classes[0], item.rule_id) in returns_before:
                 continue
             spots = [s for s in item.spots if s.date >= self.freeze]
-            if item.spots and not spots and item.kind in ("activity", "shift"):
+            if item.last_day is not None and item.last_day < self.freeze:
                 # Its chance came and went before the freeze: it stays as the published rota left it.
                 if item.key in published_unmet:
                     self.carried_unmet.append(published_unmet[item.key])

@@ -59,7 +59,7 @@ def plan_term(
     held, stocktake_lost = stop_for_stocktake(scenario, pattern_sessions)
     fixed = fixed_occupancy(held, scenario)
     inputs = build_inputs(scenario, calendar, held, pattern_lost + stocktake_lost, fixed, keep)
-    tm = TermModel(scenario, calendar, inputs, fixed)
+    tm = TermModel(scenario, calendar, inputs, fixed, not_before=keep.freeze if keep is not None else None)
     started = time.perf_counter()
     changes = None
     if keep is not None:

@@ -58,6 +58,8 @@ class Item:
     kind_label: str = ""
     lost_date: dt.date | None = None
     convertible: list[str] = field(default_factory=list)
+    last_day: dt.date | None = None
+    """For activities and shifts: the last date the item could take place."""
 
     @property
     def room_classes(self) -> int:
@@ -107,14 +109,20 @@ def overlaps(start: int, end: int, spans: list[tuple[int, int]] | set[tuple[int,
 class SpotFinder:
     """Spots where an item's classes, room and people are free of everything fixed."""
 
-    def __init__(self, scenario: Scenario, calendar: TermCalendar, fixed: Fixed) -> None:
+    def __init__(
+        self, scenario: Scenario, calendar: TermCalendar, fixed: Fixed, not_before: dt.date | None = None
+    ) -> None:
         self.scenario = scenario
         self.calendar = calendar
         self.fixed = fixed
         self.days = {d.date: d for d in calendar.days}
+        self.not_before = not_before
+        """A rerun's freeze date: nothing is placed before it."""
 
     def window_spots(self, day: SchoolDay, window_ids: list[str], duration: int) -> list[Spot]:
         """Slots of the windows on the day's timetable weekday, cut to ``duration``."""
+        if self.not_before is not None and day.date < self.not_before:
+            return []
         return [
             Spot(day.date, start, end, window_id, day.follows)
             for window_id in window_ids

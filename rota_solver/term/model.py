@@ -47,6 +47,8 @@ class TermModel:
     unplaced: dict[str, cp_model.IntVar] = field(default_factory=dict)
     gap_slack: list[tuple[str, str, dt.date, dt.date, cp_model.IntVar]] = field(default_factory=list)
     """(class, rule, window start, window end, slack)."""
+    not_before: dt.date | None = None
+    """A rerun's freeze date: nothing is placed before it."""
     weights: dict[str, int] = field(default_factory=dict)
     """Objective weight of each named term, set by build_term_model."""
 
@@ -63,7 +65,7 @@ TermRule = Callable[[TermModel], None]
 def build_variables(tm: TermModel) -> None:
     """Placement per item and spot; duty only for people free to work at that spot (the rest would
     be fixed to zero, and the model is smaller without them)."""
-    finder = SpotFinder(tm.scenario, tm.calendar, tm.fixed)
+    finder = SpotFinder(tm.scenario, tm.calendar, tm.fixed, tm.not_before)
     finder_people = _people_by_role(tm.scenario)
     for item in tm.inputs.items:
         for spot in item.spots:

@@ -148,6 +148,7 @@ def activity_items(scenario: Scenario, calendar: TermCalendar, finder: SpotFinde
                     activity=activity,
                     occurrence=occurrence,
                     all_day=activity.all_day,
+                    last_day=max((d.date for d in days), default=None),
                 )
                 if activity.all_day:
                     item.spots = [Spot(d.date, 0, 0, "", d.follows) for d in days]
@@ -233,6 +234,7 @@ def shift_items(scenario: Scenario, calendar: TermCalendar, finder: SpotFinder) 
                 room=None,
                 seats=0,
                 staffing=dict(shift.staffing),
+                last_day=day.date,
             )
             item.spots = [spot] if finder.usable(item, spot) else []
             items.append(item)
@@ -382,7 +384,7 @@ def build_inputs(
     keep: KeepPublished | None = None,
 ) -> TermInputs:
     """Items and displaceable sessions; with ``keep`` (a rerun), only what is not yet settled."""
-    finder = SpotFinder(scenario, calendar, fixed)
+    finder = SpotFinder(scenario, calendar, fixed, keep.freeze if keep is not None else None)
     inputs = TermInputs(held=held, lost=lost, stops=rule_stops(scenario))
     inputs.items = returns_items(scenario, calendar, finder, held)
     inputs.items += activity_items(scenario, calendar, finder)
