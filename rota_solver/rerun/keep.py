@@ -315,7 +315,8 @@ class PublishedSpots:
 
 def term_change_units(tm: TermModel, spots: PublishedSpots) -> Units:
     """One unit per published thing after the freeze that the term stage moves or drops, and per
-    thing it adds: make-ups, returns, activities, shifts, and pattern sessions giving way."""
+    thing it adds: make-ups, returns, activities, shifts, and pattern sessions giving way. A change
+    the new scenario forces (the published spot is gone) is the constant 1."""
     units: Units = []
     makeup_vars: dict[tuple[str, str, dt.date, int], list[cp_model.IntVar]] = defaultdict(list)
     held_at = {s.id: (s.date, s.start.hour * 60 + s.start.minute) for s in tm.inputs.held}
@@ -339,7 +340,7 @@ def term_change_units(tm: TermModel, spots: PublishedSpots) -> Units:
             units.append((cp_model.LinearExpr.sum([var for _, var in choices]), bearer))
         else:
             same = [var for where, var in choices if where == published]
-            units.append((1 - cp_model.LinearExpr.sum(same), bearer))
+            units.append((1 - cp_model.LinearExpr.sum(same) if same else 1, bearer))
     for (key, spot), var in tm.place.items():
         item = tm.item(key)
         if not spots.matches(item, spot):
@@ -351,15 +352,12 @@ def term_change_units(tm: TermModel, spots: PublishedSpots) -> Units:
     for (class_id, rule_id), wheres in spots.makeups.items():
         for day, start in sorted(wheres):
             kept = makeup_vars.get((class_id, rule_id, day, start), [])
-            units.append((1 - cp_model.LinearExpr.sum(kept), class_id))
+            units.append((1 - cp_model.LinearExpr.sum(kept) if kept else 1, class_id))
     for s in tm.inputs.held:
-        if s.id not in tm.held:
-            continue
-        takes_place = tm.held[s.id]
-        if (s.class_id, s.rule_id, s.date, held_at[s.id][1]) in spots.sessions:
-            units.append((1 - takes_place, s.class_id))
-        else:
-            units.append((takes_place, s.class_id))
+        # A published session giving way is a cancellation. (A session the new table put elsewhere
+        # was priced as a move by the weekly stage.)
+        if s.id in tm.held and (s.class_id, s.rule_id, s.date, held_at[s.id][1]) in spots.sessions:
+            units.append((1 - tm.held[s.id], s.class_id))
     return units
 
 

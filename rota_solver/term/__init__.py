@@ -17,9 +17,9 @@ from ..progress import ProgressCallback, Reporter
 from ..rota import ActivityEvent, CalendarDay, DatedSession, LostSession, PenaltyTerm, StageReport, Unmet
 from ..scenario import Scenario
 from ..term_calendar import TermCalendar, week_label
-from .items import Item, Spot, fixed_occupancy
+from .items import Fixed, Item, Spot, fixed_occupancy
 from .model import CHANGE_TERM, TermModel, build_term_model
-from .plan import build_inputs, stop_for_stocktake
+from .plan import TermInputs, build_inputs, stop_for_stocktake
 
 if TYPE_CHECKING:
     from ..rerun.keep import KeepPublished, PublishedSpots
@@ -59,20 +59,14 @@ def plan_term(
     held, stocktake_lost = stop_for_stocktake(scenario, pattern_sessions)
     fixed = fixed_occupancy(held, scenario)
     inputs = build_inputs(scenario, calendar, held, pattern_lost + stocktake_lost, fixed, keep)
-    tm = TermModel(scenario, calendar, inputs, fixed, not_before=keep.freeze if keep is not None else None)
     started = time.perf_counter()
-    changes = None
-    if keep is not None:
-        from ..rerun.keep import term_change_units
-
-        spots = keep.published_spots()
-        changes = lambda tm: term_change_units(tm, spots)  # noqa: E731
-    terms = build_term_model(tm, changes)
-    if keep is not None:
-        _hint_published(tm, spots)
     # Probing in presolve took 0.5 s of the demo school's 1.1 s and found nothing the LP does not.
     solver.parameters.cp_model_probing_level = 0
-    status = solver.solve(tm.model, Reporter("term_dates", progress) if progress else None)
+    tm, terms, status = _solve(scenario, calendar, inputs, fixed, solver, progress, keep, only_forced=True)
+    if keep is not None and not _settled(terms, solver, status):
+        tm, terms, status = _solve(
+            scenario, calendar, inputs, fixed, solver, progress, keep, only_forced=False
+        )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Every requirement is elastic, so this is a time-out before the first solution.
         raise NoSolutionInTime(solver.parameters.max_time_in_seconds)
@@ -88,6 +82,49 @@ def plan_term(
         ),
     )
     return dataclasses.replace(outcome, activities=activities, unmet=keep.carried_unmet + outcome.unmet)
+
+
+def _solve(
+    scenario: Scenario,
+    calendar: TermCalendar,
+    inputs: TermInputs,
+    fixed: Fixed,
+    solver: cp_model.CpSolver,
+    progress: ProgressCallback | None,
+    keep: KeepPublished | None,
+    only_forced: bool,
+) -> tuple[TermModel, dict[str, list[tuple[cp_model.LinearExprT, str]]], cp_model.CpSolverStatus]:
+    """Build and solve the term model. For a rerun with ``only_forced``, every change the new
+    scenario does not force is ruled out: a far smaller search, and when it meets every requirement
+    it is the true optimum (any other rota makes an unforced change, which costs more than every
+    wish together)."""
+    tm = TermModel(scenario, calendar, inputs, fixed, not_before=keep.freeze if keep is not None else None)
+    changes = None
+    if keep is not None:
+        from ..rerun.keep import term_change_units
+
+        spots = keep.published_spots()
+        changes = lambda tm: term_change_units(tm, spots)  # noqa: E731
+    terms = build_term_model(tm, changes)
+    if keep is not None:
+        _hint_published(tm, spots)
+        if only_forced:
+            for expr, _ in terms[CHANGE_TERM]:
+                if not isinstance(expr, int):
+                    tm.model.add(expr == 0)
+    status = solver.solve(tm.model, Reporter("term_dates", progress) if progress else None)
+    return tm, terms, status
+
+
+def _settled(
+    terms: dict[str, list[tuple[cp_model.LinearExprT, str]]],
+    solver: cp_model.CpSolver,
+    status: cp_model.CpSolverStatus,
+) -> bool:
+    """Whether the forced-changes-only solve is the answer: optimal, with nothing unmet."""
+    if status != cp_model.OPTIMAL:
+        return False
+    return not any(solver.value(expr) for expr, _ in terms["Unmet"])
 
 
 def _hint_published(tm: TermModel, spots: PublishedSpots) -> None:

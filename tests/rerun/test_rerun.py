@@ -166,7 +166,8 @@ def test_same_inputs_give_the_same_rerun() -> None:
     changed = scenario_of(with_class(data, "1-3", busy=[{"day": "mon", "period": "p5", "what": "PE"}]))
     one = rerun_checked(changed, published)
     two = rerun_checked(changed, published)
-    assert one.rota.model_dump_json() == two.rota.model_dump_json()
+    # Everything but the report's timings.
+    assert one.rota.model_copy(update={"report": two.rota.report}) == two.rota
     assert one.diff == two.diff
 
 
