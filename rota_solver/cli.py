@@ -1,12 +1,12 @@
 """The ``rota`` command: validate a scenario, solve it, write the rota files and calendar feeds;
-or export the files again from a saved rota.json.
+rerun a published rota after the scenario changed; or export the files again from a saved rota.json.
 
 ``rota serve`` runs the rota service instead (the ``api`` package, imported only then).
 
 Exit codes: 0 solved (or valid, or exported), 1 no rota exists (or none found in time), 2 invalid
-input (scenario or rota.json), 3 the independent verifier rejected the solver's rota (a bug:
-please report it), 4 a rota was written but some requirements could not be met (they are printed
-and listed in the files).
+input (scenario or rota.json, or a published rota that cannot be rerun against the scenario), 3 the
+independent verifier rejected the solver's rota (a bug: please report it), 4 a rota was written but
+some requirements could not be met (they are printed and listed in the files).
 
 This is the application layer: the only place that joins the solver (``rota_solver``) and the
 calendar feeds (``calendars``), which know nothing of each other's insides.
@@ -27,10 +27,11 @@ from pydantic import ValidationError
 
 from calendars import write_feeds
 
-from .errors import InvalidScenario, NoRotaExists, NoSolutionInTime
+from .errors import CannotRerun, InvalidScenario, NoRotaExists, NoSolutionInTime
 from .loading import load_scenario
 from .outputs import write_outputs
 from .progress import Progress
+from .rerun import NOTICE_SCHOOL_DAYS, diff_text, rerun
 from .rota import Rota
 from .scenario import Scenario
 from .solve import SolveOptions, scenario_digest, solve
@@ -54,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     if args.command == "export":
         return _export(scenario, args)
+    if args.command == "rerun":
+        return _rerun(scenario, args)
     return _solve(scenario, args)
 
 
@@ -67,18 +70,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("file", type=Path, help="scenario YAML file")
     run.add_argument("--out", type=Path, default=Path("out"), help="output directory (default: out)")
-    run.add_argument(
-        "--time-limit", type=float, default=60.0, help="seconds the solver may search (default 60)"
+    _solver_options(run, version_default="the day before term starts")
+    again = commands.add_parser(
+        "rerun",
+        help="rerun a published rota after the scenario changed: keep what is near or past, move as little "
+        "as possible, write the new files and what changed (changes.txt, changes.json)",
     )
-    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    run.add_argument("--workers", type=int, default=1, help="search workers; 1 is reproducible (default 1)")
-    run.add_argument(
-        "--version-time",
-        type=_aware_datetime,
+    again.add_argument("file", type=Path, help="the changed scenario YAML file")
+    again.add_argument("--published", type=Path, required=True, help="the published rota.json")
+    again.add_argument("--out", type=Path, default=Path("out"), help="output directory (default: out)")
+    again.add_argument(
+        "--today", type=dt.date.fromisoformat, default=None, help="today's date, YYYY-MM-DD (default: today)"
+    )
+    again.add_argument(
+        "--notice-days",
+        type=int,
+        default=NOTICE_SCHOOL_DAYS,
+        help=f"school days' notice: nothing changes before the school day this many days after today "
+        f"(default {NOTICE_SCHOOL_DAYS})",
+    )
+    again.add_argument(
+        "--freeze",
+        type=dt.date.fromisoformat,
         default=None,
-        help="timestamp of this rota version for the feeds' DTSTAMP, e.g. 2026-08-25T09:00+08:00 "
-        "(default: the day before term starts, so the same scenario always gives the same files)",
+        help="first date that may change, YYYY-MM-DD (default: from --today and --notice-days)",
     )
+    _solver_options(again, version_default="midnight of --today in the school's timezone")
     export = commands.add_parser(
         "export", help="write rota.csv, rota.html and calendars/ (and rota.json) again from a saved rota.json"
     )
@@ -102,6 +119,23 @@ def _parser() -> argparse.ArgumentParser:
         "else ./rota-data)",
     )
     return parser
+
+
+def _solver_options(command: argparse.ArgumentParser, version_default: str) -> None:
+    command.add_argument(
+        "--time-limit", type=float, default=60.0, help="seconds the solver may search (default 60)"
+    )
+    command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    command.add_argument(
+        "--workers", type=int, default=1, help="search workers; 1 is reproducible (default 1)"
+    )
+    command.add_argument(
+        "--version-time",
+        type=_aware_datetime,
+        default=None,
+        help="timestamp of this rota version for the feeds' DTSTAMP, e.g. 2026-08-25T09:00+08:00 "
+        f"(default: {version_default}, so the same inputs always give the same files)",
+    )
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -140,28 +174,75 @@ def _aware_datetime(text: str) -> dt.datetime:
     return moment
 
 
-def _solve(scenario: Scenario, args: argparse.Namespace) -> int:
-    options = SolveOptions(
+def _options(args: argparse.Namespace) -> SolveOptions:
+    return SolveOptions(
         time_limit_seconds=args.time_limit,
         seed=args.seed,
         workers=args.workers,
         version_time=args.version_time,
     )
+
+
+def _solve(scenario: Scenario, args: argparse.Namespace) -> int:
     ticker = _Ticker()
     try:
         with ticker:
-            rota = solve(scenario, options, progress=ticker.update)
+            rota = solve(scenario, _options(args), progress=ticker.update)
     except NoRotaExists as exc:
-        print("No rota exists for these rules:", file=sys.stderr)
-        for conflict in exc.conflicts:
-            print(f"  - {conflict}", file=sys.stderr)
-        return EXIT_NO_ROTA
+        return _no_rota(exc)
     except NoSolutionInTime as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_NO_ROTA
+    return _finish(scenario, rota, args.out)
+
+
+def _no_rota(exc: NoRotaExists) -> int:
+    print("No rota exists for these rules:", file=sys.stderr)
+    for conflict in exc.conflicts:
+        print(f"  - {conflict}", file=sys.stderr)
+    return EXIT_NO_ROTA
+
+
+def _rerun(scenario: Scenario, args: argparse.Namespace) -> int:
+    published = _read_rota(args.published)
+    if published is None:
+        return EXIT_INVALID
+    ticker = _Ticker()
+    try:
+        with ticker:
+            result = rerun(
+                scenario,
+                published,
+                today=args.today,
+                freeze=args.freeze,
+                notice_school_days=args.notice_days,
+                options=_options(args),
+                progress=ticker.update,
+            )
+    except CannotRerun as exc:
+        print(f"cannot rerun: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except NoRotaExists as exc:
+        return _no_rota(exc)
+    except NoSolutionInTime as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_NO_ROTA
+    args.out.mkdir(parents=True, exist_ok=True)
+    text = diff_text(scenario, result.diff)
+    (args.out / "changes.txt").write_text(text, encoding="utf-8")
+    (args.out / "changes.json").write_text(result.diff.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    code = _finish(scenario, result.rota, args.out)
+    print(f"wrote {args.out / 'changes.txt'} and {args.out / 'changes.json'}")
+    print()
+    print(text, end="")
+    return code
+
+
+def _finish(scenario: Scenario, rota: Rota, out: Path) -> int:
+    """Verify, write every file, print the summary; the exit code."""
     violations = verify(scenario, rota)
-    written = write_outputs(scenario, rota, args.out)
-    feeds = write_feeds(scenario, rota, args.out)
+    written = write_outputs(scenario, rota, out)
+    feeds = write_feeds(scenario, rota, out)
     _print_summary(scenario, rota)
     _print_written(written, feeds)
     hidden = [v for v in violations if not v.listed_unmet]
@@ -177,14 +258,20 @@ def _solve(scenario: Scenario, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _export(scenario: Scenario, args: argparse.Namespace) -> int:
+def _read_rota(path: Path) -> Rota | None:
+    """A saved rota.json, or None after printing why it cannot be read."""
     try:
-        rota = Rota.model_validate_json(args.rota.read_bytes())
+        return Rota.model_validate_json(path.read_bytes())
     except OSError as exc:
-        print(f"invalid rota: cannot read {args.rota}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_INVALID
+        print(f"invalid rota: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
     except ValidationError as exc:
-        print(f"invalid rota: {args.rota}: {_first_error(exc)}", file=sys.stderr)
+        print(f"invalid rota: {path}: {_first_error(exc)}", file=sys.stderr)
+    return None
+
+
+def _export(scenario: Scenario, args: argparse.Namespace) -> int:
+    rota = _read_rota(args.rota)
+    if rota is None:
         return EXIT_INVALID
     if rota.scenario_digest != scenario_digest(scenario):
         print(

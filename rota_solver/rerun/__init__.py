@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from ..errors import CannotRerun
 from ..progress import ProgressCallback
 from ..rota import Rota
-from ..scenario import Scenario
+from ..scenario import Scenario, minutes
+from ..slots import Slot, class_busy_at
 from ..solve import SolveOptions, solve
 from ..term_calendar import TermCalendar, build_term_calendar
 from .diff import Change, EventState, RotaDiff, carry_over
@@ -55,6 +56,7 @@ def rerun(
     calendar = build_term_calendar(scenario)
     today = today or dt.datetime.now(scenario.school.tz).date()
     freeze = freeze or freeze_date(calendar, today, notice_school_days)
+    _check_past_untouched(scenario, published, freeze)
     options = options or SolveOptions()
     if options.version_time is None:
         # Same scenario, published rota and day: the same files.
@@ -80,6 +82,41 @@ def _check_same_term(scenario: Scenario, published: Rota) -> None:
         )
     if problems:
         raise CannotRerun("; ".join(problems) + ": solve it afresh instead")
+
+
+def _check_past_untouched(scenario: Scenario, published: Rota, freeze: dt.date) -> None:
+    """The published sessions before the freeze took place (or will, at short notice): a change that
+    reaches back to them is a mistake in the new scenario, most often a lesson without a start date."""
+    classes = {c.id: c for c in scenario.classes}
+    rooms = {r.id: r for r in scenario.rooms}
+    away = {(m.id, day) for m in scenario.staff for day in m.days_off}
+    problems: list[str] = []
+    for s in published.sessions:
+        if s.date >= freeze:
+            continue
+        slot = Slot(s.follows, minutes(s.start.time()), minutes(s.end.time()), s.window_id)
+        school_class = classes.get(s.class_id)
+        if school_class is not None and class_busy_at(scenario, school_class, slot, on=s.date):
+            lesson = next(b for b in school_class.busy if b.day == s.follows and b.applies_on(s.date))
+            problems.append(
+                f"class {s.class_id}'s lesson {lesson.what or lesson.period or ''} on {lesson.day} now "
+                f"clashes with its session of {s.date} (before the freeze date {freeze}): give the lesson "
+                f"`since: {freeze}` (the date it starts)"
+            )
+        room = rooms.get(s.room_id)
+        if room is not None and room.closed_on(s.date):
+            problems.append(f"room {s.room_id} is closed on {s.date}, before the freeze date {freeze}")
+        for person in s.staff_ids:
+            if (person, s.date) in away:
+                problems.append(f"{person} is away on {s.date}, before the freeze date {freeze}")
+    if problems:
+        unique = list(dict.fromkeys(problems))
+        more = f" (and {len(unique) - 5} more)" if len(unique) > 5 else ""
+        raise CannotRerun(
+            "the new scenario changes what was already published before the freeze date: "
+            + "; ".join(unique[:5])
+            + more
+        )
 
 
 __all__ = [
