@@ -2,9 +2,15 @@
 and one of the whole library.
 
 A pure function of (scenario, rota): no clock, no randomness, no solver. Every VEVENT's UID
-names what it is (``session.<id>``, ``activity.<id>``, ``day.<date>.<kind>``), DTSTAMP and
-LAST-MODIFIED are the rota's version time, so the same rota always gives the same bytes and a
-calendar app that refreshes a feed sees changed events, not new ones.
+names what it is (``session.<id>``, ``activity.<id>``, ``day.<date>.<kind>``); its SEQUENCE,
+DTSTAMP and LAST-MODIFIED are the event's revision in the rota (:meth:`Rota.revision_of`: 0 and
+the first version's time until a rerun changes it), so the same rota always gives the same bytes,
+an event no rerun touched keeps its bytes, and a calendar app that refreshes a feed sees changed
+events, not new ones.
+
+After a rerun, events it removed (``rota.cancelled``) stay in the feeds they were in, as
+STATUS:CANCELLED with a higher SEQUENCE and a "cancelled" word before the SUMMARY, until their
+date has passed (by the rota's version time, not the clock).
 
 Each event is built once and shared by the feeds it belongs to:
 
@@ -29,7 +35,7 @@ from typing import Literal
 
 from icalendar import Calendar, Event, Timezone
 
-from rota_solver.rota import ActivityEvent, CalendarDay, DatedSession, Rota
+from rota_solver.rota import ActivityEvent, CalendarDay, CancelledEvent, DatedSession, Revision, Rota
 from rota_solver.scenario import WEEKDAYS, Scenario, SchoolClass
 
 from .index import index_html
@@ -71,8 +77,9 @@ def uid_domain(school_name: str) -> str:
 
 def build_feeds(scenario: Scenario, rota: Rota) -> list[Feed]:
     """Every feed of ``rota``: library, grades, classes, rooms, staff, helper teams, in that order
-    (each kind in scenario order, grades ascending). Raises ``ValueError`` when the rota names
-    a class, room or person the scenario does not have."""
+    (each kind in scenario order, grades ascending). Raises ``ValueError`` when a session or
+    activity of the rota names a class, room or person the scenario does not have (a cancelled
+    one goes only in the feeds that exist), or when two events, live or cancelled, share a UID."""
     return _build(scenario, rota, None)
 
 
@@ -101,6 +108,14 @@ def _build(scenario: Scenario, rota: Rota, only: str | None) -> list[Feed]:
                 f"the rota does not match the scenario: {item.uid} belongs to {sorted(unknown)}, "
                 "which the scenario does not have"
             )
+    _check_not_live(items, rota, builder.domain)
+    cancelled = [builder.cancelled(c) for c in _still_to_come(scenario, rota)]
+    for item in cancelled:
+        # A rerun may have removed the class, room or person too: subscribers of the feeds that
+        # remain still need to hear that the event is off.
+        assert item.feeds is not None
+        item.feeds = item.feeds & known
+    items += cancelled
     items.sort(key=lambda item: (item.start, item.uid))
     _check_unique(items)
 
@@ -201,7 +216,7 @@ class _EventBuilder:
         self.tz = scenario.school.tz
         self.tzid = scenario.school.timezone
         self.domain = uid_domain(scenario.school.name)
-        self.stamp = rota.version_time.astimezone(dt.UTC)
+        self.rota = rota
         self.classes: Mapping[str, SchoolClass] = {c.id: c for c in scenario.classes}
         self.all_classes = frozenset(self.classes)
         self.rules = {r.id: r.name or r.id for r in scenario.rules}
@@ -242,16 +257,28 @@ class _EventBuilder:
         """Wall-clock time at the school, naive: written with TZID=<school timezone>."""
         return moment.astimezone(self.tz).replace(tzinfo=None)
 
-    def _event(self, uid: str, summary: str, description: list[str], kind: str) -> Event:
+    def _uid(self, name: str) -> str:
+        return f"{name}@{self.domain}"
+
+    def _event(
+        self, name: str, summary: str, description: list[str], kind: str, cancelled: Revision | None
+    ) -> Event:
+        """The VEVENT with UID ``name@<domain>``: live at the rota's revision of ``name``, or, given
+        ``cancelled`` (the revision that removed it), cancelled."""
+        revision = cancelled or self.rota.revision_of(name)
+        # Many calendar apps ignore STATUS and would show a cancelled event as on: say it in words.
+        if cancelled is not None:
+            summary = f"{self.words.cancelled_prefix}{summary}"
+        stamp = revision.modified.astimezone(dt.UTC)
         event = Event()
-        event.add("uid", uid)
+        event.add("uid", self._uid(name))
         event.add("summary", summary)
         event.add("description", "\n".join(line for line in description if line))
         event.add("categories", [kind])
-        event.add("dtstamp", self.stamp)
-        event.add("last-modified", self.stamp)
-        event.add("sequence", 0)
-        event.add("status", "CONFIRMED")
+        event.add("dtstamp", stamp)
+        event.add("last-modified", stamp)
+        event.add("sequence", revision.sequence)
+        event.add("status", "CANCELLED" if cancelled is not None else "CONFIRMED")
         return event
 
     def _timed(self, event: Event, start: dt.datetime, end: dt.datetime) -> None:
@@ -265,7 +292,8 @@ class _EventBuilder:
         event.add("dtstart", day)
         event.add("dtend", day + dt.timedelta(days=1))
 
-    def session(self, s: DatedSession) -> _Item:
+    def session(self, s: DatedSession, cancelled: Revision | None = None) -> _Item:
+        """The session's event; ``cancelled``: the revision of the rerun that removed it."""
         words = self.words
         what = words.returns_what if s.origin == "returns" else words.kind(s.kind)
         school_class = self.classes.get(s.class_id)
@@ -286,17 +314,18 @@ class _EventBuilder:
             words.returns_note if s.origin == "returns" else "",
             words.makeup_note if s.origin == "makeup" else "",
         ]
-        uid = f"session.{s.id}@{self.domain}"
-        event = self._event(uid, summary, description, s.kind)
+        name = f"session.{s.id}"
+        event = self._event(name, summary, description, s.kind, cancelled)
         start = self._local(s.start)
         self._timed(event, start, self._local(s.end))
         event.add("location", self.rooms.get(s.room_id, s.room_id))
         event.add("transp", "OPAQUE")
         feeds = {LIBRARY_KEY, f"room-{s.room_id}", *self._class_feeds([s.class_id])}
         feeds.update(self._person_feed(p) for p in s.staff_ids)
-        return _Item(uid, start, event, frozenset(feeds))
+        return _Item(self._uid(name), start, event, frozenset(feeds))
 
-    def activity(self, a: ActivityEvent) -> _Item:
+    def activity(self, a: ActivityEvent, cancelled: Revision | None = None) -> _Item:
+        """The activity's event; ``cancelled``: the revision of the rerun that removed it."""
         words = self.words
         participants = [self.helpers.get(g, g) for g in a.helper_group_ids]
         participants += [self.teachers.get(t, t) for t in a.teacher_group_ids]
@@ -307,8 +336,8 @@ class _EventBuilder:
             words.participants_line.format(names=self.labels.join(participants)) if participants else "",
             words.staff_line.format(names=self._names(a.staff_ids, self.people)) if a.staff_ids else "",
         ]
-        uid = f"activity.{a.id}@{self.domain}"
-        event = self._event(uid, a.name or self.labels.kind(a.kind), description, a.kind)
+        name = f"activity.{a.id}"
+        event = self._event(name, a.name or self.labels.kind(a.kind), description, a.kind, cancelled)
         if a.all_day or a.start is None or a.end is None:
             self._all_day(event, a.date)
             start = dt.datetime.combine(a.date, dt.time(0))
@@ -323,7 +352,21 @@ class _EventBuilder:
             feeds.add(f"room-{a.room_id}")
         feeds.update(self._person_feed(p) for p in (*a.staff_ids, *a.participant_staff_ids))
         feeds.update(f"helpers-{g}" for g in a.helper_group_ids)
-        return _Item(uid, start, event, frozenset(feeds))
+        return _Item(self._uid(name), start, event, frozenset(feeds))
+
+    def cancelled(self, entry: CancelledEvent) -> _Item:
+        """A removed session or activity as it was published, cancelled, in the feeds it was in."""
+        if entry.session is not None:
+            item = self.session(entry.session, entry.revision)
+        else:
+            assert entry.activity is not None  # _still_to_come checked
+            item = self.activity(entry.activity, entry.revision)
+        # Its UID must be the one subscribers have, or they would never see it cancelled.
+        if item.uid != self._uid(entry.uid):
+            raise ValueError(
+                f"the cancelled event {entry.uid} holds {item.uid.split('@')[0]}: they must be the same"
+            )
+        return item
 
     def days(self, days: list[CalendarDay]) -> list[_Item]:
         items = []
@@ -332,11 +375,11 @@ class _EventBuilder:
             base = f"day.{day.date.isoformat()}.{day.kind}"
             seen[base] = seen.get(base, 0) + 1
             # Two days of one kind on one date (never seen): the second gets a suffix.
-            uid = f"{base}@{self.domain}" if seen[base] == 1 else f"{base}.{seen[base]}@{self.domain}"
-            items.append(self._day(uid, day))
+            name = base if seen[base] == 1 else f"{base}.{seen[base]}"
+            items.append(self._day(name, day))
         return items
 
-    def _day(self, uid: str, day: CalendarDay) -> _Item:
+    def _day(self, name: str, day: CalendarDay) -> _Item:
         weekday = self.labels.weekday(day.follows or WEEKDAYS[day.date.weekday()])
         note = self.words.day_notes.get(day.kind, "").format(weekday=weekday)
         if day.kind == "makeup":
@@ -345,10 +388,30 @@ class _EventBuilder:
         else:
             summary = day.name or self.labels.day_kind(day.kind)
             description = [note]
-        event = self._event(uid, summary, description, day.kind)
+        event = self._event(name, summary, description, day.kind, None)
         self._all_day(event, day.date)
         event.add("transp", "TRANSPARENT")
-        return _Item(uid, dt.datetime.combine(day.date, dt.time(0)), event, None)
+        return _Item(self._uid(name), dt.datetime.combine(day.date, dt.time(0)), event, None)
+
+
+def _still_to_come(scenario: Scenario, rota: Rota) -> list[CancelledEvent]:
+    """The cancelled events whose date had not passed at the school when this version was made.
+
+    Judged by the version time, not the clock, so the feeds stay a pure function of the rota."""
+    today = rota.version_time.astimezone(scenario.school.tz).date()
+    for entry in rota.cancelled:
+        if (entry.session is None) == (entry.activity is None):
+            raise ValueError(f"the cancelled event {entry.uid} must hold exactly one session or activity")
+    return [entry for entry in rota.cancelled if entry.date >= today]
+
+
+def _check_not_live(live: list[_Item], rota: Rota, domain: str) -> None:
+    """Every cancelled entry, passed or not: one that is also live means a broken rerun."""
+    live_uids = {item.uid for item in live}
+    for entry in rota.cancelled:
+        uid = f"{entry.uid}@{domain}"
+        if uid in live_uids:
+            raise ValueError(f"the rota has {uid} both as an event and as a cancelled one")
 
 
 def _check_unique(items: list[_Item]) -> None:

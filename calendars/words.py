@@ -29,6 +29,8 @@ class FeedWords:
     lower_kinds: bool
     """Whether kind words are lower-cased after a class name (Class 3-2 borrowing)."""
     makeup_suffix: str
+    cancelled_prefix: str
+    """Before the SUMMARY of an event a rerun cancelled: several calendar apps ignore STATUS."""
     returns_what: str
     makeup_day: str
     """``{weekday}``: the timetable a make-up school day follows."""
@@ -61,6 +63,7 @@ _ZH = FeedWords(
     calendar_description="{title}：{term}。由图书馆轮流安排表生成，每12小时更新。",
     lower_kinds=False,
     makeup_suffix="补课",
+    cancelled_prefix="已取消：",
     returns_what="还书",
     makeup_day="调休上课（按{weekday}课表）",
     class_line="班级：{name}",
@@ -116,6 +119,7 @@ _EN = FeedWords(
     calendar_description="{title}: {term}. Made from the library rota and refreshed every 12 hours.",
     lower_kinds=True,
     makeup_suffix="make-up",
+    cancelled_prefix="Cancelled: ",
     returns_what="return all books",
     makeup_day="Make-up school day ({weekday} timetable)",
     class_line="Class: {name}",

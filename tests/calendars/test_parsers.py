@@ -12,15 +12,12 @@ write. ical.js comes from ``node/package-lock.json``: ``npm ci --prefix tests/ca
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import shutil
-import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict, cast
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -32,45 +29,15 @@ from rota_solver.rota import Rota
 from rota_solver.scenario import Scenario
 from rota_solver.solve import solve
 from rota_solver.verify import verify
+from tests.calendars.parsers import JsFile, parse_with_ical_js, read_with_icalendar
 from tests.conftest import SCENARIO_NAMES
 from tests.factories import tiny_school
 
-ROOT = Path(__file__).resolve().parents[2]
-NODE_DIR = Path(__file__).resolve().parent / "node"
-PARSE_FEEDS = NODE_DIR / "parse_feeds.mjs"
-ICAL_JS_VERSION = "2.2.1"
-INSTALL_HINT = "npm ci --prefix tests/calendars/node --no-audit --no-fund"
 KEY_PREFIXES = ("class", "staff", "helpers", "room", "grade")
 UID_PATTERN = re.compile(r"^(?P<sort>session|activity|day)\.(?P<id>.+)@(?P<domain>[^@\s]+)$")
 DATE_TIME_PROPERTIES = ("DTSTART", "DTEND", "DTSTAMP", "LAST-MODIFIED", "CREATED", "RECURRENCE-ID")
 RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "EXDATE", "EXRULE", "RECURRENCE-ID")
 SHOWN = 12  # problems quoted in a failure message
-
-
-class JsEvent(TypedDict):
-    uid: str | None
-    summary: str | None
-    isDate: bool | None
-    start: int | str | None
-    end: int | str | None
-    startLocal: str | None
-    endLocal: str | None
-    tzid: str | None
-    zone: str | None
-    endTzid: str | None
-    endZone: str | None
-    hasDtend: bool
-    status: str | None
-    sequence: int | None
-    recurring: bool
-
-
-class JsFile(TypedDict):
-    path: str
-    calname: str | None
-    timezones: list[str]
-    events: list[JsEvent]
-    errors: list[str]
 
 
 @dataclass(frozen=True)
@@ -99,53 +66,7 @@ class Published:
     second_dir: Path
 
 
-# --- running ical.js -------------------------------------------------------------------------------
-def _check_node_ready() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail(
-            f"node is not on PATH: these tests read the feeds with ical.js (then: {INSTALL_HINT})",
-            pytrace=False,
-        )
-    installed = NODE_DIR / "node_modules" / "ical.js" / "package.json"
-    if not installed.is_file():
-        pytest.fail(
-            f"ical.js is not installed in {NODE_DIR / 'node_modules'}; run `{INSTALL_HINT}`", pytrace=False
-        )
-    version = json.loads(installed.read_text(encoding="utf-8"))["version"]
-    if version != ICAL_JS_VERSION:
-        pytest.fail(
-            f"ical.js {version} is installed, the lock file asks for {ICAL_JS_VERSION}; run `{INSTALL_HINT}`",
-            pytrace=False,
-        )
-    return node
-
-
-def _parse_with_ical_js(paths: list[Path]) -> dict[str, JsFile]:
-    node = _check_node_ready()
-    done = subprocess.run(
-        [node, str(PARSE_FEEDS), *(str(p) for p in paths)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"{PARSE_FEEDS.name} exited {done.returncode}:\n{done.stderr}", pytrace=False)
-    files = cast(list[JsFile], json.loads(done.stdout)["files"])
-    return {Path(f["path"]).stem: f for f in files}
-
-
 # --- publishing once per scenario ------------------------------------------------------------------
-def _read_with_icalendar(key: str, data: bytes) -> icalendar.Calendar:
-    try:
-        return icalendar.Calendar.from_ical(data)
-    except Exception as error:  # any failure to read is the finding
-        pytest.fail(f"{key}.ics: icalendar cannot read it: {error!r}", pytrace=False)
-
-
 def _write(scenario: Scenario, rota: Rota, out_dir: Path) -> list[Path]:
     written = write_feeds(scenario, rota, out_dir)
     return sorted(p for p in written if p.suffix == ".ics")
@@ -166,8 +87,8 @@ def published(
     assert paths, f"{name}: write_feeds wrote no .ics file"
     feeds = {f.key: f for f in build_feeds(scenario, rota)}
     raw = {p.stem: p.read_bytes() for p in paths}
-    ical = {key: _read_with_icalendar(key, data) for key, data in raw.items()}
-    js = _parse_with_ical_js(paths)
+    ical = {key: read_with_icalendar(key, data) for key, data in raw.items()}
+    js = parse_with_ical_js(paths)
     return Published(name, scenario, rota, feeds, raw, ical, js, first_dir, second_dir)
 
 
@@ -615,7 +536,7 @@ def test_london_term_across_two_springs_lands_on_the_same_instants(tmp_path: Pat
     assert verify(scenario, rota) == []
     paths = _write(scenario, rota, tmp_path)
     library = next(p for p in paths if p.stem == "library")
-    events = {str(e["uid"]).split("@")[0]: e for e in _parse_with_ical_js([library])["library"]["events"]}
+    events = {str(e["uid"]).split("@")[0]: e for e in parse_with_ical_js([library])["library"]["events"]}
     checked = 0
     for session in rota.sessions:
         event = events[f"session.{session.id}"]
