@@ -20,8 +20,9 @@ class NotFound(ServiceError, LookupError):
 
 
 class Conflict(ServiceError, RuntimeError):
-    """A school already has a solve job queued or running; ``running_job`` is its id."""
+    """The request clashes with the school's state: most often it already has a job queued or
+    running (``running_job`` is its id), or a rerun finds nothing published (``running_job`` empty)."""
 
-    def __init__(self, message: str, running_job: str) -> None:
+    def __init__(self, message: str, running_job: str = "") -> None:
         self.running_job = running_job
         super().__init__(message)

@@ -4,6 +4,11 @@ A job runs :func:`rota_solver.solve` in a worker thread with one CP-SAT worker a
 time limit (per solve stage), records its progress in the database at most twice a second, checks
 the rota with :func:`rota_solver.verify` and stores it as the school's next rota version. Nothing
 here touches publication: a failed, cancelled or interrupted job leaves the published rota as it was.
+
+A rerun job is the same job with :func:`rota_solver.rerun.rerun` in place of ``solve``: against the
+rota version published when it was started, it stores the new version with what changed. A
+:class:`~rota_solver.errors.CannotRerun` (the new scenario does not fit the published rota) fails
+the job with the reason, as a scenario without a rota does.
 The limit applies to each of the solve's two CP-SAT stages, so a job can last about twice the limit
 plus model building and checking (seconds for a large school).
 
@@ -43,10 +48,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rota_solver import NoRotaExists, Progress, Rota, RotaError, SolveOptions, parse_scenario, solve, verify
+from rota_solver.errors import CannotRerun
+from rota_solver.rerun import RotaDiff
+from rota_solver.rerun import rerun as rerun_rota
 
 from . import storage
 from .settings import Settings
-from .storage import JobInfo
+from .storage import JobInfo, RerunParams
 
 log = logging.getLogger(__name__)
 
@@ -134,11 +142,15 @@ class JobRunner:
         self._lock = threading.Lock()
         self._closed = False
 
-    def start(self, slug: str, scenario_version: int | None = None) -> JobInfo:
-        """Queue a solve of the school's scenario ``scenario_version`` (default: the newest).
+    def start(
+        self, slug: str, scenario_version: int | None = None, rerun: RerunParams | None = None
+    ) -> JobInfo:
+        """Queue a solve of the school's scenario ``scenario_version`` (default: the newest), or
+        with ``rerun`` a rerun of it against the school's published rota.
 
         :class:`storage.NotFound` for an unknown school or version; :class:`storage.Conflict`
-        (naming the job) if the school already has a job queued or running.
+        (naming the job) if the school already has a job queued or running, or for a rerun when
+        nothing is published.
         """
         job_id = uuid.uuid4().hex
         with self._lock:
@@ -146,12 +158,18 @@ class JobRunner:
                 raise RuntimeError("the job runner is shut down")
             with self._sessions() as s:
                 info = storage.create_job(
-                    s, slug, scenario_version, self._settings.job_time_limit_seconds, job_id
+                    s, slug, scenario_version, self._settings.job_time_limit_seconds, job_id, rerun
                 )
             control = _Control(job_id)
             self._controls[job_id] = control
             self._executor.submit(self._run, control)
-        log.info("job %s queued for school %s, scenario version %d", job_id, slug, info.scenario_version)
+        log.info(
+            "%s job %s queued for school %s, scenario version %d",
+            info.kind,
+            job_id,
+            slug,
+            info.scenario_version,
+        )
         return info
 
     def cancel(self, job_id: str) -> JobInfo:
@@ -234,8 +252,8 @@ class JobRunner:
         job_id = control.job_id
         version_time = storage.utcnow()
         with self._sessions() as s:
-            text = storage.claim_job(s, job_id, version_time)
-        if text is None:
+            claimed = storage.claim_job(s, job_id, version_time)
+        if claimed is None:
             return  # cancelled while queued
         options = SolveOptions(
             time_limit_seconds=self._settings.job_time_limit_seconds, workers=1, version_time=version_time
@@ -251,15 +269,30 @@ class JobRunner:
                 self._progress(job_id, progress.stage, now - started, progress.objective, progress.bound)
 
         rota: Rota | None = None
+        changes: RotaDiff | None = None
         error: str | None = None
         try:
-            scenario = parse_scenario(text)
+            scenario = parse_scenario(claimed.text)
             with control.lock:
                 control.solving = control.stop_reason is None
-            if control.solving:
+            if control.solving and claimed.rerun is not None:
+                inputs = claimed.rerun
+                result = rerun_rota(
+                    scenario,
+                    inputs.published,
+                    today=inputs.today,
+                    freeze=inputs.freeze,
+                    notice_school_days=inputs.notice_days,
+                    options=options,
+                    progress=on_progress,
+                )
+                rota, changes = result.rota, result.diff
+            elif control.solving:
                 rota = solve(scenario, options, progress=on_progress)
         except JobCancelled:
             pass
+        except CannotRerun as exc:  # the new scenario does not fit the published rota: the user's to fix
+            error = f"cannot rerun: {exc}"
         except NoRotaExists as exc:
             error = "no rota exists: " + "; ".join(exc.conflicts)
         except RotaError as exc:
@@ -275,11 +308,18 @@ class JobRunner:
             violations = verify(scenario, rota)
             if violations:
                 error = _verifier_error([v.message for v in violations])
-                rota = None
+                rota = changes = None
         with self._sessions() as s:
             status: Literal["succeeded", "failed"] = "succeeded" if rota is not None else "failed"
             stored = storage.finish_job(
-                s, job_id, status, storage.utcnow(), time.monotonic() - started, error=error, rota=rota
+                s,
+                job_id,
+                status,
+                storage.utcnow(),
+                time.monotonic() - started,
+                error=error,
+                rota=rota,
+                changes=changes,
             )
         outcome = status if stored else "discarded (cancelled meanwhile)"
         log.info("job %s %s%s", job_id, outcome, f": {error}" if error else "")

@@ -31,7 +31,10 @@ log = logging.getLogger(__name__)
 
 DESCRIPTION = """\
 Stores each school's scenario, solves it in the background, keeps every rota version, and
-serves the published one as iCalendar feeds.
+serves the published one as iCalendar feeds. When the scenario changes mid-term, a rerun
+(`POST /schools/{school}/reruns`) keeps the published rota up to a freeze date, moves as little as
+it can after it, and stores a new version with what changed (`/schools/{school}/rotas/{n}/changes`),
+to publish when it suits.
 
 Every endpoint except the feeds (`/feeds/{token}/...`), `/health` and these docs needs the admin
 token: `Authorization: Bearer <token>`. The feeds are public to whoever knows the token in their
@@ -54,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             try:
                 interrupted = runner.recover_on_startup()
                 if interrupted:
-                    log.warning("%d solve job(s) interrupted by a restart were marked failed", interrupted)
+                    log.warning("%d job(s) interrupted by a restart were marked failed", interrupted)
                 app.state.service = ServiceState(settings, admin_token, session_factory, runner, FeedCache())
                 yield
             finally:

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -35,6 +36,8 @@ NAMING_CONVENTION = {
 ACTIVE_JOB_STATES = ("queued", "running")
 ACTIVE_JOB_SQL = "status IN ('queued', 'running')"
 """SQL condition of the partial unique index: at most one active job per school."""
+JOB_KINDS = ("solve", "rerun")
+"""A job solves a scenario afresh, or reruns it against the school's published rota."""
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -114,6 +117,10 @@ class RotaVersion(Base):
     """``Rota.model_dump_json()``."""
     report_json: Mapped[str] = mapped_column(Text)
     """``Rota.report.model_dump_json()``, to read the report without loading the rota."""
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("rota_versions.id"))
+    """For a rerun: the published version it was rerun against; null for a fresh solve."""
+    changes_json: Mapped[str | None] = mapped_column(Text)
+    """For a rerun: ``RotaDiff.model_dump_json()``, what changed against ``based_on_id``."""
 
 
 class SolveJob(Base):
@@ -132,6 +139,8 @@ class SolveJob(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
     scenario_version_id: Mapped[int] = mapped_column(ForeignKey("scenario_versions.id"))
+    kind: Mapped[str] = mapped_column(String(8), server_default="solve")
+    """solve or rerun (:data:`JOB_KINDS`); jobs from before reruns existed are solves."""
     status: Mapped[str] = mapped_column(String(16))
     """queued, running, succeeded, failed or cancelled."""
     phase: Mapped[str | None] = mapped_column(String(32))
@@ -144,6 +153,15 @@ class SolveJob(Base):
     created_at: Mapped[dt.datetime]
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
+    # A rerun's parameters, fixed when it is started (null for solves): the published version it
+    # reruns against is pinned then, so publishing another one meanwhile does not change the job.
+    rerun_of_id: Mapped[int | None] = mapped_column(ForeignKey("rota_versions.id"))
+    """The rota version published when the rerun was started."""
+    rerun_today: Mapped[dt.date | None] = mapped_column(Date)
+    """The rerun's "today" (the given one, or the school's date when it was started)."""
+    rerun_freeze: Mapped[dt.date | None] = mapped_column(Date)
+    """The freeze date given; null to count ``rerun_notice_days`` school days from today."""
+    rerun_notice_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class Publication(Base):

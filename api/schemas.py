@@ -13,9 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rota_solver import ScenarioProblem
 
-from .storage import JobInfo, RotaVersionInfo, ScenarioVersionInfo, SchoolInfo
+from .storage import ChangeSummary, JobInfo, RerunInfo, RotaVersionInfo, ScenarioVersionInfo, SchoolInfo
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+JobKind = Literal["solve", "rerun"]
 Responses = dict[int | str, dict[str, Any]]
 """Extra responses of a route, for the OpenAPI page."""
 
@@ -37,11 +38,12 @@ class ErrorBody(_Body):
 
 
 class ConflictBody(_Body):
-    """The request clashes with the state of the school, e.g. a solve already runs."""
+    """The request clashes with the state of the school, e.g. a solve already runs, or a rerun finds
+    nothing published."""
 
     detail: str = Field(description="What clashed.")
     running_job: str | None = Field(
-        description="Id of the school's queued or running solve job, when that is the clash; else null."
+        description="Id of the school's queued or running job, when that is the clash; else null."
     )
 
 
@@ -96,12 +98,41 @@ class ScenarioVersion(_Body):
         )
 
 
+class RerunJobParams(_Body):
+    """What a rerun job reruns against, and from when it may change things."""
+
+    published_version: int = Field(
+        description="The rota version that was published when the rerun started: it reruns against it."
+    )
+    today: dt.date = Field(description="The rerun's today: as given, or the school's date when it started.")
+    freeze: dt.date | None = Field(
+        description="Freeze date as given: nothing before it changes. Null: `notice_days` school days "
+        "after `today` (the rerun version's changes say which date that was)."
+    )
+    notice_days: int = Field(
+        description="School days of notice counted from `today` when no freeze is given."
+    )
+
+    @classmethod
+    def of(cls, info: RerunInfo) -> RerunJobParams:
+        return cls(
+            published_version=info.published_version,
+            today=info.today,
+            freeze=info.freeze,
+            notice_days=info.notice_days,
+        )
+
+
 class Job(_Body):
-    """A solve job and its live progress."""
+    """A solve or rerun job and its live progress."""
 
     id: str = Field(description="Job id.")
     school: str = Field(description="The school's slug.")
+    kind: JobKind = Field(
+        description="`solve`: solve the scenario afresh; `rerun`: rerun it against the published rota."
+    )
     scenario_version: int = Field(description="Scenario version being solved.")
+    rerun: RerunJobParams | None = Field(description="A rerun's parameters; null for a solve.")
     status: JobStatus = Field(
         description="`queued`, `running`, then `succeeded` (a rota version was stored), `failed` "
         "(see `error`) or `cancelled`."
@@ -128,7 +159,9 @@ class Job(_Body):
         return cls(
             id=info.id,
             school=info.school,
+            kind=info.kind,
             scenario_version=info.scenario_version,
+            rerun=RerunJobParams.of(info.rerun) if info.rerun is not None else None,
             status=info.status,
             phase=info.phase,
             best_objective=info.best_objective,
@@ -140,6 +173,28 @@ class Job(_Body):
             created_at=info.created_at,
             finished_at=info.finished_at,
             url=f"/jobs/{info.id}",
+        )
+
+
+class ChangeCounts(_Body):
+    """How much a rerun changed against the version it was rerun from."""
+
+    freeze: dt.date = Field(description="Freeze date of the rerun: nothing before it changed.")
+    total: int = Field(description="Sessions and activities changed in any way; 0 when nothing changed.")
+    moved: int = Field(description="Events moved to another date or time.")
+    changed: int = Field(description="Events at the same time with another room or other staff.")
+    cancelled: int = Field(description="Published events dropped.")
+    added: int = Field(description="Events that were not published before.")
+
+    @classmethod
+    def of(cls, summary: ChangeSummary) -> ChangeCounts:
+        return cls(
+            freeze=summary.freeze,
+            total=summary.total,
+            moved=summary.moved,
+            changed=summary.changed,
+            cancelled=summary.cancelled,
+            added=summary.added,
         )
 
 
@@ -155,7 +210,16 @@ class RotaVersion(_Body):
     )
     objective: int = Field(description="Total penalty of the soft wishes (lower is better).")
     published: bool = Field(description="Whether this is the version the school's feeds serve.")
+    based_on: int | None = Field(
+        description="For a rerun: the published version it was rerun against; null for a fresh solve."
+    )
+    changes: ChangeCounts | None = Field(
+        description="For a rerun: how much it changed (details at `changes_url`); null for a fresh solve."
+    )
     url: str = Field(description="Path of the rota (`?format=json|csv|html`).")
+    changes_url: str | None = Field(
+        description="For a rerun: path of what it changed (`?format=json|text|html`); null for a fresh solve."
+    )
 
     @classmethod
     def of(cls, info: RotaVersionInfo) -> RotaVersion:
@@ -167,7 +231,12 @@ class RotaVersion(_Body):
             status=info.status,
             objective=info.objective,
             published=info.published,
+            based_on=info.based_on,
+            changes=ChangeCounts.of(info.changes) if info.changes is not None else None,
             url=f"/schools/{info.school}/rotas/{info.number}",
+            changes_url=f"/schools/{info.school}/rotas/{info.number}/changes"
+            if info.changes is not None
+            else None,
         )
 
 

@@ -6,7 +6,8 @@ session's transaction began on its own (``with session_factory() as s``), and on
 caller began it (``with session_factory.begin() as s``), leaving the commit to the caller.
 
 Scenarios are stored as the text submitted and re-read with :func:`rota_solver.parse_scenario`;
-rotas as ``Rota.model_dump_json()`` and re-read with ``Rota.model_validate_json``.
+rotas as ``Rota.model_dump_json()`` and re-read with ``Rota.model_validate_json``, a rerun's
+changes likewise as ``RotaDiff`` JSON.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import Any, Literal, cast, get_args
 
 from sqlalchemy import CursorResult, Update, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, SessionTransactionOrigin
+from sqlalchemy.orm import Session, SessionTransactionOrigin, defer
 
 from rota_solver import Rota, Scenario, parse_scenario
+from rota_solver.rerun import NOTICE_SCHOOL_DAYS, RotaDiff
 from rota_solver.solve import scenario_digest
 
 from .errors import Conflict, NotFound
@@ -29,14 +31,21 @@ from .models import ACTIVE_JOB_STATES, Publication, RotaVersion, ScenarioVersion
 
 __all__ = [
     "SLUG_PATTERN",
+    "ChangeSummary",
+    "ClaimedJob",
     "Conflict",
     "JobInfo",
+    "JobKind",
     "JobStatus",
     "NotFound",
+    "RerunInfo",
+    "RerunInputs",
+    "RerunParams",
     "RotaVersionInfo",
     "ScenarioFormat",
     "ScenarioVersionInfo",
     "SchoolInfo",
+    "get_changes",
     "get_job",
     "get_rota",
     "get_school",
@@ -52,6 +61,7 @@ __all__ = [
 
 ScenarioFormat = Literal["yaml", "json"]
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+JobKind = Literal["solve", "rerun"]
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 """School slugs: lower-case letters, digits, `-` and `_`, at most 63 characters."""
@@ -80,10 +90,48 @@ class ScenarioVersionInfo:
 
 
 @dataclass(frozen=True)
+class RerunParams:
+    """What a rerun job was started with (``today`` and ``freeze`` as given: None for the default)."""
+
+    today: dt.date | None = None
+    freeze: dt.date | None = None
+    notice_days: int = NOTICE_SCHOOL_DAYS
+
+
+@dataclass(frozen=True)
+class RerunInfo:
+    """A rerun job's parameters as stored: the published version it reruns against and its today."""
+
+    published_version: int
+    today: dt.date
+    freeze: dt.date | None
+    notice_days: int
+
+
+@dataclass(frozen=True)
+class RerunInputs:
+    """What a rerun job's worker needs besides the scenario."""
+
+    published: Rota
+    today: dt.date
+    freeze: dt.date | None
+    notice_days: int
+
+
+@dataclass(frozen=True)
+class ClaimedJob:
+    """A job just marked running: its scenario text and, for a rerun, the rerun's inputs."""
+
+    text: str
+    rerun: RerunInputs | None
+
+
+@dataclass(frozen=True)
 class JobInfo:
     id: str
     school: str
     scenario_version: int
+    kind: JobKind
     status: JobStatus
     phase: str | None
     best_objective: float | None
@@ -94,6 +142,27 @@ class JobInfo:
     rota_version: int | None
     created_at: dt.datetime
     finished_at: dt.datetime | None
+    rerun: RerunInfo | None = None
+    """A rerun's parameters; None for a solve."""
+
+
+@dataclass(frozen=True)
+class ChangeSummary:
+    """How much a rerun changed: its freeze date and the changes of each kind."""
+
+    freeze: dt.date
+    moved: int
+    changed: int
+    cancelled: int
+    added: int
+
+    @property
+    def total(self) -> int:
+        return self.moved + self.changed + self.cancelled + self.added
+
+    @classmethod
+    def of(cls, diff: RotaDiff) -> ChangeSummary:
+        return cls(freeze=diff.freeze, **diff.counts())
 
 
 @dataclass(frozen=True)
@@ -105,6 +174,10 @@ class RotaVersionInfo:
     status: str
     objective: int
     published: bool
+    based_on: int | None = None
+    """For a rerun: the version it was rerun against; None for a fresh solve."""
+    changes: ChangeSummary | None = None
+    """For a rerun: what it changed; None for a fresh solve."""
 
 
 def new_feed_token() -> str:
@@ -185,8 +258,10 @@ def list_rotas(s: Session, slug: str) -> list[RotaVersionInfo]:
         .join(ScenarioVersion, RotaVersion.scenario_version_id == ScenarioVersion.id)
         .where(RotaVersion.school_id == school.id)
         .order_by(RotaVersion.number)
+        .options(defer(RotaVersion.rota_json), defer(RotaVersion.report_json))  # the listing needs neither
     ).all()
-    return [_rota_info(slug, rota, scenario_number, published_id) for rota, scenario_number in rows]
+    numbers = {rota.id: rota.number for rota, _ in rows}
+    return [_rota_info(slug, rota, scenario_number, published_id, numbers) for rota, scenario_number in rows]
 
 
 def get_rota(s: Session, slug: str, number: int) -> tuple[RotaVersionInfo, Rota, Scenario]:
@@ -194,8 +269,23 @@ def get_rota(s: Session, slug: str, number: int) -> tuple[RotaVersionInfo, Rota,
     school = _school(s, slug)
     row = _rota_row(s, school, number)
     scenario_row = s.get_one(ScenarioVersion, row.scenario_version_id)
-    info = _rota_info(slug, row, scenario_row.number, _published_rota_id(s, school.id))
+    info = _rota_info(slug, row, scenario_row.number, _published_rota_id(s, school.id), _based_on(s, row))
     return info, Rota.model_validate_json(row.rota_json), parse_scenario(scenario_row.text)
+
+
+def get_changes(s: Session, slug: str, number: int) -> tuple[RotaVersionInfo, RotaDiff, Scenario]:
+    """What rerun version ``number`` changed against the version it was rerun from, with the
+    scenario it was rerun for. :class:`NotFound` for a version solved afresh (it has no changes)."""
+    school = _school(s, slug)
+    row = _rota_row(s, school, number)
+    if row.changes_json is None:
+        raise NotFound(
+            f"changes of rota version {number} of school {slug!r}: it was solved afresh, not rerun "
+            "against a published version"
+        )
+    scenario_row = s.get_one(ScenarioVersion, row.scenario_version_id)
+    info = _rota_info(slug, row, scenario_row.number, _published_rota_id(s, school.id), _based_on(s, row))
+    return info, RotaDiff.model_validate_json(row.changes_json), parse_scenario(scenario_row.text)
 
 
 def publish(s: Session, slug: str, number: int, at: dt.datetime) -> RotaVersionInfo:
@@ -207,7 +297,7 @@ def publish(s: Session, slug: str, number: int, at: dt.datetime) -> RotaVersionI
         s.add(Publication(school_id=school.id, rota_version_id=row.id, published_at=at))
         _commit(s)
     scenario_number = s.get_one(ScenarioVersion, row.scenario_version_id).number
-    return _rota_info(slug, row, scenario_number, row.id)
+    return _rota_info(slug, row, scenario_number, row.id, _based_on(s, row))
 
 
 def published(
@@ -226,7 +316,7 @@ def published(
     scenario_row = s.get_one(ScenarioVersion, row.scenario_version_id)
     return (
         _school_info(s, school),
-        _rota_info(school.slug, row, scenario_row.number, row.id),
+        _rota_info(school.slug, row, scenario_row.number, row.id, _based_on(s, row)),
         Rota.model_validate_json(row.rota_json),
         parse_scenario(scenario_row.text),
         publication.published_at,
@@ -252,12 +342,19 @@ def get_job(s: Session, job_id: str) -> JobInfo:
 
 
 def create_job(
-    s: Session, slug: str, scenario_number: int | None, time_limit_seconds: float, job_id: str
+    s: Session,
+    slug: str,
+    scenario_number: int | None,
+    time_limit_seconds: float,
+    job_id: str,
+    rerun: RerunParams | None = None,
 ) -> JobInfo:
-    """A queued job for the school's scenario ``scenario_number`` (default: the newest).
+    """A queued job for the school's scenario ``scenario_number`` (default: the newest): a solve,
+    or with ``rerun`` a rerun against the version the school has published now.
 
-    :class:`Conflict` if the school already has a queued or running job; a partial unique index
-    makes that hold even for concurrent starts.
+    :class:`Conflict` if the school already has a queued or running job (a partial unique index
+    makes that hold even for concurrent starts), or for a rerun when nothing is published.
+    A rerun without ``today`` gets the school's date now, in the scenario's timezone.
     """
     school = _school(s, slug)
     active = _active_job(s, school.id)
@@ -278,11 +375,27 @@ def create_job(
         id=job_id,
         school_id=school.id,
         scenario_version_id=scenario_row.id,
+        kind="solve",
         status="queued",
         elapsed_seconds=0.0,
         time_limit_seconds=time_limit_seconds,
         created_at=utcnow(),
     )
+    if rerun is not None:
+        published_id = _published_rota_id(s, school.id)
+        if published_id is None:
+            raise Conflict(
+                f"school {slug!r} has no published rota to rerun against: publish a rota version first "
+                f"(POST /schools/{slug}/rotas/{{number}}/publish), or solve afresh"
+            )
+        today = rerun.today
+        if today is None:  # the school's today, not the server's: they differ around midnight
+            today = dt.datetime.now(parse_scenario(scenario_row.text).school.tz).date()
+        job.kind = "rerun"
+        job.rerun_of_id = published_id
+        job.rerun_today = today
+        job.rerun_freeze = rerun.freeze
+        job.rerun_notice_days = rerun.notice_days
     s.add(job)
     try:
         _commit(s)
@@ -295,8 +408,9 @@ def create_job(
     return _job_info(s, job)
 
 
-def claim_job(s: Session, job_id: str, at: dt.datetime) -> str | None:
-    """Mark a queued job running; its scenario text, or None if it is no longer queued."""
+def claim_job(s: Session, job_id: str, at: dt.datetime) -> ClaimedJob | None:
+    """Mark a queued job running; its scenario text (and a rerun's inputs), or None if it is no
+    longer queued."""
     changed = _set_job(
         s,
         update(SolveJob)
@@ -307,7 +421,13 @@ def claim_job(s: Session, job_id: str, at: dt.datetime) -> str | None:
         return None
     _commit(s)
     job = s.get_one(SolveJob, job_id)
-    return s.get_one(ScenarioVersion, job.scenario_version_id).text
+    text = s.get_one(ScenarioVersion, job.scenario_version_id).text
+    if job.kind != "rerun":
+        return ClaimedJob(text, None)
+    published_id, today, notice_days = _rerun_of(job)
+    published = Rota.model_validate_json(s.get_one(RotaVersion, published_id).rota_json)
+    inputs = RerunInputs(published, today, job.rerun_freeze, notice_days)
+    return ClaimedJob(text, inputs)
 
 
 def record_progress(
@@ -336,9 +456,11 @@ def finish_job(
     elapsed_seconds: float,
     error: str | None = None,
     rota: Rota | None = None,
+    changes: RotaDiff | None = None,
 ) -> bool:
     """End a running job; with ``rota`` (status succeeded), store it as the school's next rota
-    version. False, storing nothing, if the job was no longer running (cancelled meanwhile)."""
+    version, for a rerun with its ``changes`` and the version it was rerun against. False, storing
+    nothing, if the job was no longer running (cancelled meanwhile)."""
     values: dict[str, Any] = {
         "status": status,
         "finished_at": at,
@@ -364,6 +486,8 @@ def finish_job(
             objective=rota.report.objective,
             rota_json=rota.model_dump_json(),
             report_json=rota.report.model_dump_json(),
+            based_on_id=job.rerun_of_id,
+            changes_json=changes.model_dump_json() if changes is not None else None,
         )
         s.add(row)
         s.flush()
@@ -504,9 +628,31 @@ def _scenario_info(slug: str, row: ScenarioVersion) -> ScenarioVersionInfo:
     )
 
 
+def _rerun_of(job: SolveJob) -> tuple[int, dt.date, int]:
+    """A rerun job's published version id, today and notice days (all set when it was started)."""
+    assert job.rerun_of_id is not None and job.rerun_today is not None
+    assert job.rerun_notice_days is not None
+    return job.rerun_of_id, job.rerun_today, job.rerun_notice_days
+
+
+def _based_on(s: Session, row: RotaVersion) -> dict[int, int]:
+    """Rota version number by id, for the version ``row`` was rerun against (if any)."""
+    if row.based_on_id is None:
+        return {}
+    return {row.based_on_id: s.get_one(RotaVersion, row.based_on_id).number}
+
+
 def _rota_info(
-    slug: str, row: RotaVersion, scenario_number: int, published_id: int | None
+    slug: str,
+    row: RotaVersion,
+    scenario_number: int,
+    published_id: int | None,
+    numbers: dict[int, int] | None = None,
 ) -> RotaVersionInfo:
+    """``numbers``: rota version number by id, holding the version ``row`` was rerun against."""
+    changes = None
+    if row.changes_json is not None:
+        changes = ChangeSummary.of(RotaDiff.model_validate_json(row.changes_json))
     return RotaVersionInfo(
         school=slug,
         number=row.number,
@@ -515,6 +661,8 @@ def _rota_info(
         status=row.status,
         objective=row.objective,
         published=row.id == published_id,
+        based_on=(numbers or {}).get(row.based_on_id) if row.based_on_id is not None else None,
+        changes=changes,
     )
 
 
@@ -522,6 +670,15 @@ def _job_info(s: Session, job: SolveJob) -> JobInfo:
     school = s.get_one(School, job.school_id)
     scenario_row = s.get_one(ScenarioVersion, job.scenario_version_id)
     rota_number = s.get_one(RotaVersion, job.rota_version_id).number if job.rota_version_id else None
+    rerun = None
+    if job.kind == "rerun":
+        published_id, today, notice_days = _rerun_of(job)
+        rerun = RerunInfo(
+            published_version=s.get_one(RotaVersion, published_id).number,
+            today=today,
+            freeze=job.rerun_freeze,
+            notice_days=notice_days,
+        )
     elapsed = job.elapsed_seconds
     if job.status == "running" and job.started_at is not None:
         elapsed = (utcnow() - job.started_at).total_seconds()
@@ -529,6 +686,7 @@ def _job_info(s: Session, job: SolveJob) -> JobInfo:
         id=job.id,
         school=school.slug,
         scenario_version=scenario_row.number,
+        kind=cast(JobKind, job.kind),
         status=cast(JobStatus, job.status),
         phase=job.phase,
         best_objective=job.best_objective,
@@ -539,4 +697,5 @@ def _job_info(s: Session, job: SolveJob) -> JobInfo:
         rota_version=rota_number,
         created_at=job.created_at,
         finished_at=job.finished_at,
+        rerun=rerun,
     )

@@ -1,8 +1,9 @@
 """Solve jobs: start one for a school, watch its progress, cancel it.
 
-A school has at most one queued or running job; starting another answers 409 with the running
-job's id. A job that succeeds stores a new rota version (``GET /schools/{school}/rotas``); the
-published version does not change until it is published.
+A school has at most one queued or running job, a solve or a rerun (``api.routes.reruns``);
+starting another answers 409 with the running job's id. A job that succeeds stores a new rota
+version (``GET /schools/{school}/rotas``); the published version does not change until it is
+published.
 """
 
 from __future__ import annotations

@@ -112,6 +112,7 @@ def test_every_field_of_every_response_is_described(client: TestClient) -> None:
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
     ours = [name for name in schemas if name not in {"HTTPValidationError", "ValidationError"}]
     assert {"Job", "ScenarioVersion", "RotaVersion", "ProblemReport", "ConflictBody"} <= set(ours)
+    assert {"RerunJobParams", "ChangeCounts"} <= set(ours)
     for name in ours:
         for field, spec in schemas[name]["properties"].items():
             assert spec.get("description"), f"{name}.{field} has no description"
@@ -123,11 +124,13 @@ PROTECTED = [
     ("POST", "/scenarios/validate"),
     ("GET", "/schools/tiny"),
     ("POST", "/schools/tiny/solves"),
+    ("POST", "/schools/tiny/reruns"),
     ("GET", "/jobs/some-job"),
     ("DELETE", "/jobs/some-job"),
     ("GET", "/schools/tiny/rotas"),
     ("GET", "/schools/tiny/rotas/1"),
     ("POST", "/schools/tiny/rotas/1/publish"),
+    ("GET", "/schools/tiny/rotas/1/changes"),
     ("POST", "/schools/tiny/feed-token"),
 ]
 
@@ -231,11 +234,14 @@ def test_body_over_the_limit_is_413_whether_its_length_is_given_or_not(client: T
         ("GET", "/schools/tiny/scenario?version=7"),
         ("POST", "/schools/nowhere/solves"),
         ("POST", "/schools/tiny/solves?scenario_version=7"),
+        ("POST", "/schools/nowhere/reruns"),
+        ("POST", "/schools/tiny/reruns?scenario_version=7"),
         ("GET", "/jobs/no-such-job"),
         ("DELETE", "/jobs/no-such-job"),
         ("GET", "/schools/nowhere/rotas"),
         ("GET", "/schools/tiny/rotas/7"),
         ("POST", "/schools/tiny/rotas/7/publish"),
+        ("GET", "/schools/tiny/rotas/7/changes"),
         ("POST", "/schools/nowhere/feed-token"),
         ("GET", "/feeds/no-such-token/"),
         ("GET", "/feeds/no-such-token/library.ics"),

@@ -7,21 +7,24 @@ import datetime as dt
 import os
 import stat
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import yaml
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import storage
 from api.db import alembic_config, init_db, make_engine, make_session_factory
 from api.errors import Conflict, NotFound, ServiceMisconfigured
-from api.models import Publication, ScenarioVersion, School, SolveJob
+from api.models import Base, Publication, ScenarioVersion, School, SolveJob
 from api.settings import DEV_TOKEN_FILE, Settings, get_settings
 from rota_solver import InvalidScenario, Rota, SolveOptions, parse_scenario, solve
 from rota_solver.solve import scenario_digest
@@ -75,6 +78,61 @@ def test_migrations_build_every_table_from_an_empty_database(tmp_path: Path) -> 
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         with engine.connect() as connection:
             assert MigrationContext.configure(connection).get_current_revision() == head
+    finally:
+        engine.dispose()
+
+
+def test_the_migrations_give_exactly_the_schema_of_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "compare_server_default": True}
+        )
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_upgrading_keeps_older_jobs_as_solves_and_the_one_active_job_index(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = alembic_config()
+
+    def migrate(step: Callable[[Config, str], None], revision: str) -> None:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, revision)
+
+    try:
+        migrate(command.upgrade, "0001")
+        with engine.begin() as connection:  # a database from before reruns, with a finished job
+            connection.execute(
+                text("INSERT INTO schools VALUES (1, 'tiny', 'Tiny', '2026-09-01 00:00:00', 'token');")
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO scenario_versions VALUES "
+                    "(1, 1, 1, :text, 'yaml', '2026-09-01 00:00:00', 'admin', 'digest')"
+                ),
+                {"text": TINY},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO solve_jobs (id, school_id, scenario_version_id, status, elapsed_seconds, "
+                    "time_limit_seconds, created_at) VALUES ('old', 1, 1, 'failed', 1.0, 10.0, "
+                    "'2026-09-01 00:00:00')"
+                )
+            )
+        init_db(engine)
+        with make_session_factory(engine)() as s:
+            old = storage.get_job(s, "old")
+            assert (old.kind, old.rerun, old.status) == ("solve", None, "failed")
+        indexes = {ix["name"]: ix for ix in inspect(engine).get_indexes("solve_jobs")}
+        assert indexes["uq_solve_jobs_active_school"]["unique"]
+        with engine.connect() as connection:
+            index_sql = connection.scalar(
+                text("SELECT sql FROM sqlite_master WHERE name = 'uq_solve_jobs_active_school'")
+            )
+        assert "WHERE status IN ('queued', 'running')" in str(index_sql)  # batch mode kept it partial
+        migrate(command.downgrade, "0001")
+        assert "kind" not in {c["name"] for c in inspect(engine).get_columns("solve_jobs")}
+        init_db(engine)
     finally:
         engine.dispose()
 

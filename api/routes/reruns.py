@@ -1,0 +1,115 @@
+"""Reruns: after the scenario changed mid-term, rerun it against the school's published rota, then
+read what the new version changes before publishing it.
+
+A rerun is a job like a solve (``GET /jobs/{id}`` for its progress, ``DELETE`` to cancel, one job
+per school). It keeps the published rota before the freeze date (by default two school days after
+today in the school's timezone) and changes as few published sessions as it can after it. The new
+version is stored but not published: read its changes, then publish it as any other version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from rota_solver.rerun import NOTICE_SCHOOL_DAYS, diff_text
+
+from .. import storage
+from ..changes_page import changes_html
+from ..deps import RunnerDep, SchoolSlug, SessionDep, require_admin
+from ..schemas import UNAUTHORIZED, ConflictBody, Job, Responses, error
+from ..storage import RerunParams
+
+router = APIRouter(
+    tags=["reruns"],
+    dependencies=[Depends(require_admin)],
+    responses=UNAUTHORIZED,
+)
+
+_MAX_NOTICE_DAYS = 60
+"""More school days than any term has: a larger notice is surely a typing mistake."""
+
+
+@router.post(
+    "/schools/{school}/reruns",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=error(404, "No such school or scenario version.")
+    | error(
+        409,
+        "A job of this school is already queued or running, or no rota version is published to rerun "
+        "against.",
+        ConflictBody,
+    ),
+    summary="Start rerunning the school's changed scenario against its published rota",
+)
+def start_rerun(
+    school: SchoolSlug,
+    runner: RunnerDep,
+    response: Response,
+    scenario_version: Annotated[
+        int | None, Query(ge=1, description="Scenario version to rerun; the latest if left out.")
+    ] = None,
+    today: Annotated[
+        dt.date | None,
+        Query(
+            description="Today's date for the rerun (for replays and tests); the school's date if left out."
+        ),
+    ] = None,
+    freeze: Annotated[
+        dt.date | None,
+        Query(
+            description="Nothing before this date changes; `notice_days` school days after today if left out."
+        ),
+    ] = None,
+    notice_days: Annotated[
+        int,
+        Query(ge=0, le=_MAX_NOTICE_DAYS, description="School days of notice when no `freeze` is given."),
+    ] = NOTICE_SCHOOL_DAYS,
+) -> Job:
+    params = RerunParams(today=today, freeze=freeze, notice_days=notice_days)
+    job = Job.of(runner.start(school, scenario_version, rerun=params))
+    response.headers["Location"] = job.url
+    return job
+
+
+_MEDIA_TYPES = {
+    "json": "application/json",
+    "text": "text/plain; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+}
+_CHANGES: Responses = {
+    200: {
+        "content": {media_type.split(";")[0]: {} for media_type in _MEDIA_TYPES.values()},
+        "description": "What the rerun changed: `json` is the diff (as `rota rerun` writes changes.json: "
+        "every change with before and after, indexed by class, staff and room), `text` the same in the "
+        "school's language (changes.txt), `html` that as a page.",
+    }
+}
+
+
+@router.get(
+    "/schools/{school}/rotas/{number}/changes",
+    response_class=Response,
+    responses=_CHANGES | error(404, "No such school or rota version, or the version was not a rerun."),
+    summary="What a rerun version changes against the version it was rerun from (JSON, text or HTML)",
+)
+def get_changes(
+    school: SchoolSlug,
+    number: int,
+    session: SessionDep,
+    fmt: Annotated[
+        Literal["json", "text", "html"],
+        Query(alias="format", description="`json` (default), `text` or `html`."),
+    ] = "json",
+) -> Response:
+    info, diff, scenario = storage.get_changes(session, school, number)
+    if fmt == "text":
+        body = diff_text(scenario, diff)
+    elif fmt == "html":
+        body = changes_html(scenario, diff, number=info.number, based_on=info.based_on)
+    else:
+        body = diff.model_dump_json(indent=2)
+    headers = {"X-Rota-Based-On": str(info.based_on), "X-Rota-Changes": str(len(diff.changes))}
+    return Response(body, media_type=_MEDIA_TYPES[fmt], headers=headers)
