@@ -74,7 +74,7 @@ def solve(
     started = time.perf_counter()
     built = build_model(keep.weekly_scenario(scenario) if keep else scenario, hard_rules, soft_rules)
     if keep is not None:
-        keep.price_weekly_changes(built)
+        keep.price_weekly_changes(built, calendar)
     build_seconds = time.perf_counter() - started
 
     solver = _solver(options)

@@ -20,6 +20,7 @@ from ..rota import ActivityEvent, DatedSession, LostSession, PatternSession, Rot
 from ..scenario import Scenario, minutes
 from ..slots import Slot
 from ..term.items import Item, Spot
+from ..term.plan import rule_stops
 from ..term_calendar import SchoolDay, TermCalendar
 
 if TYPE_CHECKING:
@@ -71,9 +72,20 @@ class KeepPublished:
                 cells[_cell_key(s.class_id, s.rule_id, s.week_label, s.follows, s.start.time())] += 1
         return dict(cells)
 
-    def price_weekly_changes(self, built: BuiltModel) -> None:
-        """Each published table cell and duty the new table drops costs its future sessions times a
-        weight above every weekly wish together; the published table is the hint."""
+    def _days_ahead(self, scenario: Scenario, calendar: TermCalendar) -> dict[tuple[str, int, str], int]:
+        """(rule, cycle week, weekday) -> school days from the freeze to the rule's last day."""
+        stops = rule_stops(scenario)
+        out: dict[tuple[str, int, str], int] = defaultdict(int)
+        for rule in scenario.rules:
+            for day in calendar.days:
+                if self.freeze <= day.date <= stops[rule.id]:
+                    out[(rule.id, day.cycle_week, day.follows)] += 1
+        return dict(out)
+
+    def price_weekly_changes(self, built: BuiltModel, calendar: TermCalendar) -> None:
+        """Each published table cell the new table drops, or keeps with other staff, costs its sessions
+        after the freeze, and each new cell the sessions it adds, times a weight above every weekly
+        wish together; the published table is the hint."""
         rm = built.rm
         weight = objective_upper_bound(rm.model) + 1
         cells = self.future_occurrences()
@@ -100,6 +112,13 @@ class KeepPublished:
                 other_staff = rm.model.new_bool_var(f"restaffed[{class_id},{rule_id},w{week},{person}]")
                 rm.model.add(other_staff >= var - (on_duty if on_duty is not None else 0))
                 units.append((n * other_staff, person))
+        # A cell the published table did not have adds its sessions after the freeze.
+        ahead = self._days_ahead(rm.scenario, calendar)
+        for (class_id, rule_id, week, slot), var in rm.placements.items():
+            if (class_id, rule_id, week, slot) not in published_cells:
+                n = ahead.get((rule_id, week, slot.weekday), 0)
+                if n:
+                    units.append((n * var, class_id))
         for key, var in rm.placements.items():
             rm.model.add_hint(var, key in published_cells)
         for key, var in rm.assignments.items():
@@ -119,14 +138,12 @@ class KeepPublished:
         change takes effect, the new table's sessions only as far as that week still has room."""
         before = [s for s in self.published.sessions if s.date < self.freeze]
         lost_before = [x for x in self.published.lost if x.date < self.freeze]
-        after = [s for s in sessions if s.date >= self.freeze]
         lost_after = [x for x in lost if x.date >= self.freeze]
         week = next((d.teaching_week for d in calendar.days if d.date >= self.freeze), None)
-        if week is None:
-            return before, lost_before
-        after, extra_lost = self._changeover_week(
-            scenario, calendar, week, before, lost_before, after, lost_after
-        )
+        if week is None:  # the term is over by the freeze date: only days off can follow
+            return before, lost_before + lost_after
+        spent: list[DatedSession | LostSession] = [*before, *lost_before]
+        after, extra_lost = self._changeover_week(scenario, calendar, week, spent, [*sessions, *lost])
         return before + after, lost_before + lost_after + extra_lost
 
     def _changeover_week(
@@ -134,64 +151,61 @@ class KeepPublished:
         scenario: Scenario,
         calendar: TermCalendar,
         week: int,
-        before: list[DatedSession],
-        lost_before: list[LostSession],
-        after: list[DatedSession],
-        lost_after: list[LostSession],
+        spent_entries: list[DatedSession | LostSession],
+        new_entries: list[DatedSession | LostSession],
     ) -> tuple[list[DatedSession], list[LostSession]]:
-        days: dict[dt.date, SchoolDay] = {d.date: d for d in calendar.days}
-        in_week = {d for d, day in days.items() if day.teaching_week == week}
+        """In the teaching week holding the freeze date, each class keeps the sessions the old table
+        already spent and gets the new table's later ones only up to the new table's count for the
+        week (spaced as the rule asks); a shortfall is reported lost to the change."""
+        school_days: dict[dt.date, SchoolDay] = {d.date: d for d in calendar.days}
+        in_week = {d.date for d in calendar.days if d.teaching_week == week}
+        in_week |= {d.date for d in calendar.days_off if d.teaching_week == week}
         rules = {r.id: r for r in scenario.rules}
+        published_entries: list[DatedSession | LostSession] = [*self.published.sessions, *self.published.lost]
 
-        def pattern_dates(
-            items: list[DatedSession], losses: list[LostSession]
-        ) -> dict[tuple[str, str], list[tuple[dt.date, dt.time]]]:
-            out: dict[tuple[str, str], list[tuple[dt.date, dt.time]]] = defaultdict(list)
-            for s in items:
-                if s.origin == "pattern" and s.date in in_week:
-                    out[(s.class_id, s.rule_id)].append((s.date, s.start.time()))
-            for x in losses:
-                if x.date in in_week:
-                    out[(x.class_id, x.rule_id)].append((x.date, x.start))
+        def by_pair(
+            entries: list[DatedSession | LostSession],
+        ) -> dict[tuple[str, str], list[DatedSession | LostSession]]:
+            out: dict[tuple[str, str], list[DatedSession | LostSession]] = defaultdict(list)
+            for e in entries:
+                if e.date in in_week and (not isinstance(e, DatedSession) or e.origin == "pattern"):
+                    out[(e.class_id, e.rule_id)].append(e)
             return out
 
-        spent = pattern_dates(before, lost_before)
-        published_after = pattern_dates(
-            [s for s in self.published.sessions if s.date >= self.freeze],
-            [x for x in self.published.lost if x.date >= self.freeze],
-        )
-        new_after = pattern_dates(after, lost_after)
+        def when(e: DatedSession | LostSession) -> tuple[dt.date, dt.time]:
+            return (e.date, e.start.time() if isinstance(e, DatedSession) else e.start)
+
+        spent = by_pair(spent_entries)
+        new = by_pair(new_entries)
+        old = by_pair(published_entries)
         dropped: set[int] = set()
         shortfall: list[LostSession] = []
-        for pair in sorted(set(spent) | set(published_after) | set(new_after)):
-            if sorted(new_after.get(pair, [])) == sorted(published_after.get(pair, [])):
-                continue  # this class's week goes on as published
-            target = len(spent.get(pair, [])) + len(published_after.get(pair, []))
+        for pair in sorted(set(spent) | set(new) | set(old)):
             rule = rules.get(pair[1])
-            if rule is None:
-                continue
-            held = [d for d, _ in spent.get(pair, []) if d not in days or not days[d].makeup]
-            kept = len(spent.get(pair, []))
-            candidates = sorted(
-                (
-                    s
-                    for s in after
-                    if s.origin == "pattern" and s.date in in_week and (s.class_id, s.rule_id) == pair
-                ),
-                key=lambda s: s.start,
-            )
-            losses = [x for x in lost_after if x.date in in_week and (x.class_id, x.rule_id) == pair]
-            kept += len(losses)
-            for s in candidates:
-                far_enough = all(abs((s.date - d).days) >= rule.spacing.min_days_apart for d in held)
-                if kept < target and (far_enough or days[s.date].makeup):
+            new_later = [e for e in new.get(pair, []) if e.date >= self.freeze]
+            old_later = [e for e in old.get(pair, []) if e.date >= self.freeze]
+            if rule is None or sorted(map(when, new.get(pair, []))) == sorted(map(when, old.get(pair, []))):
+                continue  # the class's table row is unchanged: its week goes on as published
+            target = len(new.get(pair, []))
+            held = [
+                e.date
+                for e in spent.get(pair, [])
+                if e.date not in school_days or not school_days[e.date].makeup
+            ]
+            kept = len(spent.get(pair, [])) + sum(1 for e in new_later if isinstance(e, LostSession))
+            for e in sorted((e for e in new_later if isinstance(e, DatedSession)), key=when):
+                far_enough = all(abs((e.date - d).days) >= rule.spacing.min_days_apart for d in held)
+                if kept < target and (far_enough or school_days[e.date].makeup):
                     kept += 1
-                    held.append(s.date)
+                    held.append(e.date)
                 else:
-                    dropped.add(id(s))
-            # The old table's sessions of the week, not yet held and no longer there, are lost to the change.
-            old_left = sorted(published_after.get(pair, []))
-            for day, start in old_left[: max(0, target - kept)]:
+                    dropped.add(id(e))
+            # Short of the week's count: the old table's later sessions (gone now), else the new
+            # table's earlier ones (never held), are lost to the change.
+            kept_when = {when(e) for e in new_later}
+            gone = [when(e) for e in old_later if when(e) not in kept_when]
+            gone += [when(e) for e in new.get(pair, []) if e.date < self.freeze]
+            for day, start in sorted(gone)[: max(0, target - kept)]:
                 shortfall.append(
                     LostSession(
                         date=day,
@@ -202,7 +216,8 @@ class KeepPublished:
                         cause="pattern_change",
                     )
                 )
-        return [s for s in after if id(s) not in dropped], shortfall
+        later = [e for e in new_entries if isinstance(e, DatedSession) and e.date >= self.freeze]
+        return [e for e in later if id(e) not in dropped], shortfall
 
     # Term stage
     def fit_items(self, items: list[Item], held: list[DatedSession]) -> list[Item]:

@@ -61,6 +61,9 @@ def stop_for_stocktake(
     borrowing = {r.id for r in borrowing_rules(scenario)}
     kept, lost = [], []
     for s in sessions:
+        if s.origin != "pattern":
+            kept.append(s)  # a rerun's published make-ups and returns session: placed with this in view
+            continue
         if s.rule_id in borrowing and s.date >= stocktake.loans_due:
             reason = words[0]
         elif (

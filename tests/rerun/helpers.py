@@ -28,9 +28,7 @@ def rerun_school_data(**overrides: Any) -> dict[str, Any]:
             {"id": "lee", "name": "Ms Lee", "role": "librarian"},
             {"id": "ng", "name": "Mr Ng", "role": "librarian"},
         ],
-        classes=[
-            {"id": f"1-{n}", "name": f"Class 1-{n}", "grade": 1, "size": 30} for n in range(1, 5)
-        ],
+        classes=[{"id": f"1-{n}", "name": f"Class 1-{n}", "grade": 1, "size": 30} for n in range(1, 5)],
         rules=[rule(preferences={"days": ["mon", "wed"]}, max_gap_days=28)],
     )
     data.update(overrides)

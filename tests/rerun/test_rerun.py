@@ -191,7 +191,12 @@ def test_a_change_reaching_back_before_the_freeze_is_refused_with_the_fix() -> N
     data = rerun_school_data()
     published = published_rota(scenario_of(data))
     cell = next(p for p in published.pattern if p.class_id == "1-2")
-    undated = {"day": cell.weekday, "start": cell.start.isoformat(), "end": cell.end.isoformat(), "what": "PE"}
+    undated = {
+        "day": cell.weekday,
+        "start": cell.start.isoformat(),
+        "end": cell.end.isoformat(),
+        "what": "PE",
+    }
     changed = scenario_of(with_class(data, "1-2", busy=[undated]))
     with pytest.raises(CannotRerun, match=f"since: {FREEZE}"):
         rerun(changed, published, today=THURSDAY, options=OPTIONS)
