@@ -79,27 +79,74 @@ class _Names:
         return self.labels.join([self.people.get(i, i) for i in ids])
 
 
-def diff_text(scenario: Scenario, diff: RotaDiff) -> str:
-    """The diff in the school's language; says so plainly when nothing changed."""
+@dataclass(frozen=True)
+class DiffSection:
+    """Changes grouped one way (by class, staff or room): a title, then each subject's lines."""
+
+    title: str
+    groups: list[tuple[str, list[str]]]
+
+
+@dataclass(frozen=True)
+class DiffSections:
+    """A diff in words: the summary sentence, then the sections (none when nothing changed)."""
+
+    summary: str
+    sections: list[DiffSection]
+
+
+def diff_sections(scenario: Scenario, diff: RotaDiff) -> DiffSections:
+    """The diff in the school's language, as data for a text or a page; says so plainly when
+    nothing changed."""
     labels = labels_for(scenario.school.locale)
     words = _WORDS[scenario.school.locale]
     freeze = labels.date_weekday(diff.freeze)
     if diff.empty:
-        return words.nothing.format(freeze=freeze) + "\n"
+        return DiffSections(words.nothing.format(freeze=freeze), [])
     names = _Names(scenario, labels)
-    lines = [words.summary.format(freeze=freeze, **diff.counts()), ""]
-    sections = (
+    ways = (
         (words.by_class, diff.by_class, names.classes),
         (words.by_staff, diff.by_staff, names.people),
         (words.by_room, diff.by_room, names.rooms),
     )
-    for title, groups, known in sections:
-        lines.append(f"{title}:" if labels.locale == "en" else f"{title}：")
-        for subject, indexes in groups.items():
-            lines.append(f"  {known.get(subject, subject)}")
-            lines += [f"    {words.bullet}{change_line(names, words, diff.changes[i])}" for i in indexes]
+    sections = [
+        DiffSection(
+            title,
+            [
+                (known.get(subject, subject), [change_line(names, words, diff.changes[i]) for i in indexes])
+                for subject, indexes in groups.items()
+            ],
+        )
+        for title, groups, known in ways
+    ]
+    return DiffSections(words.summary.format(freeze=freeze, **diff.counts()), sections)
+
+
+def diff_text(scenario: Scenario, diff: RotaDiff) -> str:
+    """The diff as plain text: the summary, then each section with its subjects and their changes."""
+    words = _WORDS[scenario.school.locale]
+    found = diff_sections(scenario, diff)
+    lines = [found.summary, ""] if found.sections else [found.summary]
+    colon = "：" if scenario.school.locale == "zh-CN" else ":"
+    for section in found.sections:
+        lines.append(f"{section.title}{colon}")
+        for subject, changes in section.groups:
+            lines.append(f"  {subject}")
+            lines += [f"    {words.bullet}{line}" for line in changes]
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines) + ("" if found.sections else "\n")
+
+
+def page_title(scenario: Scenario, number: int, based_on: int | None) -> str:
+    """Title of the page of a rerun's changes."""
+    template = _TITLES[scenario.school.locale]
+    return template.format(school=scenario.school.name, number=number, based_on=based_on or "?")
+
+
+_TITLES = {
+    "zh-CN": "{school}：第{number}版排班的变更（基于第{based_on}版重新排班）",
+    "en": "{school}: what rota version {number} changes (rerun of version {based_on})",
+}
 
 
 def change_line(names: _Names, words: DiffWords, change: Change) -> str:
