@@ -97,9 +97,9 @@ class KeepPublished:
         }
         units: Units = []
         for (class_id, rule_id, week, slot), cell in published_cells.items():
-            n = cells.get(_cell_key(class_id, rule_id, cell.week_label, cell.weekday, cell.start), 0)
-            if not n:
-                continue  # nothing of it left after the freeze
+            # Even a cell with no session left to hold keeps its place (at least one unit): moving it
+            # would change the class's fortnight phase, or hand its slot to another class, for nothing.
+            n = max(1, cells.get(_cell_key(class_id, rule_id, cell.week_label, cell.weekday, cell.start), 0))
             var = rm.placements.get((class_id, rule_id, week, slot))
             if var is None:
                 units.append((n, class_id))  # the cell is gone from the new scenario: the move is forced
