@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
+from rota_solver.html_document import html_document
 from rota_solver.labels import labels_for
 from rota_solver.rerun import RotaDiff
 from rota_solver.rerun.words import diff_sections, page_title
@@ -33,21 +34,4 @@ def changes_html(scenario: Scenario, diff: RotaDiff, *, number: int, based_on: i
         for subject, lines in section.groups:
             body.append(f"<h3>{escape(subject)}</h3>")
             body.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>")
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            f'<html lang="{escape(labels.html_lang)}">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{escape(title)}</title>",
-            f"<style>{_STYLE}</style>",
-            "</head>",
-            "<body>",
-            f"<h1>{escape(title)}</h1>",
-            *body,
-            "</body>",
-            "</html>",
-            "",
-        ]
-    )
+    return html_document(labels.html_lang, title, _STYLE, body)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
+from rota_solver.html_document import html_document
 from rota_solver.rota import Rota
 from rota_solver.scenario import Scenario
 
@@ -63,25 +64,12 @@ def feed_page(
     say = words.index
     title = say["title"].format(school=scenario.school.name)
     version = version_time.strftime("%Y-%m-%d %H:%M")
-    lines = [
-        "<!DOCTYPE html>",
-        f'<html lang="{escape(words.labels.html_lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        *extra_head,
-        f"<title>{escape(title)}</title>",
-        f"<style>{_STYLE}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{escape(title)}</h1>",
+    body = [
         f"<p>{escape(say['intro'])}</p>",
         *body,
         f"<p><small>{escape(say['version'].format(time=version))}</small></p>",
-        "</body>",
-        "</html>",
     ]
-    return "\n".join(lines) + "\n"
+    return html_document(words.labels.html_lang, title, _STYLE, body, extra_head)
 
 
 def feed_tables(locale: str, feeds: Sequence[Feed], columns: Sequence[FeedColumn]) -> list[str]:

@@ -109,5 +109,5 @@ def test_feeds_carry_the_rerun(
             uid = event["uid"].split("@")[0]
             assert event["sequence"] == (1 if uid in changed_uids else 0)
             assert event["status"] == ("CANCELLED" if uid in cancelled else "CONFIRMED")
-            assert int(py_events[uid]["SEQUENCE"]) == event["sequence"]
+            assert int(str(py_events[uid]["SEQUENCE"])) == event["sequence"]
             assert str(py_events[uid]["STATUS"]) == event["status"]
