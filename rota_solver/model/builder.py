@@ -11,8 +11,8 @@ from .hard_rules import HARD_RULES, HardRule
 from .soft_rules import SOFT_RULES, Penalty, SoftRule
 from .variables import RotaModel, build_variables
 
-HINT_FROM_CLASSES = 40
-"""Schools this large start the search from the first-fit table."""
+HINT_FROM_CLASSES = 100
+"""Schools this large start the search from the first-fit table (see :func:`build_model`)."""
 
 
 @dataclass
@@ -29,9 +29,10 @@ def build_model(
 ) -> BuiltModel:
     """Variables, then every hard rule's constraints, then the weighted sum of soft penalties; with
     ``hint`` (by default for schools of ``HINT_FROM_CLASSES`` classes or more), the search starts from
-    the first-fit table: a valid rota at once, which the search only improves (72 generated classes:
-    proven optimal in 2.4 s with it, not proven in 60 s without). Smaller schools prove their optimum
-    in a fraction of a second without it and keep exactly the rotas they had."""
+    the first-fit table: a valid rota at once, which the search only improves. Measured on generated
+    schools (1 worker, seed 0): 240 classes found no rota in 60 s without it; at 48 classes the search
+    stayed on the hinted table (penalty 126) for 20 s where it proves 56 without it. Smaller schools
+    keep exactly the rotas they had."""
     rm = build_variables(scenario)
     for hard_rule in hard_rules:
         hard_rule(rm)
