@@ -13,7 +13,8 @@ child process, so that peak memory (the child's ``ru_maxrss``) belongs to that s
 * FET (``fet-cl``) on the same weekly problem (``bench.baselines.fet``), when it is installed.
 
 Then a district: N schools solved one after the other, total time. ``--write`` writes
-``docs/benchmarks.md`` and ``docs/solve_time.png`` (needs the ``bench`` extra, matplotlib).
+``docs/benchmarks.json``, ``docs/benchmarks.md`` (via ``bench.report``) and
+``docs/solve_time.png`` (needs the ``bench`` extra, matplotlib).
 ``--smoke`` runs the smallest size only with short limits (what CI runs); it writes nothing
 unless ``--write`` is given too. One worker and seed 0 throughout.
 """
@@ -35,6 +36,7 @@ from typing import Any
 
 from bench.baselines.fet import fet_available, fet_version, run_fet
 from bench.baselines.greedy import _penalties, greedy_rota
+from bench.report import render
 from rota_solver.errors import NoRotaExists, NoSolutionInTime
 from rota_solver.model.builder import build_model
 from rota_solver.progress import Progress
@@ -321,7 +323,8 @@ def main() -> None:
             + "\n"
         )
         plot(rows, DOCS / "solve_time.png")
-        print(f"wrote {DOCS / 'benchmarks.json'} and {DOCS / 'solve_time.png'}")
+        render()
+        print("wrote docs/benchmarks.json, docs/benchmarks.md and docs/solve_time.png")
     if fet_available() is False:
         print("FET not installed: the FET columns say so (apt-get install fet).")
 
