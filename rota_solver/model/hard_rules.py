@@ -60,8 +60,11 @@ def sessions_spaced_apart(rm: RotaModel) -> None:
 
 def class_not_busy(rm: RotaModel) -> None:
     """A class never comes while its own timetable has it elsewhere (PE, music, exams)."""
+    busy: dict[tuple[str, Slot], bool] = {}
     for (c, _, _, slot), var in rm.placements.items():
-        if class_busy_at(rm.scenario, rm.scenario.school_class(c), slot):
+        if (c, slot) not in busy:
+            busy[(c, slot)] = class_busy_at(rm.scenario, rm.scenario.school_class(c), slot)
+        if busy[(c, slot)]:
             rm.model.add(var == 0)
 
 
@@ -77,14 +80,12 @@ def class_one_session_at_a_time(rm: RotaModel) -> None:
 def room_capacity(rm: RotaModel) -> None:
     """A room never holds more classes than it fits at once, nor more pupils than it has seats."""
     scenario = rm.scenario
+    in_room: dict[tuple[str, int], list[tuple[Slot, cp_model.LinearExprT, int]]] = defaultdict(list)
+    for (c, r, w, slot), var in rm.placements.items():
+        in_room[(rm.rule(r).room, w)].append((slot, var, scenario.school_class(c).size))
     for room in scenario.rooms:
         for week in range(rm.cycle_weeks):
-            items: list[tuple[Slot, cp_model.LinearExprT, int]] = [
-                (slot, var, scenario.school_class(c).size)
-                for (c, r, w, slot), var in rm.placements.items()
-                if w == week and rm.rule(r).room == room.id
-            ]
-            for group in at_each_moment(items):
+            for group in at_each_moment(in_room.get((room.id, week), [])):
                 if len(group) > room.classes_at_once:
                     rm.model.add(sum(term for term, _ in group) <= room.classes_at_once)
                 if sum(size for _, size in group) > room.seats:

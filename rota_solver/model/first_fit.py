@@ -1,0 +1,197 @@
+"""A first-fit weekly table, filled the way a librarian fills one by hand, and the hint it gives.
+
+Classes in scenario order (grade by grade), each rule in scenario order; a fortnightly class goes to
+the first phase (A week), the next class to the second, and so on. Each session goes into the first
+slot (Monday first, earliest first) where the class is free and not already in the library, the
+rule's spacing holds, the room has a place and seats, and the duty is already open there or the
+rule's staff can be found (the first free people of each role, within their hours and daily cap,
+helpers only while their own class is free). A per-week session takes the same slot in every week of
+the cycle. What does not fit is left out.
+
+The solver starts its search from this table (:func:`add_first_fit_hint`): a valid table in
+milliseconds at any size, so the first feasible rota comes at once and the search only improves it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..scenario import WEEKDAYS, GradeRule, HelperGroup, Scenario, StaffMember, Weekday
+from ..slots import Slot, class_busy_at, rule_slots, staff_available_at
+from .variables import RotaModel
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A class's session of a rule in one cycle week and slot."""
+
+    class_id: str
+    rule_id: str
+    week: int
+    slot: Slot
+
+
+@dataclass
+class FirstFit:
+    required: int
+    """Sessions the weekly rules require in one rotation cycle."""
+    cells: list[Cell] = field(default_factory=list)
+    duties: dict[tuple[str, int, Slot], list[str]] = field(default_factory=dict)
+    """(rule id, cycle week, slot) -> the people on duty."""
+    day_sets: dict[tuple[str, str], tuple[int, tuple[Weekday, ...]]] = field(default_factory=dict)
+    """(class id, rule id) -> (phase, weekdays) of each class whose sessions all fitted."""
+
+
+@dataclass(frozen=True)
+class _Person:
+    id: str
+    role: str
+    cap: int | None
+    member: StaffMember | None
+    group: HelperGroup | None
+
+
+class _Table:
+    """What has been written in the table so far."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.class_at: dict[tuple[str, int], list[Slot]] = defaultdict(list)
+        self.room_at: dict[tuple[str, int], list[tuple[Slot, int]]] = defaultdict(list)
+        self.duties: dict[tuple[str, int, Slot], list[str]] = {}
+        self.person_at: dict[tuple[str, int], list[Slot]] = defaultdict(list)
+        self.people = [_Person(m.id, m.role, m.max_sessions_per_day, m, None) for m in scenario.staff]
+        self.people += [
+            _Person(g.id, g.role, g.max_sessions_per_day, None, g) for g in scenario.helper_groups
+        ]
+        self.helpers_of: dict[str, list[str]] = defaultdict(list)
+        for g in scenario.helper_groups:
+            self.helpers_of[g.class_id].append(g.id)
+
+    def class_free(self, class_id: str, week: int, slot: Slot) -> bool:
+        if class_busy_at(self.scenario, self.scenario.school_class(class_id), slot):
+            return False
+        if any(slot.overlaps(s) for s in self.class_at[(class_id, week)]):
+            return False
+        # While its helpers are on duty the class cannot come.
+        return not any(
+            slot.overlaps(s) for helper in self.helpers_of[class_id] for s in self.person_at[(helper, week)]
+        )
+
+    def room_fits(self, rule: GradeRule, week: int, slot: Slot, size: int) -> bool:
+        room = self.scenario.room(rule.room)
+        running = [n for s, n in self.room_at[(room.id, week)] if slot.overlaps(s)]
+        return len(running) < room.classes_at_once and sum(running) + size <= room.seats
+
+    def person_free(self, person: _Person, week: int, slot: Slot) -> bool:
+        if person.member is not None and not staff_available_at(self.scenario, person.member, slot):
+            return False
+        if person.group is not None:
+            if slot.window_id not in person.group.windows:
+                return False
+            own = self.scenario.school_class(person.group.class_id)
+            if class_busy_at(self.scenario, own, slot):
+                return False
+            if any(slot.overlaps(s) for s in self.class_at[(own.id, week)]):
+                return False
+        mine = self.person_at[(person.id, week)]
+        if any(slot.overlaps(s) for s in mine):
+            return False
+        return person.cap is None or sum(1 for s in mine if s.weekday == slot.weekday) < person.cap
+
+    def staff_for(self, rule: GradeRule, week: int, slot: Slot, class_id: str) -> list[str] | None:
+        """The first free people of each role for a new duty that ``class_id`` opens."""
+        chosen: list[str] = []
+        for role, need in rule.staffing.items():
+            if need == 0:
+                continue
+            free = [
+                p.id
+                for p in self.people
+                if p.role == role
+                and (p.group is None or p.group.class_id != class_id)
+                and self.person_free(p, week, slot)
+            ]
+            if len(free) < need:
+                return None
+            chosen += free[:need]
+        return chosen
+
+    def place(self, class_id: str, rule: GradeRule, week: int, slot: Slot, staff: list[str] | None) -> None:
+        self.class_at[(class_id, week)].append(slot)
+        self.room_at[(rule.room, week)].append((slot, self.scenario.school_class(class_id).size))
+        duty = (rule.id, week, slot)
+        if duty not in self.duties:
+            assert staff is not None
+            self.duties[duty] = staff
+            for person in staff:
+                self.person_at[(person, week)].append(slot)
+
+
+def first_fit(scenario: Scenario) -> FirstFit:
+    """The first-fit weekly table of ``scenario`` (see the module docstring)."""
+    cycle = scenario.cycle_weeks
+    table = _Table(scenario)
+    result = FirstFit(required=0)
+    order = {d: i for i, d in enumerate(WEEKDAYS)}
+    for rule in scenario.rules:
+        slots = sorted(rule_slots(scenario, rule), key=lambda s: (order[s.weekday], s.start))
+        k = rule.frequency.weeks
+        for index, school_class in enumerate(scenario.rule_classes(rule)):
+            phase = index % k
+            weeks = [w for w in range(cycle) if w % k == phase]
+            days: list[Weekday] = []
+            for _ in range(rule.frequency.sessions):
+                result.required += len(weeks)
+                for slot in slots:
+                    if any(abs(order[slot.weekday] - order[d]) < rule.spacing.min_days_apart for d in days):
+                        continue
+                    staffing: dict[int, list[str] | None] = {}
+                    ok = True
+                    for week in weeks:
+                        if not table.class_free(school_class.id, week, slot) or not table.room_fits(
+                            rule, week, slot, school_class.size
+                        ):
+                            ok = False
+                            break
+                        if (rule.id, week, slot) not in table.duties:
+                            staffing[week] = table.staff_for(rule, week, slot, school_class.id)
+                            if staffing[week] is None:
+                                ok = False
+                                break
+                    if not ok:
+                        continue
+                    for week in weeks:
+                        table.place(school_class.id, rule, week, slot, staffing.get(week))
+                        result.cells.append(Cell(school_class.id, rule.id, week, slot))
+                    days.append(slot.weekday)
+                    break
+            if len(days) == rule.frequency.sessions:
+                result.day_sets[(school_class.id, rule.id)] = (
+                    phase,
+                    tuple(sorted(days, key=order.__getitem__)),
+                )
+    result.duties = table.duties
+    return result
+
+
+def add_first_fit_hint(rm: RotaModel) -> FirstFit:
+    """Hint the first-fit table to the solver: every class whose sessions all fitted, its duties and
+    their staff (a class that did not fit is left for the search)."""
+    table = first_fit(rm.scenario)
+    complete = set(table.day_sets)
+    model = rm.model
+    for (c, r, phase, days), var in rm.day_sets.items():
+        if (c, r) in complete:
+            model.add_hint(var, table.day_sets[(c, r)] == (phase, days))
+    placed = {(cell.class_id, cell.rule_id, cell.week, cell.slot) for cell in table.cells}
+    for key, var in rm.placements.items():
+        if (key[0], key[1]) in complete:
+            model.add_hint(var, key in placed)
+    if len(complete) == len({(c, r) for (c, r, _, _) in rm.day_sets}):
+        for duty, var in rm.duties.items():
+            model.add_hint(var, duty in table.duties)
+        for (person, rule_id, week, slot), var in rm.assignments.items():
+            model.add_hint(var, person in table.duties.get((rule_id, week, slot), []))
+    return table
