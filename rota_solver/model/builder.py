@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ortools.sat.python import cp_model
+
 from ..scenario import Scenario
 from .first_fit import add_first_fit_hint
 from .hard_rules import HARD_RULES, HardRule
@@ -20,6 +22,37 @@ class BuiltModel:
     rm: RotaModel
     penalties: list[Penalty]
 
+    def minimize(self, staff_step: bool = False) -> None:
+        """Make the model's objective the table's penalties, or (``staff_step``) the staff ones."""
+        chosen = [p for p in self.penalties if p.staff_step == staff_step and p.weight]
+        self.rm.model.minimize(
+            cp_model.LinearExpr.weighted_sum(
+                [expr for p in chosen for expr, _ in p.units], [p.weight for p in chosen for _ in p.units]
+            )
+        )
+
+    @property
+    def has_staff_step(self) -> bool:
+        return any(p.staff_step and p.weight and p.units for p in self.penalties)
+
+    def fix_table(self, solver: cp_model.CpSolver) -> None:
+        """Keep the table's wishes at the solver's value (its optimum when proven) for the staff step,
+        starting from the solver's solution."""
+        rm = self.rm
+        chosen = [p for p in self.penalties if not p.staff_step and p.weight]
+        table = cp_model.LinearExpr.weighted_sum(
+            [expr for p in chosen for expr, _ in p.units], [p.weight for p in chosen for _ in p.units]
+        )
+        rm.model.add(table <= round(solver.objective_value))
+        rm.model.clear_hints()  # type: ignore[no-untyped-call]
+        for var in (
+            *rm.day_sets.values(),
+            *rm.placements.values(),
+            *rm.duties.values(),
+            *rm.assignments.values(),
+        ):
+            rm.model.add_hint(var, solver.value(var))
+
 
 def build_model(
     scenario: Scenario,
@@ -27,7 +60,8 @@ def build_model(
     soft_rules: Sequence[SoftRule] = SOFT_RULES,
     hint: bool | None = None,
 ) -> BuiltModel:
-    """Variables, then every hard rule's constraints, then the weighted sum of soft penalties; with
+    """Variables, then every hard rule's constraints, then the objective: the weighted sum of the soft
+    penalties of the table (those of the staff step come after it, see :class:`BuiltModel`); with
     ``hint`` (by default for schools of ``HINT_FROM_CLASSES`` classes or more), the search starts from
     the first-fit table: a valid rota at once, which the search only improves. Measured on generated
     schools (1 worker, seed 0): 240 classes found no rota in 60 s without it; at 48 classes the search
@@ -36,8 +70,8 @@ def build_model(
     rm = build_variables(scenario)
     for hard_rule in hard_rules:
         hard_rule(rm)
-    penalties = [soft_rule(rm) for soft_rule in soft_rules]
-    rm.model.minimize(sum(p.weight * expr for p in penalties for expr, _ in p.units if p.weight))
+    built = BuiltModel(rm, [soft_rule(rm) for soft_rule in soft_rules])
+    built.minimize()
     if hint if hint is not None else len(scenario.classes) >= HINT_FROM_CLASSES:
         add_first_fit_hint(rm)
-    return BuiltModel(rm, penalties)
+    return built

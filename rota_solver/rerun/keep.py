@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 CHANGE_NAME = "ChangedSessions"
 CHANGE_DESCRIPTION = "A published session or activity moved, given other staff, cancelled or added."
+RESTAFFED_NAME = "ChangedDuties"
+RESTAFFED_DESCRIPTION = "A published session kept in its place but with someone else on duty."
 
 Units = list[tuple[cp_model.LinearExprT, str]]
 
@@ -87,7 +89,9 @@ class KeepPublished:
         after the freeze, and each new cell the sessions it adds, times a weight above every weekly
         wish together; the published table is the hint."""
         rm = built.rm
-        weight = objective_upper_bound(rm.model) + 1
+        weight = objective_upper_bound(rm.model) + 1  # the table's wishes (build_model's objective)
+        built.minimize(staff_step=True)
+        staff_weight = objective_upper_bound(rm.model) + 1
         cells = self.future_occurrences()
         published_cells = {(p.class_id, p.rule_id, p.cycle_week, _slot(p)): p for p in self.published.pattern}
         published_duties = {
@@ -96,6 +100,7 @@ class KeepPublished:
             for person in p.staff_ids
         }
         units: Units = []
+        restaffed: Units = []
         for (class_id, rule_id, week, slot), cell in published_cells.items():
             # Even a cell with no session left to hold keeps its place (at least one unit): moving it
             # would change the class's fortnight phase, or hand its slot to another class, for nothing.
@@ -111,7 +116,7 @@ class KeepPublished:
                 on_duty = rm.assignments.get((person, rule_id, week, slot))
                 other_staff = rm.model.new_bool_var(f"restaffed[{class_id},{rule_id},w{week},{person}]")
                 rm.model.add(other_staff >= var - (on_duty if on_duty is not None else 0))
-                units.append((n * other_staff, person))
+                restaffed.append((n * other_staff, person))
         # A cell the published table did not have adds its sessions after the freeze.
         ahead = self._days_ahead(rm.scenario, calendar)
         for (class_id, rule_id, week, slot), var in rm.placements.items():
@@ -124,7 +129,10 @@ class KeepPublished:
         for key, var in rm.assignments.items():
             rm.model.add_hint(var, key in published_duties)
         built.penalties.append(Penalty(CHANGE_NAME, CHANGE_DESCRIPTION, weight, units))
-        rm.model.minimize(sum(p.weight * expr for p in built.penalties for expr, _ in p.units if p.weight))
+        built.penalties.append(
+            Penalty(RESTAFFED_NAME, RESTAFFED_DESCRIPTION, staff_weight, restaffed, staff_step=True)
+        )
+        built.minimize()
 
     # Between the stages
     def splice(
