@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from ..model.variables import GroupKey
-from ..scenario import WEEKDAYS, HelperGroup, Scenario, StaffMember, Weekday
+from ..scenario import WEEKDAYS, HelperGroup, Scenario, StaffMember, Weekday, minutes
 from ..slots import Slot, class_busy_at, rule_slots, staff_available_at
 from ..term.items import Fixed, Item, Spot, SpotFinder
 from ..term.plan import activity_items, occurrence_days, returns_items, shift_items
@@ -328,7 +328,13 @@ def _raw_spots(scenario: Scenario, calendar: TermCalendar, finder: SpotFinder, i
         first = stocktake.loans_due.toordinal() - stocktake.returns_within_days + 1
         days = [d for d in calendar.days if first <= d.date.toordinal() <= stocktake.loans_due.toordinal()]
         return [s for d in days for s in finder.window_spots(d, rule.windows, rule.duration_minutes)]
-    return []  # a stocktake shift's one spot per day is its window: a shift never lacks a date
+    stocktake = scenario.stocktake
+    assert stocktake is not None
+    _, day_text, index = item.key.split(".")
+    window = scenario.window(stocktake.shifts[int(index) - 1].window)
+    start, end = scenario.window_span(window)
+    day = next(d for d in calendar.days if d.date.isoformat() == day_text)
+    return [Spot(day.date, minutes(start), minutes(end), window.id, day.follows)]
 
 
 def _why_no_spot(
@@ -362,8 +368,10 @@ def _why_no_spot(
             able = [p for p in finder.people_of(role) if finder.person_can(p, spot, on_duty=True)]
             if len(able) < need:
                 for p in finder.people_of(role):
-                    key = ("staff", p)
-                    counts.setdefault(key, 0)
+                    if p not in able:  # this person's hours or days off are part of the reason
+                        key = ("staff", p)
+                        counts[key] = counts.get(key, 0) + 1
+                        words[key] = "reason_staff"
                 key = ("staffing", role)
                 counts[key] = counts.get(key, 0) + 1
                 words[key] = "reason_staffing"

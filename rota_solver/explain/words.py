@@ -61,22 +61,24 @@ _WORDS: dict[str, dict[str, str]] = {
         "no_day": "no day",
         "seats_short": "{cls} has {size} pupils, but {room}, where {rule} takes place, has only "
         "{seats} seats",
-        "room_slots": "{room}: {rules} need {demand} class session(s) a week, but after class timetables "
+        "room_slots": "{room}: the classes of {rules} need {demand} class session(s) a week, but after "
+        "class timetables "
         "the room has only {supply} ({slots} free slot(s) in {windows} x {k} class(es) at a time)",
         "staff_cover": "each {rule} session needs {need} {role}(s), but at most {able} can work in any of "
         "its slots{who}",
         "who_blocked": " ({names})",
-        "staff_hours": "{rules} need at least {demand} {role} duties a week ({room} holds {k} class(es) at a "
+        "staff_hours": "the classes of {rules} need at least {demand} {role} duties a week ({room} holds "
+        "{k} class(es) at a "
         "time), but {people} can do at most {supply}",
-        "term_no_spot": "{what} cannot be placed: of its {spots} possible slot(s) {reasons}",
-        "no_spots_at_all": "{what} cannot be placed: no school day in that time has {windows}",
+        "term_no_spot": "{what}; but of its {spots} possible slot(s), {reasons}",
+        "no_spots_at_all": "{what}; but no school day in that time has {windows}",
         "reason_busy": "{cls} has lessons in {n}",
         "reason_staff": "{name} is away or off duty in {n}",
         "reason_staffing": "too few {role}s are free in {n}",
         "reason_room": "{room} is too small in {n}",
         "reason_teachers": "{name} is not free in {n}",
-        "clash": "{what} cannot be placed: each of its {spots} free slot(s) is taken by the weekly rota or "
-        "another activity",
+        "clash": "{what}; but each of its {spots} free slot(s) is taken by the weekly rota or another "
+        "activity",
         "timeout": "The search for the conflicting requirements ran out of time after {seconds:g} s; "
         "the figures above are what the counts alone prove.",
         "unexplained": "No rota exists, but the conflict could not be narrowed down in {seconds:g} s: "
@@ -143,14 +145,14 @@ _WORDS: dict[str, dict[str, str]] = {
         "who_blocked": "（{names}）",
         "staff_hours": "{rules}每周至少需要{demand}次{role}值班（{room}同时容纳{k}个班级），"
         "但{people}最多只能值{supply}次",
-        "term_no_spot": "{what}无法安排：在{spots}个可能的时段中，{reasons}",
-        "no_spots_at_all": "{what}无法安排：这段时间里没有一个上课日有{windows}",
+        "term_no_spot": "{what}；但在{spots}个可能的时段中，{reasons}",
+        "no_spots_at_all": "{what}；但这段时间里没有一个上课日有{windows}",
         "reason_busy": "{cls}有{n}个时段在上课",
         "reason_staff": "{name}有{n}个时段不在岗",
         "reason_staffing": "{n}个时段没有足够的{role}",
         "reason_room": "{room}在{n}个时段容纳不下",
         "reason_teachers": "{name}有{n}个时段没空",
-        "clash": "{what}无法安排：它的{spots}个空闲时段都已被每周轮流安排或其他活动占用",
+        "clash": "{what}；但它的{spots}个空闲时段都已被每周轮流安排或其他活动占用",
         "timeout": "查找冲突要求的搜索在{seconds:g}秒后超时；以上数字是单凭计数就能证明的部分。",
         "unexplained": "无法排出轮流表，但在{seconds:g}秒内未能找出具体冲突："
         "请尝试开放更多时段或日期，或减少每周次数。",
