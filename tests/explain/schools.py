@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rota_solver.scenario import Scenario
+from rota_solver.scenario import Scenario, Weekday
 from tests.factories import rule, tiny_school
 from tests.model.helpers import busy_every_day
 
-WORKDAYS = ("mon", "tue", "wed", "thu", "fri")
+WORKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 
 
 def lunch_busy_except_monday_first_slot() -> list[dict[str, str]]:
