@@ -43,6 +43,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rota_solver import NoRotaExists, Progress, Rota, RotaError, SolveOptions, parse_scenario, solve, verify
+from rota_solver.conflict import Explanation
+from rota_solver.explain import explain_unmet
 
 from . import storage
 from .settings import Settings
@@ -252,16 +254,19 @@ class JobRunner:
 
         rota: Rota | None = None
         error: str | None = None
+        explanation: Explanation | None = None
         try:
             scenario = parse_scenario(text)
             with control.lock:
                 control.solving = control.stop_reason is None
             if control.solving:
                 rota = solve(scenario, options, progress=on_progress)
+                rota = explain_unmet(scenario, rota, options.time_limit_seconds)
         except JobCancelled:
             pass
         except NoRotaExists as exc:
             error = "no rota exists: " + "; ".join(exc.conflicts)
+            explanation = exc.explanation
         except RotaError as exc:
             error = str(exc)
         finally:
@@ -279,7 +284,14 @@ class JobRunner:
         with self._sessions() as s:
             status: Literal["succeeded", "failed"] = "succeeded" if rota is not None else "failed"
             stored = storage.finish_job(
-                s, job_id, status, storage.utcnow(), time.monotonic() - started, error=error, rota=rota
+                s,
+                job_id,
+                status,
+                storage.utcnow(),
+                time.monotonic() - started,
+                error=error,
+                rota=rota,
+                explanation=explanation,
             )
         outcome = status if stored else "discarded (cancelled meanwhile)"
         log.info("job %s %s%s", job_id, outcome, f": {error}" if error else "")

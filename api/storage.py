@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransactionOrigin
 
 from rota_solver import Rota, Scenario, parse_scenario
+from rota_solver.conflict import Explanation
 from rota_solver.solve import scenario_digest
 
 from .errors import Conflict, NotFound
@@ -91,6 +92,7 @@ class JobInfo:
     elapsed_seconds: float
     time_limit_seconds: float
     error: str | None
+    explanation: Explanation | None
     rota_version: int | None
     created_at: dt.datetime
     finished_at: dt.datetime | None
@@ -336,6 +338,7 @@ def finish_job(
     elapsed_seconds: float,
     error: str | None = None,
     rota: Rota | None = None,
+    explanation: Explanation | None = None,
 ) -> bool:
     """End a running job; with ``rota`` (status succeeded), store it as the school's next rota
     version. False, storing nothing, if the job was no longer running (cancelled meanwhile)."""
@@ -344,6 +347,7 @@ def finish_job(
         "finished_at": at,
         "elapsed_seconds": elapsed_seconds,
         "error": error,
+        "explanation_json": explanation.model_dump_json() if explanation is not None else None,
     }
     if rota is not None:
         values.update(phase="done", best_objective=rota.report.objective, bound=rota.report.best_bound)
@@ -536,6 +540,7 @@ def _job_info(s: Session, job: SolveJob) -> JobInfo:
         elapsed_seconds=round(elapsed, 3),
         time_limit_seconds=job.time_limit_seconds,
         error=job.error,
+        explanation=Explanation.model_validate_json(job.explanation_json) if job.explanation_json else None,
         rota_version=rota_number,
         created_at=job.created_at,
         finished_at=job.finished_at,

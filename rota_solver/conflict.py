@@ -5,9 +5,9 @@ Plain pydantic models (no solver types), so the rota, the API and the printable 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field
 
 GroupKind = Literal[
     "demand",
@@ -46,7 +46,9 @@ class Change(_Out):
     """A machine-readable change to the scenario: set the field at ``path`` to ``value``."""
 
     path: str = Field(description="Field path in the scenario, e.g. `rules[0].windows`.")
-    value: JsonValue = Field(description="The field's new value.")
+    # Any rather than JsonValue: the values are plain JSON (lists of ids, numbers, mappings), and
+    # JsonValue would add a property-less schema component to the API's OpenAPI document.
+    value: Any = Field(description="The field's new value (JSON).")
 
 
 class Suggestion(_Out):

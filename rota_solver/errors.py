@@ -52,8 +52,8 @@ class NoRotaExists(RotaError):
     """The hard rules contradict each other.
 
     ``explanation`` holds the conflicting requirement groups, their sentences and tested
-    suggestions (:class:`rota_solver.conflict.Explanation`); ``conflicts`` is the same in plain
-    lines: each conflict's sentence, then its suggestions (``-> ...``), then any note.
+    suggestions (:class:`rota_solver.conflict.Explanation`); ``conflicts`` is each conflict's
+    sentence (and the explainer's note, if any) in plain words.
     """
 
     def __init__(self, conflicts: list[str], explanation: Explanation | None = None) -> None:
@@ -63,7 +63,8 @@ class NoRotaExists(RotaError):
 
     @classmethod
     def explained(cls, explanation: Explanation) -> NoRotaExists:
-        return cls(explanation.lines(), explanation)
+        lines = [c.text for c in explanation.conflicts] + ([explanation.note] if explanation.note else [])
+        return cls(lines, explanation)
 
 
 class NoSolutionInTime(RotaError):

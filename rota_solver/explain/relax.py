@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import JsonValue, ValidationError
+from pydantic import ValidationError
 
 from ..conflict import Change, Suggestion
 from ..model.variables import GroupKey
@@ -277,6 +277,6 @@ def _activity(s: Scenario, w: Words, item_key: str) -> list[Candidate]:
         last = min(when.end + dt.timedelta(days=7), s.term.end)
         if last > when.end:
             text = w.say("s_activity_end", activity=name, date=w.date(last))
-            value: JsonValue = last.isoformat()
+            value = last.isoformat()
             out.append(Candidate(text, Change(path=f"activities[{i}].when.end", value=value)))
     return out
