@@ -30,7 +30,7 @@ from ..rota import Rota, Unmet
 from ..scenario import Scenario
 from ..term_calendar import build_term_calendar
 from .core import minimal_core
-from .groups import Guarded, build_guarded, describe
+from .groups import build_guarded, describe
 from .prechecks import (
     each_activity_has_a_free_slot,
     term_item_key,
@@ -40,6 +40,12 @@ from .prechecks import (
 from .relax import working_suggestions
 from .words import Words, group_order
 
+PROBE_SECONDS = 1.0
+"""Longest single solve while explaining (a probe of the core search, or a relaxation's test)."""
+COUNTING_PROBE_SECONDS = 0.5
+"""Longest probe when shrinking what a count of a whole room or role found: CP-SAT rarely decides
+those in time, and the count has already proven the conflict."""
+COUNTING_CHECKS = ("each_room_has_slots_for_its_classes", "each_role_has_hours_for_its_duties")
 MAX_CONFLICTS = 4
 """Conflicts explained at most: the librarian fixes the first ones and solves again."""
 
@@ -62,25 +68,31 @@ def explain_infeasibility(
 ) -> Explanation:
     """The conflicts that leave ``scenario`` without a weekly table (call it when there is none).
 
-    ``budget_seconds`` bounds the search for the conflicting groups; each probe gets at most a
-    third of it. Relaxations are then tested with one solve each.
+    ``budget_seconds`` bounds the whole explanation: the search for the conflicting groups (each
+    probe at most a third of it) and the solves that test relaxations (a relaxation still untested
+    when it runs out is not suggested).
     """
     words = Words(scenario)
     deadline = time.monotonic() + budget_seconds
-    probe = max(1.0, budget_seconds / 3)
+    # Local conflicts are proven in well under a second; a counting conflict can keep a probe
+    # undecided for minutes (SOLVER-NOTES), so probes are short and the first undecided one ends
+    # the shrinking.
+    probe = min(PROBE_SECONDS, budget_seconds / 3)
     guarded = build_guarded(scenario, hard_rules)
     found: list[tuple[tuple[GroupKey, ...], str, str, bool]] = []
+    """(groups, sentence, the check that found it or "solver", proven minimal)"""
     timed_out = False
     for finding in weekly_prechecks(scenario):
         if len(found) == MAX_CONFLICTS:
             break
         start = [key for key in finding.groups if key in guarded.literals]
-        core = minimal_core(guarded, start, probe, max(0.0, deadline - time.monotonic()), seed)
+        limit = min(probe, COUNTING_PROBE_SECONDS) if finding.check in COUNTING_CHECKS else probe
+        core = minimal_core(guarded, start, limit, max(0.0, deadline - time.monotonic()), seed)
         if core.outcome == "no_conflict":
             continue  # the count's groups alone are satisfiable: nothing to report from it
         groups = core.groups if core.outcome == "conflict" else tuple(sorted(finding.groups, key=group_order))
         if groups not in [f[0] for f in found]:
-            found.append((groups, finding.text, "precheck", core.outcome == "conflict" and core.minimal))
+            found.append((groups, finding.text, finding.check, core.outcome == "conflict" and core.minimal))
     if not found:
         core = minimal_core(guarded, None, probe, max(0.0, deadline - time.monotonic()), seed)
         if core.outcome == "conflict":
@@ -91,8 +103,15 @@ def explain_infeasibility(
     conflicts = []
     for groups, text, found_by, minimal in found:
 
-        def verdict(changed: Scenario, groups: tuple[GroupKey, ...] = groups) -> bool | None:
-            return _weekly_verdict(changed, groups, len(found) > 1, hard_rules)
+        def verdict(
+            changed: Scenario, groups: tuple[GroupKey, ...] = groups, check: str = found_by
+        ) -> bool | None:
+            left = min(probe, deadline - time.monotonic())
+            return (
+                _weekly_verdict(changed, groups, check, len(found) > 1, hard_rules, left)
+                if left > 0
+                else None
+            )
 
         suggestions = working_suggestions(scenario, groups, verdict)
         conflicts.append(
@@ -100,7 +119,7 @@ def explain_infeasibility(
                 groups=[describe(scenario, key, words) for key in groups],
                 text=text + ("" if minimal else words.say("not_minimal")),
                 suggestions=suggestions,
-                found_by="precheck" if found_by == "precheck" else "solver",
+                found_by="solver" if found_by == "solver" else "precheck",
                 minimal=minimal,
             )
         )
@@ -108,7 +127,7 @@ def explain_infeasibility(
     return Explanation(conflicts=conflicts, note=note)
 
 
-def _weekly_has_rota(scenario: Scenario, hard_rules: Sequence[HardRule], seconds: float = 10.0) -> bool:
+def _weekly_has_rota(scenario: Scenario, hard_rules: Sequence[HardRule], seconds: float) -> bool:
     """Whether the weekly table exists (no objective: feasibility is all a relaxation must show)."""
     rm = build_variables(scenario)
     for hard_rule in hard_rules:
@@ -120,16 +139,26 @@ def _weekly_has_rota(scenario: Scenario, hard_rules: Sequence[HardRule], seconds
 
 
 def _weekly_verdict(
-    changed: Scenario, groups: Sequence[GroupKey], several: bool, hard_rules: Sequence[HardRule]
+    changed: Scenario,
+    groups: Sequence[GroupKey],
+    check: str,
+    several: bool,
+    hard_rules: Sequence[HardRule],
+    seconds: float,
 ) -> bool | None:
-    if _weekly_has_rota(changed, hard_rules):
+    """True: the changed school has a weekly table. False: it has none, but the count that found
+    this conflict no longer fails for the same room, person or class. None: the change does not help.
+
+    The counts go first: the solver can be slow to prove a counting conflict, the counts are not.
+    """
+    still = weekly_prechecks(changed)
+    if not still and _weekly_has_rota(changed, hard_rules, seconds):
         return True
-    if not several:
+    if not several or check == "solver":
         return None
-    # Another conflict remains: keep the change if it resolves this one.
-    guarded: Guarded = build_guarded(changed, hard_rules)
-    core = minimal_core(guarded, [k for k in groups if k in guarded.literals], 10.0, 10.0)
-    return False if core.outcome == "no_conflict" else None
+    limits = {key for key in groups if key[0] != "demand"}
+    same = [f for f in still if f.check == check and limits & {key for key in f.groups if key[0] != "demand"}]
+    return None if same else False
 
 
 # --- the dated stage -----------------------------------------------------------------------------

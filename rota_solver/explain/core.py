@@ -88,4 +88,5 @@ def minimal_core(
             current = found
         elif outcome == "timeout":
             minimal = False
+            break  # the next probes are as hard: keep the rest rather than wait for each in turn
     return Core(tuple(sorted(current, key=group_order)), minimal, "conflict")
