@@ -69,8 +69,8 @@ def explain_infeasibility(
     """The conflicts that leave ``scenario`` without a weekly table (call it when there is none).
 
     ``budget_seconds`` bounds the whole explanation: the search for the conflicting groups (each
-    probe at most a third of it) and the solves that test relaxations (a relaxation still untested
-    when it runs out is not suggested).
+    probe at most PROBE_SECONDS) and the solves that test relaxations (a relaxation still untested
+    when it runs out is not suggested). ``solve`` passes its time limit.
     """
     words = Words(scenario)
     deadline = time.monotonic() + budget_seconds
@@ -79,8 +79,8 @@ def explain_infeasibility(
     # the shrinking.
     probe = min(PROBE_SECONDS, budget_seconds / 3)
     guarded = build_guarded(scenario, hard_rules)
+    # (groups, sentence, the check that found it or "solver", proven minimal)
     found: list[tuple[tuple[GroupKey, ...], str, str, bool]] = []
-    """(groups, sentence, the check that found it or "solver", proven minimal)"""
     timed_out = False
     for finding in weekly_prechecks(scenario):
         if len(found) == MAX_CONFLICTS:

@@ -79,8 +79,6 @@ _WORDS: dict[str, dict[str, str]] = {
         "reason_teachers": "{name} is not free in {n}",
         "clash": "{what}; but each of its {spots} free slot(s) is taken by the weekly rota or another "
         "activity",
-        "timeout": "The search for the conflicting requirements ran out of time after {seconds:g} s; "
-        "the figures above are what the counts alone prove.",
         "unexplained": "No rota exists, but the conflict could not be narrowed down in {seconds:g} s: "
         "try allowing more windows or days, or fewer sessions per week.",
         "not_minimal": " (not proven to be the smallest such set in the time available)",
@@ -153,7 +151,6 @@ _WORDS: dict[str, dict[str, str]] = {
         "reason_room": "{room}在{n}个时段容纳不下",
         "reason_teachers": "{name}有{n}个时段没空",
         "clash": "{what}；但它的{spots}个空闲时段都已被每周轮流安排或其他活动占用",
-        "timeout": "查找冲突要求的搜索在{seconds:g}秒后超时；以上数字是单凭计数就能证明的部分。",
         "unexplained": "无法排出轮流表，但在{seconds:g}秒内未能找出具体冲突："
         "请尝试开放更多时段或日期，或减少每周次数。",
         "not_minimal": "（在可用时间内未能证明这是最小的冲突集合）",
