@@ -48,7 +48,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rota_solver import NoRotaExists, Progress, Rota, RotaError, SolveOptions, parse_scenario, solve, verify
+from rota_solver.conflict import Explanation
 from rota_solver.errors import CannotRerun
+from rota_solver.explain import explain_unmet
 from rota_solver.rerun import RotaDiff
 from rota_solver.rerun import rerun as rerun_rota
 
@@ -271,6 +273,7 @@ class JobRunner:
         rota: Rota | None = None
         changes: RotaDiff | None = None
         error: str | None = None
+        explanation: Explanation | None = None
         try:
             scenario = parse_scenario(claimed.text)
             with control.lock:
@@ -289,12 +292,14 @@ class JobRunner:
                 rota, changes = result.rota, result.diff
             elif control.solving:
                 rota = solve(scenario, options, progress=on_progress)
+                rota = explain_unmet(scenario, rota, options.time_limit_seconds)
         except JobCancelled:
             pass
         except CannotRerun as exc:  # the new scenario does not fit the published rota: the user's to fix
             error = f"cannot rerun: {exc}"
         except NoRotaExists as exc:
             error = "no rota exists: " + "; ".join(exc.conflicts)
+            explanation = exc.explanation
         except RotaError as exc:
             error = str(exc)
         finally:
@@ -320,6 +325,7 @@ class JobRunner:
                 error=error,
                 rota=rota,
                 changes=changes,
+                explanation=explanation,
             )
         outcome = status if stored else "discarded (cancelled meanwhile)"
         log.info("job %s %s%s", job_id, outcome, f": {error}" if error else "")

@@ -149,6 +149,8 @@ class SolveJob(Base):
     elapsed_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     time_limit_seconds: Mapped[float] = mapped_column(Float)
     error: Mapped[str | None] = mapped_column(Text)
+    explanation_json: Mapped[str | None] = mapped_column(Text)
+    """When no rota exists: ``rota_solver.conflict.Explanation`` as JSON."""
     rota_version_id: Mapped[int | None] = mapped_column(ForeignKey("rota_versions.id"))
     created_at: Mapped[dt.datetime]
     started_at: Mapped[dt.datetime | None]

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from rota_solver import ScenarioProblem
+from rota_solver.conflict import Explanation
 
 from .storage import ChangeSummary, JobInfo, RerunInfo, RotaVersionInfo, ScenarioVersionInfo, SchoolInfo
 
@@ -149,6 +150,11 @@ class Job(_Body):
     elapsed_seconds: float = Field(description="Seconds the job has run (or ran).")
     time_limit_seconds: float = Field(description="Seconds the solver may search in each stage.")
     error: str | None = Field(description="Why the job failed; null unless `status` is `failed`.")
+    explanation: Explanation | None = Field(
+        default=None,
+        description="When no rota exists: the conflicting requirements (kind, subject, detail), each "
+        "conflict in words and relaxations tested to work (text and the scenario change); else null.",
+    )
     rota_version: int | None = Field(description="Rota version the job stored; null until it has.")
     created_at: dt.datetime = Field(description="When the job was started (UTC).")
     finished_at: dt.datetime | None = Field(description="When the job ended (UTC); null while it runs.")
@@ -169,6 +175,7 @@ class Job(_Body):
             elapsed_seconds=info.elapsed_seconds,
             time_limit_seconds=info.time_limit_seconds,
             error=info.error,
+            explanation=info.explanation,
             rota_version=info.rota_version,
             created_at=info.created_at,
             finished_at=info.finished_at,

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransactionOrigin, defer
 
 from rota_solver import Rota, Scenario, parse_scenario
+from rota_solver.conflict import Explanation
 from rota_solver.rerun import NOTICE_SCHOOL_DAYS, RotaDiff
 from rota_solver.solve import scenario_digest
 
@@ -139,6 +140,7 @@ class JobInfo:
     elapsed_seconds: float
     time_limit_seconds: float
     error: str | None
+    explanation: Explanation | None
     rota_version: int | None
     created_at: dt.datetime
     finished_at: dt.datetime | None
@@ -457,6 +459,7 @@ def finish_job(
     error: str | None = None,
     rota: Rota | None = None,
     changes: RotaDiff | None = None,
+    explanation: Explanation | None = None,
 ) -> bool:
     """End a running job; with ``rota`` (status succeeded), store it as the school's next rota
     version, for a rerun with its ``changes`` and the version it was rerun against. False, storing
@@ -466,6 +469,7 @@ def finish_job(
         "finished_at": at,
         "elapsed_seconds": elapsed_seconds,
         "error": error,
+        "explanation_json": explanation.model_dump_json() if explanation is not None else None,
     }
     if rota is not None:
         values.update(phase="done", best_objective=rota.report.objective, bound=rota.report.best_bound)
@@ -694,6 +698,7 @@ def _job_info(s: Session, job: SolveJob) -> JobInfo:
         elapsed_seconds=round(elapsed, 3),
         time_limit_seconds=job.time_limit_seconds,
         error=job.error,
+        explanation=Explanation.model_validate_json(job.explanation_json) if job.explanation_json else None,
         rota_version=rota_number,
         created_at=job.created_at,
         finished_at=job.finished_at,

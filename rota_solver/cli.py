@@ -3,10 +3,12 @@ rerun a published rota after the scenario changed; or export the files again fro
 
 ``rota serve`` runs the rota service instead (the ``api`` package, imported only then).
 
-Exit codes: 0 solved (or valid, or exported), 1 no rota exists (or none found in time), 2 invalid
+Exit codes: 0 solved (or valid, or exported), 1 no rota exists (the conflicting requirements and
+tested suggestions are printed, and written to explanation.html), or none found in time, 2 invalid
 input (scenario or rota.json, or a published rota that cannot be rerun against the scenario), 3 the
 independent verifier rejected the solver's rota (a bug: please report it), 4 a rota was written but
-some requirements could not be met (they are printed and listed in the files).
+some requirements could not be met (they are printed, each with why and tested suggestions where
+the counts explain it, and listed in the files).
 
 This is the application layer: the only place that joins the solver (``rota_solver``) and the
 calendar feeds (``calendars``), which know nothing of each other's insides.
@@ -28,8 +30,9 @@ from pydantic import ValidationError
 from calendars import write_feeds
 
 from .errors import CannotRerun, InvalidScenario, NoRotaExists, NoSolutionInTime
+from .explain import explain_unmet
 from .loading import load_scenario
-from .outputs import write_outputs
+from .outputs import write_explanation, write_outputs
 from .progress import Progress
 from .rerun import NOTICE_SCHOOL_DAYS, diff_text, rerun
 from .rota import Rota
@@ -189,17 +192,16 @@ def _solve(scenario: Scenario, args: argparse.Namespace) -> int:
         with ticker:
             rota = solve(scenario, _options(args), progress=ticker.update)
     except NoRotaExists as exc:
-        return _no_rota(exc)
+        return _no_rota(scenario, exc, args.out)
     except NoSolutionInTime as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_NO_ROTA
+    rota = explain_unmet(scenario, rota, args.time_limit)  # why each unmet item is, with tested fixes
     return _finish(scenario, rota, args.out)
 
 
-def _no_rota(exc: NoRotaExists) -> int:
-    print("No rota exists for these rules:", file=sys.stderr)
-    for conflict in exc.conflicts:
-        print(f"  - {conflict}", file=sys.stderr)
+def _no_rota(scenario: Scenario, exc: NoRotaExists, out: Path) -> int:
+    _print_no_rota(scenario, exc, out)
     return EXIT_NO_ROTA
 
 
@@ -223,7 +225,7 @@ def _rerun(scenario: Scenario, args: argparse.Namespace) -> int:
         print(f"cannot rerun: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except NoRotaExists as exc:
-        return _no_rota(exc)
+        return _no_rota(scenario, exc, args.out)
     except NoSolutionInTime as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_NO_ROTA
@@ -334,6 +336,28 @@ def _print_summary(scenario: Scenario, rota: Rota) -> None:
         print(f"{len(rota.unmet)} requirement(s) could not be met:", file=sys.stderr)
         for unmet in rota.unmet:
             print(f"  - {unmet.message}", file=sys.stderr)
+            if unmet.explanation is not None:
+                print(f"    {unmet.explanation.text}", file=sys.stderr)
+                for suggestion in unmet.explanation.suggestions:
+                    print(f"    -> {suggestion.text}", file=sys.stderr)
+
+
+def _print_no_rota(scenario: Scenario, exc: NoRotaExists, out: Path) -> None:
+    """Each conflict with its figures, the tested suggestions under it, and a printable page."""
+    print("No rota exists: these requirements cannot all be met together.", file=sys.stderr)
+    explanation = exc.explanation
+    if explanation is None:
+        for line in exc.conflicts:
+            print(f"  - {line}", file=sys.stderr)
+        return
+    for conflict in explanation.conflicts:
+        print(f"  - {conflict.text}", file=sys.stderr)
+        for suggestion in conflict.suggestions:
+            alone = "" if suggestion.solves else " (another conflict remains)"
+            print(f"    -> {suggestion.text}{alone}", file=sys.stderr)
+    if explanation.note:
+        print(f"  {explanation.note}", file=sys.stderr)
+    print(f"wrote {write_explanation(scenario, explanation, out)}", file=sys.stderr)
 
 
 def _pad(text: str, width: int) -> str:

@@ -14,6 +14,10 @@ Callers catch ``RotaError`` to tell a user's problem from a bug in this code.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .conflict import Explanation
 
 
 class RotaError(Exception):
@@ -46,11 +50,22 @@ class InvalidScenario(RotaError):
 
 
 class NoRotaExists(RotaError):
-    """The hard rules contradict each other; ``conflicts`` says how, in words."""
+    """The hard rules contradict each other.
 
-    def __init__(self, conflicts: list[str]) -> None:
+    ``explanation`` holds the conflicting requirement groups, their sentences and tested
+    suggestions (:class:`rota_solver.conflict.Explanation`); ``conflicts`` is each conflict's
+    sentence (and the explainer's note, if any) in plain words.
+    """
+
+    def __init__(self, conflicts: list[str], explanation: Explanation | None = None) -> None:
         self.conflicts = conflicts
+        self.explanation = explanation
         super().__init__("no rota exists: " + "; ".join(conflicts))
+
+    @classmethod
+    def explained(cls, explanation: Explanation) -> NoRotaExists:
+        lines = [c.text for c in explanation.conflicts] + ([explanation.note] if explanation.note else [])
+        return cls(lines, explanation)
 
 
 class NoSolutionInTime(RotaError):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .printable import printable_html
+from .conflict import Explanation
+from .printable import explanation_html, printable_html
 from .rota import Rota
 from .scenario import Scenario
 from .table_csv import rota_csv
@@ -23,11 +24,18 @@ def write_outputs(scenario: Scenario, rota: Rota, out_dir: Path) -> list[Path]:
         "rota.csv": rota_csv(scenario, rota),
         "rota.html": printable_html(scenario, rota),
     }
-    written = []
-    for name, text in files.items():
-        target = out_dir / name
-        partial = out_dir / f".{name}.partial"
-        partial.write_text(text, encoding="utf-8", newline="")
-        partial.replace(target)
-        written.append(target)
-    return written
+    return [_write(out_dir, name, text) for name, text in files.items()]
+
+
+def write_explanation(scenario: Scenario, explanation: Explanation, out_dir: Path) -> Path:
+    """Write ``explanation.html``, the printable page saying why no rota exists (no rota files)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return _write(out_dir, "explanation.html", explanation_html(scenario, explanation))
+
+
+def _write(out_dir: Path, name: str, text: str) -> Path:
+    target = out_dir / name
+    partial = out_dir / f".{name}.partial"
+    partial.write_text(text, encoding="utf-8", newline="")
+    partial.replace(target)
+    return target

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import jinja2
 
+from .conflict import Explanation
 from .labels import Labels, labels_for
 from .rota import (
     ActivityEvent,
@@ -170,6 +171,15 @@ def printable_html(scenario: Scenario, rota: Rota) -> str:
     )
 
 
+def explanation_html(scenario: Scenario, explanation: Explanation) -> str:
+    """A printable page saying why no rota exists: each conflict, the requirements involved with
+    their figures, and the tested suggestions."""
+    labels = labels_for(scenario.school.locale)
+    return _template("explanation.html.j2").render(
+        labels=labels, school=scenario.school.name, term_name=scenario.term.name, explanation=explanation
+    )
+
+
 def _stage_row(stage: StageReport, labels: Labels) -> StageRow:
     return StageRow(
         name=stage.name,
@@ -195,7 +205,7 @@ def _term_row(term: PenaltyTerm, labels: Labels) -> TermRow:
 
 
 @functools.cache
-def _template() -> jinja2.Template:
+def _template(name: str = "rotation_table.html.j2") -> jinja2.Template:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("rota_solver", "templates"),
         autoescape=True,  # the name ends in .j2, so select_autoescape would not switch it on
@@ -204,7 +214,7 @@ def _template() -> jinja2.Template:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    return env.get_template("rotation_table.html.j2")
+    return env.get_template(name)
 
 
 def _kind_styles(scenario: Scenario, rota: Rota, labels: Labels) -> dict[str, KindStyle]:
@@ -488,6 +498,9 @@ class UnmetLine:
     subject: str
     headline: str
     message: str
+    why: str = ""
+    """The explainer's sentence with figures, when it explained the item."""
+    suggestions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -942,9 +955,16 @@ def _unmet_lines(scenario: Scenario, rota: Rota, labels: Labels) -> list[UnmetLi
                 subject += labels.format("in_brackets", text=labels.join([w for w in who if w]))
         else:
             subject = u.subject
+        why = u.explanation.text if u.explanation is not None else ""
+        fixes = tuple(x.text for x in u.explanation.suggestions) if u.explanation is not None else ()
         out.append(
             UnmetLine(
-                kind=u.kind, subject=u.subject, headline=labels.labelled(subject, what), message=u.message
+                kind=u.kind,
+                subject=u.subject,
+                headline=labels.labelled(subject, what),
+                message=u.message,
+                why=why,
+                suggestions=fixes,
             )
         )
     return out

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .conflict import Conflict
 from .scenario import Weekday
 
 
@@ -80,6 +81,11 @@ class Unmet(_Out):
     kind: Literal["gap", "returns", "activity", "stocktake_shift"] = Field(description="What kind.")
     subject: str = Field(description="Class, activity or shift concerned.")
     message: str = Field(description="What is missing and why.")
+    explanation: Conflict | None = Field(
+        default=None,
+        description="Why it cannot be placed, with figures and tested suggestions (activities, returns "
+        "and stocktake shifts; filled in by `rota_solver.explain.explain_unmet`).",
+    )
 
 
 class LostSession(_Out):

@@ -81,7 +81,10 @@ def solve(
     status = solver.solve(built.rm.model, Reporter("weekly_pattern", progress) if progress else None)
 
     if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
-        raise NoRotaExists(explain_infeasibility(scenario))
+        # Only now build the model again with a literal per requirement group: a school with a
+        # rota never pays for the explanation.
+        explanation = explain_infeasibility(scenario, hard_rules, options.time_limit_seconds, options.seed)
+        raise NoRotaExists.explained(explanation)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise NoSolutionInTime(options.time_limit_seconds)
 

@@ -58,10 +58,21 @@ def test_no_rota_exits_1_and_says_why(tmp_path: Path, capsys: pytest.CaptureFixt
     busy = [{"day": d, "start": "11:30", "end": "12:30"} for d in ("mon", "tue", "wed", "thu", "fri")]
     classes = [{"id": "1-1", "name": "Class 1-1", "grade": 1, "size": 30, "busy": busy}]
     path = write(tmp_path, school_dict(classes=classes))
-    assert main(["solve", str(path), "--out", str(tmp_path / "out")]) == 1
+    out = tmp_path / "out"
+    assert main(["solve", str(path), "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "No rota exists" in err and "Class 1-1" in err and "no day" in err
-    assert not (tmp_path / "out").exists(), "nothing half-written when there is no rota"
+    assert err.splitlines() == [
+        "No rota exists: these requirements cannot all be met together.",
+        "  - Class 1-1 needs 1 session(s) a week of reading, but its timetable leaves no slot of reading's "
+        "windows (lunch 11:30–12:30) free",
+        "    -> allow the afternoon 14:00–15:30 window for reading",
+        f"wrote {out / 'explanation.html'}",
+    ]
+    # Only the printable explanation: no rota file is half-written.
+    assert [p.name for p in out.iterdir()] == ["explanation.html"]
+    page = (out / "explanation.html").read_text(encoding="utf-8")
+    assert "No rota exists" in page and "allow the afternoon 14:00–15:30 window for reading" in page
+    assert 'data-kind="timetable" data-subject="1-1"' in page
 
 
 def test_same_scenario_and_seed_give_identical_files_across_processes(tmp_path: Path) -> None:
@@ -133,6 +144,10 @@ def test_unmet_requirements_exit_4_with_the_rota_written(
     assert main(["solve", str(path), "--out", str(out)]) == 4
     captured = capsys.readouterr()
     assert "Library tour" in captured.err and "could not be placed" in captured.err
+    # Why, with figures, and a change that was tried and works.
+    assert "Library tour must take place in teaching week(s) 1 in lunch 11:30–12:30" in captured.err
+    assert "Class 1-1 has lessons in 15" in captured.err
+    assert "-> allow the afternoon 14:00–15:30 window for Library tour" in captured.err
     assert "VERIFIER FOUND" not in captured.err
     assert (out / "rota.json").exists()
 

@@ -1,4 +1,10 @@
-"""Hard rules: each function adds the constraints of one rule family to the model."""
+"""Hard rules: each function adds the constraints of one rule family to the model.
+
+Each constraint is added inside ``rm.group(kind, *subject)``, naming the requirement it belongs to
+(a class's demand of a rule, a room's capacity, a person's hours, ...): when no rota exists, the
+explainer switches groups off to find which of them conflict. The physical laws (a class, or a
+person, in one place at a time) and the links between variables belong to no group.
+"""
 
 from __future__ import annotations
 
@@ -21,17 +27,18 @@ def each_class_gets_its_frequency(rm: RotaModel) -> None:
     for (c, r, phase, days), var in rm.day_sets.items():
         day_sets_of[(c, r)].append((phase, days, var))
     for (c, r), choices in day_sets_of.items():
-        rm.model.add_exactly_one(var for _, _, var in choices)
-        rule = rm.rule(r)
-        placed: dict[tuple[int, str], list[cp_model.IntVar]] = defaultdict(list)
-        for key in rm.by_class_rule[(c, r)]:
-            _, _, week, slot = key
-            placed[(week, slot.weekday)].append(rm.placements[key])
-        for week in range(rm.cycle_weeks):
-            phase = week % rule.frequency.weeks
-            for day in sorted({d for (_, d) in placed}):
-                chosen = [var for p, days, var in choices if p == phase and day in days]
-                rm.model.add(sum(placed[(week, day)]) == sum(chosen))
+        with rm.group("demand", r, c):
+            rm.model.add_exactly_one(var for _, _, var in choices)
+            rule = rm.rule(r)
+            placed: dict[tuple[int, str], list[cp_model.IntVar]] = defaultdict(list)
+            for key in rm.by_class_rule[(c, r)]:
+                _, _, week, slot = key
+                placed[(week, slot.weekday)].append(rm.placements[key])
+            for week in range(rm.cycle_weeks):
+                phase = week % rule.frequency.weeks
+                for day in sorted({d for (_, d) in placed}):
+                    chosen = [var for p, days, var in choices if p == phase and day in days]
+                    rm.model.add(sum(placed[(week, day)]) == sum(chosen))
 
 
 def phases_balanced(rm: RotaModel) -> None:
@@ -43,29 +50,37 @@ def phases_balanced(rm: RotaModel) -> None:
             continue
         classes = rm.scenario.rule_classes(rule)
         low, high = len(classes) // k, -(-len(classes) // k)
-        for phase in range(k):
-            in_phase = [var for (c, r, p, _), var in rm.day_sets.items() if r == rule.id and p == phase]
-            rm.model.add_linear_constraint(sum(in_phase), low, high)
+        with rm.group("phases", rule.id):
+            for phase in range(k):
+                in_phase = [var for (c, r, p, _), var in rm.day_sets.items() if r == rule.id and p == phase]
+                rm.model.add_linear_constraint(sum(in_phase), low, high)
 
 
 def sessions_spaced_apart(rm: RotaModel) -> None:
     """A class's sessions of one rule in a week are at least ``min_days_apart`` days apart."""
     order = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
-    for (_, r, _, days), var in rm.day_sets.items():
-        gap = rm.rule(r).spacing.min_days_apart
-        positions = [order[d] for d in days]
-        if any(b - a < gap for a, b in itertools.pairwise(positions)):
-            rm.model.add(var == 0)
+    for rule in rm.scenario.rules:
+        gap = rule.spacing.min_days_apart
+        with rm.group("spacing", rule.id):
+            for (_, r, _, days), var in rm.day_sets.items():
+                positions = [order[d] for d in days]
+                if r == rule.id and any(b - a < gap for a, b in itertools.pairwise(positions)):
+                    rm.model.add(var == 0)
 
 
 def class_not_busy(rm: RotaModel) -> None:
     """A class never comes while its own timetable has it elsewhere (PE, music, exams)."""
     busy: dict[tuple[str, Slot], bool] = {}
-    for (c, _, _, slot), var in rm.placements.items():
-        if (c, slot) not in busy:
-            busy[(c, slot)] = class_busy_at(rm.scenario, rm.scenario.school_class(c), slot)
-        if busy[(c, slot)]:
-            rm.model.add(var == 0)
+    for (c, _), keys in rm.by_class_rule.items():
+        school_class = rm.scenario.school_class(c)
+        with rm.group("timetable", c):
+            for key in keys:
+                slot = key[3]
+                if (c, slot) not in busy:
+                    # Looked up once per class and slot, not once per cycle week.
+                    busy[(c, slot)] = class_busy_at(rm.scenario, school_class, slot)
+                if busy[(c, slot)]:
+                    rm.model.add(rm.placements[key] == 0)
 
 
 def class_one_session_at_a_time(rm: RotaModel) -> None:
@@ -87,9 +102,11 @@ def room_capacity(rm: RotaModel) -> None:
         for week in range(rm.cycle_weeks):
             for group in at_each_moment(in_room.get((room.id, week), [])):
                 if len(group) > room.classes_at_once:
-                    rm.model.add(sum(term for term, _ in group) <= room.classes_at_once)
+                    with rm.group("room", room.id):
+                        rm.model.add(sum(term for term, _ in group) <= room.classes_at_once)
                 if sum(size for _, size in group) > room.seats:
-                    rm.model.add(sum(size * term for term, size in group) <= room.seats)
+                    with rm.group("seats", room.id):
+                        rm.model.add(sum(size * term for term, size in group) <= room.seats)
 
 
 def duties_fully_staffed(rm: RotaModel) -> None:
@@ -105,7 +122,8 @@ def duties_fully_staffed(rm: RotaModel) -> None:
             if need == 0:
                 continue
             on_duty = [rm.assignments[(p.id, *duty)] for p in rm.people if p.role == role]
-            rm.model.add(sum(on_duty) == need * var)
+            with rm.group("staffing", rule.id, role):
+                rm.model.add(sum(on_duty) == need * var)
 
 
 def staff_available(rm: RotaModel) -> None:
@@ -113,9 +131,11 @@ def staff_available(rm: RotaModel) -> None:
     for (person_id, _, _, slot), var in rm.assignments.items():
         person = rm.person(person_id)
         if person.member is not None and not staff_available_at(rm.scenario, person.member, slot):
-            rm.model.add(var == 0)
+            with rm.group("staff", person_id):
+                rm.model.add(var == 0)
         if person.group is not None and slot.window_id not in person.group.windows:
-            rm.model.add(var == 0)
+            with rm.group("staff", person_id):
+                rm.model.add(var == 0)
 
 
 def staff_one_place_at_a_time(rm: RotaModel) -> None:
@@ -140,9 +160,10 @@ def staff_daily_cap(rm: RotaModel) -> None:
         per_day: dict[tuple[int, str], list[cp_model.IntVar]] = defaultdict(list)
         for key in rm.by_person.get(person.id, []):
             per_day[(key[2], key[3].weekday)].append(rm.assignments[key])
-        for duties in per_day.values():
-            if len(duties) > cap:
-                rm.model.add(sum(duties) <= cap)
+        with rm.group("staff", person.id):
+            for duties in per_day.values():
+                if len(duties) > cap:
+                    rm.model.add(sum(duties) <= cap)
 
 
 def helpers_own_class_free(rm: RotaModel) -> None:
@@ -152,17 +173,18 @@ def helpers_own_class_free(rm: RotaModel) -> None:
         if person.group is None:
             continue
         own = scenario.school_class(person.group.class_id)
-        for key in rm.by_person.get(person.id, []):
-            if class_busy_at(scenario, own, key[3]):
-                rm.model.add(rm.assignments[key] == 0)
-        for week in range(rm.cycle_weeks):
-            items: list[tuple[Slot, cp_model.LinearExprT, int]] = [
-                (k[3], rm.assignments[k], 1) for k in rm.by_person.get(person.id, []) if k[2] == week
-            ]
-            items += [(k[3], rm.placements[k], 1) for k in rm.by_class_week.get((own.id, week), [])]
-            for group in at_each_moment(items):
-                if len(group) > 1:
-                    rm.model.add_at_most_one(term for term, _ in group)  # type: ignore[misc]
+        with rm.group("helper_class", person.id):
+            for key in rm.by_person.get(person.id, []):
+                if class_busy_at(scenario, own, key[3]):
+                    rm.model.add(rm.assignments[key] == 0)
+            for week in range(rm.cycle_weeks):
+                items: list[tuple[Slot, cp_model.LinearExprT, int]] = [
+                    (k[3], rm.assignments[k], 1) for k in rm.by_person.get(person.id, []) if k[2] == week
+                ]
+                items += [(k[3], rm.placements[k], 1) for k in rm.by_class_week.get((own.id, week), [])]
+                for group in at_each_moment(items):
+                    if len(group) > 1:
+                        rm.model.add_at_most_one(term for term, _ in group)  # type: ignore[misc]
 
 
 HARD_RULES: tuple[HardRule, ...] = (

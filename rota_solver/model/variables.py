@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -33,6 +35,8 @@ DutyKey = tuple[str, int, Slot]
 """(rule id, cycle week, slot)."""
 AssignmentKey = tuple[str, str, int, Slot]
 """(staff or helper group id, rule id, cycle week, slot)."""
+GroupKey = tuple[str, ...]
+"""A requirement group: (kind, *subject ids), e.g. ("demand", "reading", "1-1") or ("room", "library")."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,26 @@ class RotaModel:
     by_class_week: dict[tuple[str, int], list[PlacementKey]] = field(default_factory=dict)
     by_duty: dict[DutyKey, list[PlacementKey]] = field(default_factory=dict)
     by_person: dict[str, list[AssignmentKey]] = field(default_factory=dict)
+
+    tagging: bool = False
+    """Record which constraints each requirement group adds (only the explainer needs it)."""
+    tagged: list[tuple[GroupKey, int, int]] = field(default_factory=list)
+    """(group, first constraint index, end index) of each stretch of constraints a group added."""
+
+    @contextmanager
+    def group(self, kind: str, *subject: str) -> Iterator[None]:
+        """Constraints added inside belong to the requirement group ``(kind, *subject)``.
+
+        A no-op unless ``tagging``: the ordinary solve pays nothing for it.
+        """
+        if not self.tagging:
+            yield
+            return
+        start = len(self.model.proto.constraints)
+        yield
+        end = len(self.model.proto.constraints)
+        if end > start:
+            self.tagged.append(((kind, *subject), start, end))
 
     # Indexed once: the rules ask these for every variable (a linear scan each cost 0.5 s of the
     # 2.0 s build at 240 classes).
@@ -97,8 +121,8 @@ def allowed_day_sets(rule: GradeRule, days: list[Weekday]) -> list[tuple[Weekday
     return list(itertools.combinations(days, rule.frequency.sessions))
 
 
-def build_variables(scenario: Scenario) -> RotaModel:
-    """Create every variable; rules then constrain and price them."""
+def build_variables(scenario: Scenario, tagging: bool = False) -> RotaModel:
+    """Create every variable; rules then constrain and price them (``tagging``: see RotaModel.group)."""
     model = cp_model.CpModel()
     people = [Person(m.id, m.role, m, None) for m in scenario.staff]
     people += [Person(g.id, g.role, None, g) for g in scenario.helper_groups]
@@ -108,6 +132,7 @@ def build_variables(scenario: Scenario) -> RotaModel:
         cycle_weeks=scenario.cycle_weeks,
         slots={r.id: rule_slots(scenario, r) for r in scenario.rules},
         people=people,
+        tagging=tagging,
     )
     by_class_rule: dict[tuple[str, str], list[PlacementKey]] = defaultdict(list)
     by_class_week: dict[tuple[str, int], list[PlacementKey]] = defaultdict(list)

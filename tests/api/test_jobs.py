@@ -18,6 +18,7 @@ from api import storage
 from api.db import init_db, make_engine, make_session_factory
 from api.errors import Conflict, NotFound
 from api.jobs import RESTART_ERROR, SHUTDOWN_ERROR, JobRunner
+from api.schemas import Job
 from api.settings import Settings
 from rota_solver import parse_scenario, verify
 from rota_solver.synthetic import synthetic_school
@@ -158,7 +159,22 @@ def test_no_rota_exists_fails_the_job_with_the_conflicts(
     assert runner.wait(started.id, 30)
     failed = job(sessions, started.id)
     assert failed.status == "failed" and failed.rota_version is None
-    assert failed.error is not None and failed.error.startswith("no rota exists: class 1-1 needs")
+    assert failed.error is not None and failed.error.startswith("no rota exists: 1-1 needs 1 session(s)")
+    # The structured explanation, as the job resource serves it: groups, sentence, tested changes.
+    served = Job.of(failed).model_dump(mode="json")["explanation"]
+    [conflict] = served["conflicts"]
+    assert [(g["kind"], g["subject"]) for g in conflict["groups"]] == [
+        ("demand", ["reading", "1-1"]),
+        ("timetable", ["1-1"]),
+    ]
+    assert conflict["text"] == failed.error.removeprefix("no rota exists: ")
+    assert conflict["suggestions"] == [
+        {
+            "text": "allow the afternoon 14:00–15:30 window for reading",
+            "change": {"path": "rules[0].windows", "value": ["lunch", "afternoon"]},
+            "solves": True,
+        }
+    ]
 
 
 def test_one_job_per_school_and_a_queued_job_can_be_cancelled(

@@ -1,0 +1,220 @@
+"""Why no rota exists, in the librarian's words: which requirements conflict, with their figures
+and relaxations tested to work.
+
+Only called once the ordinary solve has failed, so a school with a rota pays nothing for it:
+
+1. counting pre-checks (:mod:`.prechecks`) prove the conflicts that are a matter of numbers (too few
+   free slots, staff or seats) at once, each naming the requirement groups its count rests on;
+2. otherwise CP-SAT finds a set of conflicting groups in the weekly model built with a literal per
+   group (:mod:`.groups`, :mod:`.core`);
+3. either set is shrunk by solving again without each member, until every member is needed;
+4. candidate relaxations of its groups (:mod:`.relax`) are tried on copies of the scenario and kept
+   only when solving again works; sentences come from :mod:`.words`.
+
+Activities, final returns and stocktake shifts do not make a school infeasible (the dated stage
+reports them unmet): :func:`explain_unmet` explains those in the rota's unmet list.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from ortools.sat.python import cp_model
+
+from ..conflict import Change, Conflict, ConflictGroup, Explanation, Suggestion
+from ..errors import NoRotaExists, NoSolutionInTime
+from ..model.hard_rules import HARD_RULES, HardRule
+from ..model.variables import GroupKey, build_variables
+from ..rota import Rota, Unmet
+from ..scenario import Scenario
+from ..term_calendar import build_term_calendar
+from .core import minimal_core
+from .groups import build_guarded, describe
+from .prechecks import (
+    each_activity_has_a_free_slot,
+    term_item_key,
+    term_items_without_pattern,
+    weekly_prechecks,
+)
+from .relax import working_suggestions
+from .words import Words, group_order
+
+PROBE_SECONDS = 1.0
+"""Longest single solve while explaining (a probe of the core search, or a relaxation's test)."""
+COUNTING_PROBE_SECONDS = 0.5
+"""Longest probe when shrinking what a count of a whole room or role found: CP-SAT rarely decides
+those in time, and the count has already proven the conflict."""
+COUNTING_CHECKS = ("each_room_has_slots_for_its_classes", "each_role_has_hours_for_its_duties")
+MAX_CONFLICTS = 4
+"""Conflicts explained at most: the librarian fixes the first ones and solves again."""
+
+__all__ = [
+    "Change",
+    "Conflict",
+    "ConflictGroup",
+    "Explanation",
+    "Suggestion",
+    "explain_infeasibility",
+    "explain_unmet",
+]
+
+
+def explain_infeasibility(
+    scenario: Scenario,
+    hard_rules: Sequence[HardRule] = HARD_RULES,
+    budget_seconds: float = 60.0,
+    seed: int = 0,
+) -> Explanation:
+    """The conflicts that leave ``scenario`` without a weekly table (call it when there is none).
+
+    ``budget_seconds`` bounds the whole explanation: the search for the conflicting groups (each
+    probe at most PROBE_SECONDS) and the solves that test relaxations (a relaxation still untested
+    when it runs out is not suggested). ``solve`` passes its time limit.
+    """
+    words = Words(scenario)
+    deadline = time.monotonic() + budget_seconds
+    # Local conflicts are proven in well under a second; a counting conflict can keep a probe
+    # undecided for minutes (SOLVER-NOTES), so probes are short and the first undecided one ends
+    # the shrinking.
+    probe = min(PROBE_SECONDS, budget_seconds / 3)
+    guarded = build_guarded(scenario, hard_rules)
+    # (groups, sentence, the check that found it or "solver", proven minimal)
+    found: list[tuple[tuple[GroupKey, ...], str, str, bool]] = []
+    timed_out = False
+    for finding in weekly_prechecks(scenario):
+        if len(found) == MAX_CONFLICTS:
+            break
+        start = [key for key in finding.groups if key in guarded.literals]
+        limit = min(probe, COUNTING_PROBE_SECONDS) if finding.check in COUNTING_CHECKS else probe
+        core = minimal_core(guarded, start, limit, max(0.0, deadline - time.monotonic()), seed)
+        if core.outcome == "no_conflict":
+            continue  # the count's groups alone are satisfiable: nothing to report from it
+        groups = core.groups if core.outcome == "conflict" else tuple(sorted(finding.groups, key=group_order))
+        if groups not in [f[0] for f in found]:
+            found.append((groups, finding.text, finding.check, core.outcome == "conflict" and core.minimal))
+    if not found:
+        core = minimal_core(guarded, None, probe, max(0.0, deadline - time.monotonic()), seed)
+        if core.outcome == "conflict":
+            details = [describe(scenario, key, words).detail for key in core.groups]
+            found.append((core.groups, words.conflict(details), "solver", core.minimal))
+        else:
+            timed_out = True
+    conflicts = []
+    for groups, text, found_by, minimal in found:
+
+        def verdict(
+            changed: Scenario, groups: tuple[GroupKey, ...] = groups, check: str = found_by
+        ) -> bool | None:
+            left = min(probe, deadline - time.monotonic())
+            return (
+                _weekly_verdict(changed, groups, check, len(found) > 1, hard_rules, left)
+                if left > 0
+                else None
+            )
+
+        suggestions = working_suggestions(scenario, groups, verdict)
+        conflicts.append(
+            Conflict(
+                groups=[describe(scenario, key, words) for key in groups],
+                text=text + ("" if minimal else words.say("not_minimal")),
+                suggestions=suggestions,
+                found_by="solver" if found_by == "solver" else "precheck",
+                minimal=minimal,
+            )
+        )
+    note = words.say("unexplained", seconds=round(budget_seconds, 1)) if timed_out else None
+    return Explanation(conflicts=conflicts, note=note)
+
+
+def _weekly_has_rota(scenario: Scenario, hard_rules: Sequence[HardRule], seconds: float) -> bool:
+    """Whether the weekly table exists (no objective: feasibility is all a relaxation must show)."""
+    rm = build_variables(scenario)
+    for hard_rule in hard_rules:
+        hard_rule(rm)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = seconds
+    return solver.solve(rm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _weekly_verdict(
+    changed: Scenario,
+    groups: Sequence[GroupKey],
+    check: str,
+    several: bool,
+    hard_rules: Sequence[HardRule],
+    seconds: float,
+) -> bool | None:
+    """True: the changed school has a weekly table. False: it has none, but the count that found
+    this conflict no longer fails for the same room, person or class. None: the change does not help.
+
+    The counts go first: the solver can be slow to prove a counting conflict, the counts are not.
+    """
+    still = weekly_prechecks(changed)
+    if not still and _weekly_has_rota(changed, hard_rules, seconds):
+        return True
+    if not several or check == "solver":
+        return None
+    limits = {key for key in groups if key[0] != "demand"}
+    same = [f for f in still if f.check == check and limits & {key for key in f.groups if key[0] != "demand"}]
+    return None if same else False
+
+
+# --- the dated stage -----------------------------------------------------------------------------
+
+
+def unmet_key(unmet: Unmet) -> GroupKey | None:
+    """The requirement group of an unmet item (None for a gap, which the counts do not explain)."""
+    if unmet.kind == "activity":
+        return ("activity", unmet.subject)
+    if unmet.kind == "returns":
+        class_id, _, rule_id = unmet.subject.partition("/")
+        return ("returns", rule_id, class_id)
+    if unmet.kind == "stocktake_shift":
+        return ("stocktake_shift", unmet.subject)
+    return None
+
+
+def explain_unmet(scenario: Scenario, rota: Rota, time_limit_seconds: float = 60.0) -> Rota:
+    """``rota`` with each unmet activity, returns session and stocktake shift explained: why it
+    cannot be placed, with figures, and relaxations tested by solving again (gaps are left as they
+    are). The rota is returned unchanged when nothing is unmet."""
+    if not rota.unmet:
+        return rota
+    from ..solve import SolveOptions, solve  # the explainer runs after a solve, never inside one
+
+    words = Words(scenario)
+    calendar = build_term_calendar(scenario)
+    findings = {f.groups[0]: f for f in each_activity_has_a_free_slot(scenario, calendar)}
+    spots = {term_item_key(item): len(item.spots) for item in term_items_without_pattern(scenario, calendar)}
+    options = SolveOptions(time_limit_seconds=time_limit_seconds, seed=rota.report.seed)
+    unmet = []
+    for item in rota.unmet:
+        key = unmet_key(item)
+        if key is None:
+            unmet.append(item)
+            continue
+        finding = findings.get(key)
+        groups = finding.groups if finding is not None else (key,)
+        what = describe(scenario, key, words).detail
+        text = finding.text if finding is not None else words.say("clash", what=what, spots=spots.get(key, 0))
+
+        def verdict(changed: Scenario, key: GroupKey = key) -> bool | None:
+            try:
+                again = solve(changed, options)
+            except (NoRotaExists, NoSolutionInTime):
+                return None
+            if any(unmet_key(u) == key for u in again.unmet):
+                return None
+            return not again.unmet
+
+        conflict = Conflict(
+            groups=[describe(scenario, g, words) for g in groups],
+            text=text,
+            suggestions=working_suggestions(scenario, groups, verdict),
+            found_by="precheck" if finding is not None else "solver",
+            minimal=False,  # the count names what blocks each slot; it is not shrunk by solving
+        )
+        unmet.append(item.model_copy(update={"explanation": conflict}))
+    return rota.model_copy(update={"unmet": unmet})

@@ -1,0 +1,282 @@
+"""Relaxations a librarian can make, per kind of requirement group, each tried on a copy of the
+scenario and kept only if solving again shows it works.
+
+Class timetables are not the librarian's to change, so a timetable group has no relaxation; the
+others suggest another window, a day less of spacing, one more class at once or another room,
+more seats, one person fewer per session, more duty hours, helpers from another class, or a
+wider time for an activity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..conflict import Change, Suggestion
+from ..model.variables import GroupKey
+from ..scenario import Scenario, minutes
+from ..slots import class_busy_at, rule_slots
+from .words import Words
+
+MAX_TRIES = 12
+"""Candidates tried per conflict: each costs a solve."""
+MAX_KEPT = 2
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    change: Change
+
+
+def apply_change(scenario: Scenario, change: Change) -> Scenario | None:
+    """The scenario with the change made, or None if the result is not a valid scenario."""
+    data: Any = scenario.model_dump(mode="json")
+    parts = [(m.group(1), m.group(2)) for m in re.finditer(r"(\w+)(?:\[(\d+)\])?", change.path)]
+    target = data
+    for i, (name, index) in enumerate(parts):
+        last = i == len(parts) - 1
+        if index is None:
+            if last:
+                target[name] = change.value
+            else:
+                target = target[name]
+        elif last:
+            target[name][int(index)] = change.value
+        else:
+            target = target[name][int(index)]
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def working_suggestions(
+    scenario: Scenario,
+    groups: Sequence[GroupKey],
+    verdict: Callable[[Scenario], bool | None],
+) -> list[Suggestion]:
+    """Up to MAX_KEPT candidates for ``groups`` that ``verdict`` accepts: True, a rota exists with
+    the change; False, the change resolves this conflict but another remains; None, rejected."""
+    kept = []
+    for candidate in candidates(scenario, groups)[:MAX_TRIES]:
+        changed = apply_change(scenario, candidate.change)
+        if changed is None:
+            continue
+        solves = verdict(changed)
+        if solves is not None:
+            kept.append(Suggestion(text=candidate.text, change=candidate.change, solves=solves))
+        if len(kept) == MAX_KEPT:
+            break
+    return kept
+
+
+def candidates(scenario: Scenario, groups: Sequence[GroupKey]) -> list[Candidate]:
+    """Every relaxation of ``groups``, in the order of the groups, without repeats."""
+    w = Words(scenario)
+    out: list[Candidate] = []
+    for key in groups:
+        out += _for_group(scenario, w, key, groups)
+    unique: dict[tuple[str, str], Candidate] = {}
+    for c in out:
+        unique.setdefault((c.change.path, json.dumps(c.change.value, sort_keys=True)), c)
+    return list(unique.values())
+
+
+def _index(items: Sequence[Any], item_id: str) -> int:
+    return next(i for i, x in enumerate(items) if x.id == item_id)
+
+
+def _for_group(s: Scenario, w: Words, key: GroupKey, groups: Sequence[GroupKey]) -> list[Candidate]:
+    kind = key[0]
+    demand_rules = sorted({k[1] for k in groups if k[0] == "demand"}, key=lambda r: _index(s.rules, r))
+    if kind == "demand":
+        i = _index(s.rules, key[1])
+        rule = s.rules[i]
+        return [
+            Candidate(
+                w.say("s_window", window=w.window(window.id), rule=w.rule(rule)),
+                Change(path=f"rules[{i}].windows", value=[*rule.windows, window.id]),
+            )
+            for window in s.windows
+            if window.id not in rule.windows
+        ]
+    if kind == "spacing":
+        i = _index(s.rules, key[1])
+        old = s.rules[i].spacing.min_days_apart
+        if old <= 1:
+            return []
+        text = w.say("s_spacing", rule=w.rule(s.rules[i]), days=old - 1, old=old)
+        return [Candidate(text, Change(path=f"rules[{i}].spacing.min_days_apart", value=old - 1))]
+    if kind == "room":
+        i = _index(s.rooms, key[1])
+        room = s.rooms[i]
+        text = w.say(
+            "s_classes_at_once", room=w.room(room.id), n=room.classes_at_once + 1, old=room.classes_at_once
+        )
+        out = [Candidate(text, Change(path=f"rooms[{i}].classes_at_once", value=room.classes_at_once + 1))]
+        return out + _other_rooms(s, w, room.id, demand_rules)
+    if kind == "seats":
+        i = _index(s.rooms, key[1])
+        room = s.rooms[i]
+        sizes = [
+            c.size for r in s.rules if r.id in demand_rules and r.room == room.id for c in s.rule_classes(r)
+        ]
+        needed = max([*sizes, room.seats + 1])
+        text = w.say("s_seats", room=w.room(room.id), n=needed, old=room.seats)
+        return [
+            Candidate(text, Change(path=f"rooms[{i}].seats", value=needed)),
+            *_other_rooms(s, w, room.id, demand_rules),
+        ]
+    if kind == "staffing":
+        i = _index(s.rules, key[1])
+        rule, role = s.rules[i], key[2]
+        old = rule.staffing.get(role, 0)
+        if old <= 0:
+            return []
+        text = w.say("s_staffing", rule=w.rule(rule), n=old - 1, role=w.role(role), old=old)
+        return [Candidate(text, Change(path=f"rules[{i}].staffing", value={**rule.staffing, role: old - 1}))]
+    if kind == "staff":
+        return _staff(s, w, key[1], demand_rules)
+    if kind == "helper_class":
+        return _helper_class(s, w, key[1], demand_rules)
+    if kind == "activity":
+        return _activity(s, w, key[1])
+    if kind == "returns" and s.stocktake is not None:
+        old = s.stocktake.returns_within_days
+        text = w.say("s_returns_days", n=min(old + 7, 60), old=old)
+        return [Candidate(text, Change(path="stocktake.returns_within_days", value=min(old + 7, 60)))]
+    if kind == "stocktake_shift" and s.stocktake is not None:
+        k = int(key[1].split(".")[2]) - 1
+        shift = s.stocktake.shifts[k]
+        return [
+            Candidate(
+                w.say("s_shift_staffing", window=w.window(shift.window), n=n - 1, role=w.role(role), old=n),
+                Change(path=f"stocktake.shifts[{k}].staffing", value={**shift.staffing, role: n - 1}),
+            )
+            for role, n in shift.staffing.items()
+            if n > 0
+        ]
+    return []  # a class's timetable and the A/B split are not the librarian's to relax
+
+
+def _other_rooms(s: Scenario, w: Words, room_id: str, rule_ids: list[str]) -> list[Candidate]:
+    out = []
+    for rule_id in rule_ids:
+        i = _index(s.rules, rule_id)
+        rule = s.rules[i]
+        if rule.room != room_id:
+            continue
+        largest = max(c.size for c in s.rule_classes(rule))
+        for room in s.rooms:
+            if room.id != room_id and room.seats >= largest:
+                text = w.say("s_move_room", rule=w.rule(rule), room=w.room(room.id), seats=room.seats)
+                out.append(Candidate(text, Change(path=f"rules[{i}].room", value=room.id)))
+    return out
+
+
+def _staff(s: Scenario, w: Words, person_id: str, rule_ids: list[str]) -> list[Candidate]:
+    rules = [r for r in s.rules if r.id in rule_ids] or list(s.rules)
+    member = next((m for m in s.staff if m.id == person_id), None)
+    out = []
+    if member is not None:
+        i = _index(s.staff, person_id)
+        needing = [r for r in rules if r.staffing.get(member.role, 0) > 0]
+        window_ids = list(dict.fromkeys(x for r in needing for x in r.windows))
+        extra = []
+        for window_id in window_ids:
+            start, end = s.window_span(s.window(window_id))
+            extra.append({"days": None, "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"})
+        if extra:
+            hours = w.labels.join([f"{x['start']}–{x['end']}" for x in extra])
+            current = [a.model_dump(mode="json") for a in member.availability]
+            out.append(
+                Candidate(
+                    w.say("s_hours", hours=hours, name=w.person(person_id)),
+                    Change(path=f"staff[{i}].availability", value=[*current, *extra]),
+                )
+            )
+        if member.max_sessions_per_day is not None:
+            cap = member.max_sessions_per_day
+            text = w.say("s_cap", name=w.person(person_id), n=cap + 1, old=cap)
+            out.append(Candidate(text, Change(path=f"staff[{i}].max_sessions_per_day", value=cap + 1)))
+        return out
+    i = _index(s.helper_groups, person_id)
+    group = s.helper_groups[i]
+    needing = [r for r in rules if r.staffing.get("helper", 0) > 0]
+    for window_id in dict.fromkeys(x for r in needing for x in r.windows):
+        if window_id not in group.windows:
+            out.append(
+                Candidate(
+                    w.say("s_helper_window", name=w.person(person_id), window=w.window(window_id)),
+                    Change(path=f"helper_groups[{i}].windows", value=[*group.windows, window_id]),
+                )
+            )
+    if group.max_sessions_per_day is not None:
+        cap = group.max_sessions_per_day
+        text = w.say("s_cap", name=w.person(person_id), n=cap + 1, old=cap)
+        out.append(Candidate(text, Change(path=f"helper_groups[{i}].max_sessions_per_day", value=cap + 1)))
+    return out
+
+
+def _helper_class(s: Scenario, w: Words, group_id: str, rule_ids: list[str]) -> list[Candidate]:
+    """Helpers from another class that is free in some slot the team works in (at most three)."""
+    i = _index(s.helper_groups, group_id)
+    group = s.helper_groups[i]
+    slots = [
+        slot
+        for r in s.rules
+        if r.id in rule_ids and r.staffing.get("helper", 0) > 0
+        for slot in rule_slots(s, r)
+        if slot.window_id in group.windows
+    ]
+    out = []
+    for school_class in s.classes:
+        if school_class.id == group.class_id or all(class_busy_at(s, school_class, x) for x in slots):
+            continue
+        text = w.say(
+            "s_helper_class", name=w.person(group_id), cls=school_class.label, old=w.cls(group.class_id)
+        )
+        out.append(Candidate(text, Change(path=f"helper_groups[{i}].class_id", value=school_class.id)))
+        if len(out) == 3:
+            break
+    return out
+
+
+def _activity(s: Scenario, w: Words, item_key: str) -> list[Candidate]:
+    activity_id = item_key.split(".")[0]
+    i = _index(s.activities, activity_id)
+    activity = s.activities[i]
+    name = activity.name or activity.id
+    out = []
+    if not activity.all_day:
+        assert activity.duration_minutes is not None
+        for window in s.windows:
+            start, end = s.window_span(window)
+            if window.id in activity.windows or minutes(end) - minutes(start) < activity.duration_minutes:
+                continue
+            out.append(
+                Candidate(
+                    w.say("s_activity_window", window=w.window(window.id), activity=name),
+                    Change(path=f"activities[{i}].windows", value=[*activity.windows, window.id]),
+                )
+            )
+    when = activity.when
+    if when.weeks is not None:
+        more = [*when.weeks, max(when.weeks) + 1, max(when.weeks) + 2]
+        weeks = w.labels.join([str(n) for n in more])
+        text = w.say("s_activity_weeks", activity=name, weeks=weeks)
+        out.append(Candidate(text, Change(path=f"activities[{i}].when.weeks", value=more)))
+    elif when.end is not None:
+        last = min(when.end + dt.timedelta(days=7), s.term.end)
+        if last > when.end:
+            text = w.say("s_activity_end", activity=name, date=w.date(last))
+            value = last.isoformat()
+            out.append(Candidate(text, Change(path=f"activities[{i}].when.end", value=value)))
+    return out

@@ -1,0 +1,178 @@
+"""Crafted infeasible schools, each with one conflict (built on tests.factories)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rota_solver.scenario import Scenario, Weekday
+from tests.factories import rule, tiny_school
+from tests.model.helpers import busy_every_day
+
+WORKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+
+def lunch_busy_except_monday_first_slot() -> list[dict[str, str]]:
+    """Lessons over the whole lunch window except Monday 11:30-11:50."""
+    return [{"day": "mon", "start": "11:50", "end": "12:30"}, *busy_every_day("11:30", "12:30", WORKDAYS[1:])]
+
+
+def two_classes_share_one_free_slot() -> Scenario:
+    """1-1 and 1-2 are free only on Monday 11:30-11:50, and the library holds one class at a time."""
+    busy = lunch_busy_except_monday_first_slot()
+    return tiny_school(
+        classes=[
+            {"id": "1-1", "name": "Class 1-1", "grade": 1, "size": 30, "busy": busy},
+            {"id": "1-2", "name": "Class 1-2", "grade": 1, "size": 30, "busy": busy},
+        ]
+    )
+
+
+def helpers_busy_in_their_own_lessons() -> Scenario:
+    """Reading needs one helper team; the only team's class 2-1 has PE over every lunch, the only
+    time the team works."""
+    return tiny_school(
+        helper_groups=[{"id": "hg", "name": "Team 2-1", "class_id": "2-1", "windows": ["lunch"]}],
+        classes=[
+            {"id": "1-1", "name": "Class 1-1", "grade": 1, "size": 30},
+            {
+                "id": "2-1",
+                "name": "Class 2-1",
+                "grade": 2,
+                "size": 30,
+                "busy": busy_every_day("11:30", "12:30"),
+            },
+            {"id": "3-1", "name": "Class 3-1", "grade": 3, "size": 30},
+        ],
+        rules=[rule(staffing={"helper": 1})],
+    )
+
+
+def helpers_never_in_the_rule_windows() -> Scenario:
+    """Reading at lunch needs one helper team, and the only team works afternoons only."""
+    return tiny_school(
+        helper_groups=[{"id": "hg", "name": "Team 2-1", "class_id": "2-1", "windows": ["afternoon"]}],
+        classes=[
+            {"id": "1-1", "name": "Class 1-1", "grade": 1, "size": 30},
+            {"id": "2-1", "name": "Class 2-1", "grade": 2, "size": 30},
+        ],
+        rules=[rule(staffing={"helper": 1})],
+    )
+
+
+def too_few_librarian_hours() -> Scenario:
+    """Four classes need a staffed session a week in a one-class library; the one librarian works
+    Monday to Wednesday, one duty a day."""
+    return tiny_school(
+        staff=[
+            {
+                "id": "lib",
+                "name": "Ms Lee",
+                "availability": [{"days": ["mon", "tue", "wed"]}],
+                "max_sessions_per_day": 1,
+            }
+        ],
+        classes=[{"id": f"1-{n}", "name": f"Class 1-{n}", "grade": 1, "size": 30} for n in range(1, 5)],
+    )
+
+
+def timetable_leaves_two_adjacent_days() -> Scenario:
+    """1-1 reads twice a week, two days apart, and is free at lunch only on Monday and Tuesday."""
+    return tiny_school(
+        classes=[
+            {
+                "id": "1-1",
+                "name": "Class 1-1",
+                "grade": 1,
+                "size": 30,
+                "busy": busy_every_day("11:30", "12:30", ("wed", "thu", "fri")),
+            },
+            {"id": "1-2", "name": "Class 1-2", "grade": 1, "size": 30},
+        ],
+        rules=[rule(frequency={"per_week": 2}, spacing={"min_days_apart": 2})],
+    )
+
+
+def class_too_big_for_the_room() -> Scenario:
+    """Class 1-1 has 40 pupils; the library seats 30 (the reading room seats 45)."""
+    return tiny_school(
+        rooms=[
+            {"id": "library", "name": "Library", "seats": 30},
+            {"id": "reading_room", "name": "Reading room", "seats": 45},
+        ],
+        classes=[
+            {"id": "1-1", "name": "Class 1-1", "grade": 1, "size": 40},
+            {"id": "1-2", "name": "Class 1-2", "grade": 1, "size": 30},
+        ],
+    )
+
+
+def two_rules_want_the_one_free_slot() -> Scenario:
+    """1-1 must read (reading room) and borrow (library) every week, and is free only on Monday
+    11:30-11:50: a class is in one place at a time."""
+    return tiny_school(
+        rooms=[
+            {"id": "library", "name": "Library", "seats": 60},
+            {"id": "reading_room", "name": "Reading room", "seats": 60},
+        ],
+        classes=[
+            {
+                "id": "1-1",
+                "name": "Class 1-1",
+                "grade": 1,
+                "size": 30,
+                "busy": lunch_busy_except_monday_first_slot(),
+            },
+            {"id": "1-2", "name": "Class 1-2", "grade": 1, "size": 30},
+        ],
+        rules=[
+            rule(id="reading", room="reading_room", staffing={}),
+            rule(id="borrowing", kind="borrowing", classes=["1-1"], grades=[]),
+        ],
+    )
+
+
+def orientation_school(**extra: Any) -> Scenario:
+    """Each grade-1 class's orientation must be in teaching week 1, in the afternoon, before its first
+    borrowing; 1-1 has lessons every afternoon."""
+    return tiny_school(
+        classes=[
+            {
+                "id": "1-1",
+                "name": "Class 1-1",
+                "grade": 1,
+                "size": 30,
+                "busy": busy_every_day("14:00", "15:30"),
+            },
+            {"id": "1-2", "name": "Class 1-2", "grade": 1, "size": 30},
+        ],
+        rules=[rule(id="borrowing", kind="borrowing")],
+        activities=[
+            {
+                "id": "orientation",
+                "name": "Orientation",
+                "kind": "orientation",
+                "participants": {"grades": [1], "each_class": True},
+                "when": {"weeks": [1]},
+                "duration_minutes": 40,
+                "windows": ["afternoon"],
+                "room": "library",
+                "staffing": {"librarian": 1},
+                "before_first": ["borrowing"],
+            }
+        ],
+        **extra,
+    )
+
+
+def stocktake_needs_two_librarians() -> Scenario:
+    """Each stocktake day's shift needs two librarians; the school has one."""
+    return tiny_school(
+        stocktake={
+            "start": "2026-09-17",
+            "end": "2026-09-18",
+            "loans_due": "2026-09-16",
+            "returns_within_days": 10,
+            "reading_continues": True,
+            "shifts": [{"window": "afternoon", "staffing": {"librarian": 2}}],
+        }
+    )
