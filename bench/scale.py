@@ -36,7 +36,7 @@ from typing import Any
 
 from bench.baselines.fet import fet_available, fet_version, run_fet
 from bench.baselines.greedy import _penalties, greedy_rota
-from bench.report import render
+from bench.report import baseline_table, render, scale_table
 from rota_solver.errors import NoRotaExists, NoSolutionInTime
 from rota_solver.model.builder import build_model
 from rota_solver.progress import Progress
@@ -176,63 +176,6 @@ def machine() -> dict[str, str]:
     }
 
 
-def _s(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.3f} s" if value < 1 else f"{value:.1f} s"
-
-
-def table(rows: list[dict[str, Any]]) -> list[str]:
-    lines = [
-        "| classes | variables / constraints | weekly build | first feasible | weekly stage | "
-        "weekly result | term stage | whole solve | peak memory | verifier |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        if "error" in r:
-            result = r["error"]
-        elif r["weekly_status"] == "optimal":
-            result = f"proven optimal ({r['objective']})"
-        else:
-            result = f"{r['objective']}, bound {r['bound']}, gap {100 * r['gap']:.1f}%"
-        verdict = (
-            "-"
-            if "error" in r
-            else "ok"
-            if r["hidden_violations"] == 0 and r["unmet"] == 0
-            else f"{r['unmet']} unmet, listed"
-            if r["hidden_violations"] == 0
-            else f"{r['hidden_violations']} VIOLATIONS"
-        )
-        term = "-" if "error" in r else f"{_s(r['term_seconds'])} ({r['term_status']})"
-        lines.append(
-            f"| {r['classes']} | {r['variables']:,} / {r['constraints']:,} | {_s(r['build'])} | "
-            f"{_s(r['first_feasible'])} | {_s(r.get('weekly_seconds'))} | {result} | {term} | "
-            f"{_s(r['total'])} | {r['peak_mib']:.0f} MiB | {verdict} |"
-        )
-    return lines
-
-
-def baseline_table(rows: list[dict[str, Any]]) -> list[str]:
-    lines = [
-        "| classes | solver: sessions placed | solver: penalty | solver: weekly time | greedy: placed | "
-        "greedy: penalty | greedy: time | FET: placed | FET: days+windows penalty | FET: time |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        g, f = r["greedy"], r["fet"]
-        required = g["required"]
-        solver_placed = "-" if "error" in r else f"{r['pattern']}/{required}"
-        fet_placed = f["status"] if f["status"] == "not installed" else f"{f['placed']}/{f['required']}"
-        lines.append(
-            f"| {r['classes']} | {solver_placed} | {r.get('objective', '-')} | "
-            f"{_s(r.get('weekly_seconds'))} | "
-            f"{g['placed']}/{required} | {g['penalty']} | {_s(g['seconds'])} | {fet_placed} | "
-            f"{f.get('penalty', '-')} | {_s(f['seconds']) if f['status'] != 'not installed' else '-'} |"
-        )
-    return lines
-
-
 def plot(rows: list[dict[str, Any]], path: Path) -> None:
     import matplotlib
 
@@ -302,7 +245,7 @@ def main() -> None:
             ]
         )
         rows.append(row)
-        print(table([row])[-1], flush=True)
+        print(scale_table([row])[-1], flush=True)
         print(baseline_table([row])[-1], flush=True)
         if args.smoke and (row.get("hidden_violations", 1) != 0 or "error" in row):
             raise SystemExit(f"smoke run failed: {row}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import get_args
 
 from ortools.sat.python import cp_model
 
@@ -53,21 +54,7 @@ def describe(scenario: Scenario, key: GroupKey, words: Words | None = None) -> C
 
 
 def _kind(kind: str) -> GroupKind:
-    kinds: tuple[GroupKind, ...] = (
-        "demand",
-        "spacing",
-        "phases",
-        "timetable",
-        "room",
-        "seats",
-        "staffing",
-        "staff",
-        "helper_class",
-        "activity",
-        "returns",
-        "stocktake_shift",
-    )
-    return next(k for k in kinds if k == kind)
+    return next(k for k in get_args(GroupKind) if k == kind)
 
 
 def _detail(scenario: Scenario, w: Words, key: GroupKey) -> str:
