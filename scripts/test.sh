@@ -8,6 +8,13 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet -e '.[test]'
 # ical.js at the version of tests/calendars/node/package-lock.json, for tests/calendars/test_parsers.py.
 npm ci --prefix tests/calendars/node --no-audit --no-fund
+# FET (Debian package fet, command fet-cl): the timetabling baseline the scale benchmark runs beside ours.
+if ! command -v fet-cl >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing FET"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi
+    ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fet >/dev/null) \
+        || echo "could not install FET: its baseline test is skipped"
+fi
 echo "== ruff"; .venv/bin/ruff check .
 echo "== mypy"; .venv/bin/mypy
 echo "== pytest"; .venv/bin/python -m pytest
