@@ -19,5 +19,6 @@ echo "== ruff"; .venv/bin/ruff check .
 echo "== mypy"; .venv/bin/mypy
 echo "== pytest"; .venv/bin/python -m pytest
 echo "== bench (smoke)"; .venv/bin/python -m bench.solve_time --repeat 1; .venv/bin/python -m bench.feeds --repeat 1
+.venv/bin/python -m bench.rerun --repeat 1
 # The scale benchmark at its smallest size (12 classes; seconds; FET is used only if installed).
 .venv/bin/python -m bench.scale --smoke
