@@ -15,17 +15,14 @@ the median over N runs (1 worker, seed 0, the solver settings of ``solve``) of:
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import platform
 import statistics
 import time
 from collections.abc import Callable, Iterator
-from importlib.metadata import version
-from pathlib import Path
 
 from ortools.sat.python import cp_model
 
+from bench.common import SCENARIOS, scenario_args, versions_line
 from rota_solver.explain.groups import build_guarded
 from rota_solver.loading import load_scenario
 from rota_solver.model.builder import build_model
@@ -34,7 +31,6 @@ from rota_solver.model.variables import RotaModel
 from rota_solver.scenario import Scenario
 from rota_solver.solve import SolveOptions, _solver, solve
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 OPTIONS = SolveOptions(time_limit_seconds=60, workers=1, seed=0)
 
 
@@ -97,15 +93,8 @@ def medians(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("names", nargs="*", help="scenario names (default: all)")
-    args = parser.parse_args()
-    names = args.names or sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
-    print(
-        f"python {platform.python_version()}, ortools {version('ortools')}, {platform.machine()}, "
-        f"1 worker, median of {args.repeat}; weekly stage = build + solve to optimum"
-    )
+    names, repeat = scenario_args(__doc__)
+    print(versions_line(repeat) + "; weekly stage = build + solve to optimum")
     print(
         f"{'scenario':<20} {'groups':>6} {'plain s':>8} {'no hooks s':>10} {'guarded s':>9} "
         f"{'guarded/plain':>13} {'solve() s':>9}"
@@ -113,7 +102,7 @@ def main() -> None:
     for name in names:
         scenario = load_scenario(SCENARIOS / f"{name}.yaml")
         groups = len(build_guarded(scenario).literals)
-        runs = medians([plain, no_hooks, guarded, whole], scenario, args.repeat)
+        runs = medians([plain, no_hooks, guarded, whole], scenario, repeat)
         (base, objective), (bare, bare_objective), (with_literals, guarded_objective), (total, _) = runs
         assert objective == bare_objective == guarded_objective
         print(

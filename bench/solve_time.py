@@ -8,30 +8,18 @@ status of each stage, the total penalty, make-ups, activities placed and unmet r
 
 from __future__ import annotations
 
-import argparse
-import platform
 import statistics
 import time
-from importlib.metadata import version
-from pathlib import Path
 
+from bench.common import SCENARIOS, scenario_args, versions_line
 from rota_solver.loading import load_scenario
 from rota_solver.solve import SolveOptions, solve
 from rota_solver.verify import verify
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
-
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("names", nargs="*", help="scenario names (default: all)")
-    args = parser.parse_args()
-    names = args.names or sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
-    print(
-        f"python {platform.python_version()}, ortools {version('ortools')}, {platform.machine()}, "
-        f"1 worker, median of {args.repeat}"
-    )
+    names, repeat = scenario_args(__doc__)
+    print(versions_line(repeat))
     print(
         f"{'scenario':<20} {'classes':>7} {'build s':>8} {'weekly s':>8} {'term s':>7} {'total s':>8} "
         f"{'weekly':>8} {'term':>8} {'penalty':>7} {'sessions':>8} {'make-ups':>8} {'events':>6} {'unmet':>5}"
@@ -40,7 +28,7 @@ def main() -> None:
         scenario = load_scenario(SCENARIOS / f"{name}.yaml")
         builds, weeklies, terms, totals = [], [], [], []
         rota = None
-        for _ in range(args.repeat):
+        for _ in range(repeat):
             started = time.perf_counter()
             rota = solve(scenario, SolveOptions(time_limit_seconds=60, workers=1, seed=0))
             totals.append(time.perf_counter() - started)

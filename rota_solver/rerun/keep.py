@@ -298,7 +298,7 @@ class PublishedSpots:
     @staticmethod
     def of(published: Rota, freeze: dt.date) -> PublishedSpots:
         def at(moment: dt.datetime) -> int:
-            return moment.hour * 60 + moment.minute
+            return minutes(moment.time())
 
         events = {
             a.id: (a.date, at(a.start) if a.start else 0) for a in published.activities if a.date >= freeze
@@ -342,7 +342,7 @@ def term_change_units(tm: TermModel, spots: PublishedSpots) -> Units:
     the new scenario forces (the published spot is gone) is the constant 1."""
     units: Units = []
     makeup_vars: dict[tuple[str, str, dt.date, int], list[cp_model.IntVar]] = defaultdict(list)
-    held_at = {s.id: (s.date, s.start.hour * 60 + s.start.minute) for s in tm.inputs.held}
+    held_at = {s.id: (s.date, minutes(s.start.time())) for s in tm.inputs.held}
     for item in tm.inputs.items:
         placed = [(spot, tm.place[(item.key, spot)]) for spot in item.spots]
         if item.kind == "makeup":
