@@ -502,6 +502,12 @@ class Weights(_Model):
     staff_balance: int = Field(
         default=1, ge=0, description="Duties between the busiest and idlest of one role, per cycle."
     )
+    joint_activity_time: int = Field(
+        default=100,
+        ge=0,
+        description="An occurrence of an activity for several classes at once (a grade's competition) "
+        "for which the weekly table leaves no time when all of them are out of library sessions.",
+    )
 
 
 class Scenario(_Model):

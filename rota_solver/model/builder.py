@@ -35,15 +35,44 @@ class BuiltModel:
     def has_staff_step(self) -> bool:
         return any(p.staff_step and p.weight and p.units for p in self.penalties)
 
-    def fix_table(self, solver: cp_model.CpSolver) -> None:
-        """Keep the table's wishes at the solver's value (its optimum when proven) for the staff step,
-        starting from the solver's solution."""
+    def every_wish_met(self) -> cp_model.CpModel | None:
+        """A copy of the model in which every unit of the table's penalties is zero (``None`` when a
+        unit is a constant above zero). Any rota of the copy is an optimum, and CP-SAT finds one, or
+        proves there is none, in a second at 240 classes, where the search for the optimum among
+        all tables took 4.3 s at 72 classes and 24.7 s at 120."""
+        probe = self.rm.model.clone()
+        for p in self.penalties:
+            if p.staff_step or not p.weight:
+                continue
+            for expr, _ in p.units:
+                if isinstance(expr, int):
+                    if expr:
+                        return None
+                    continue
+                probe.add(expr == 0)
+        return probe
+
+    def held_table(self, solver: cp_model.CpSolver) -> cp_model.CpModel:
+        """A copy of the model with the table of classes (days and slots) held to the solver's
+        solution, starting from its duties: only who is on duty is left to choose."""
+        rm = self.rm
+        held = rm.model.clone()
+        for var in (*rm.day_sets.values(), *rm.placements.values()):
+            held.add(var == solver.value(var))
+        held.clear_hints()  # type: ignore[no-untyped-call]
+        for var in (*rm.duties.values(), *rm.assignments.values()):
+            held.add_hint(var, solver.value(var))
+        return held
+
+    def fix_table(self, table_objective: float, solver: cp_model.CpSolver) -> None:
+        """Keep the table's wishes at ``table_objective`` (its optimum when proven) while the table
+        itself may change, starting from the solver's solution."""
         rm = self.rm
         chosen = [p for p in self.penalties if not p.staff_step and p.weight]
         table = cp_model.LinearExpr.weighted_sum(
             [expr for p in chosen for expr, _ in p.units], [p.weight for p in chosen for _ in p.units]
         )
-        rm.model.add(table <= round(solver.objective_value))
+        rm.model.add(table <= round(table_objective))
         rm.model.clear_hints()  # type: ignore[no-untyped-call]
         for var in (
             *rm.day_sets.values(),

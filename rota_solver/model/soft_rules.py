@@ -8,6 +8,10 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from ..scenario import Activity, Scenario
+from ..slots import Slot, class_busy_at, window_times
+from ..term.plan import occurrence_days
+from ..term_calendar import build_term_calendar
 from .variables import RotaModel
 
 
@@ -130,11 +134,71 @@ def balanced_staff_load(rm: RotaModel) -> Penalty:
     )
 
 
+def joint_activities_find_their_classes_free(rm: RotaModel) -> Penalty:
+    """An activity for several classes at once (a grade's competition, the helpers' meeting) needs a
+    time in its windows when none of them is in a library session: the table keeps one free among
+    each occurrence's days, or pays for each occurrence it leaves without."""
+    scenario = rm.scenario
+    calendar = build_term_calendar(scenario)
+    units: list[tuple[cp_model.LinearExprT, str]] = []
+    for activity in scenario.activities:
+        classes = _joint_classes(scenario, activity)
+        if len(classes) < 2 or activity.duration_minutes is None:
+            continue
+        for occurrence, days in enumerate(occurrence_days(calendar, activity), start=1):
+            free: dict[tuple[int, Slot], cp_model.IntVar] = {}
+            for day in days:
+                for window_id in activity.windows:
+                    if day.follows not in scenario.window_days(scenario.window(window_id)):
+                        continue
+                    for start, end in window_times(scenario, window_id, activity.duration_minutes):
+                        slot = Slot(day.follows, start, end, window_id)
+                        when = (day.cycle_week, slot)
+                        if when in free or any(
+                            class_busy_at(scenario, scenario.school_class(c), slot, on=day.date)
+                            for c in classes
+                        ):
+                            continue
+                        free[when] = var = rm.model.new_bool_var(f"free[{activity.id}.{occurrence},{when}]")
+                        for c in classes:
+                            for key in rm.by_class_week.get((c, day.cycle_week), []):
+                                held = key[3]
+                                if held.weekday == slot.weekday and held.start < end and start < held.end:
+                                    rm.model.add_implication(var, rm.placements[key].Not())
+            if not free:
+                continue  # the classes' own timetables leave no time: nothing the table can do
+            blocked = rm.model.new_bool_var(f"blocked[{activity.id}.{occurrence}]")
+            rm.model.add_bool_or([*free.values(), blocked])
+            units.append((blocked, f"{activity.id}.{occurrence}"))
+    return Penalty(
+        "JointActivityTime",
+        "An occurrence of an activity for several classes at once with no time left when all of them "
+        "are out of library sessions.",
+        scenario.weights.joint_activity_time,
+        units,
+    )
+
+
+def _joint_classes(scenario: Scenario, activity: Activity) -> set[str]:
+    """Classes that must all be free at once for the activity (helpers' own classes included)."""
+    who = activity.participants
+    if who.each_class or activity.all_day:
+        return set()
+    classes = {c.id for c in scenario.classes if c.grade in who.grades or c.id in who.classes}
+    helpers = (
+        scenario.helper_groups
+        if who.helper_groups == "all"
+        else [g for g in scenario.helper_groups if g.id in who.helper_groups]
+    )
+    return classes | {g.class_id for g in helpers}
+
+
 SOFT_RULES: tuple[SoftRule, ...] = (
     preferred_days,
     preferred_windows,
     same_slot_every_week,
     spread_over_week,
     balanced_staff_load,
+    joint_activities_find_their_classes_free,
 )
 """The soft rules, each one term of the objective."""

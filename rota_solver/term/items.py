@@ -118,6 +118,12 @@ class SpotFinder:
         self.days = {d.date: d for d in calendar.days}
         self.not_before = not_before
         """A rerun's freeze date: nothing is placed before it."""
+        self._staff = {m.id: m for m in scenario.staff}
+        self._groups = {g.id: g for g in scenario.helper_groups}
+        # The same spots recur for every class of a rule: at 240 classes these lookups were 350,000
+        # calls and most of the term model's build time.
+        self._class_free: dict[tuple[str, Spot], bool] = {}
+        self._person_can: dict[tuple[str, Spot, bool], bool] = {}
 
     def window_spots(self, day: SchoolDay, window_ids: list[str], duration: int) -> list[Spot]:
         """Slots of the windows on the day's timetable weekday, cut to ``duration``."""
@@ -131,6 +137,12 @@ class SpotFinder:
         ]
 
     def class_free(self, class_id: str, spot: Spot) -> bool:
+        key = (class_id, spot)
+        if key not in self._class_free:
+            self._class_free[key] = self._class_free_uncached(class_id, spot)
+        return self._class_free[key]
+
+    def _class_free_uncached(self, class_id: str, spot: Spot) -> bool:
         school_class = self.scenario.school_class(class_id)
         slot = Slot(spot.follows, spot.start, spot.end, spot.window_id)
         if class_busy_at(self.scenario, school_class, slot, on=spot.date):
@@ -153,14 +165,20 @@ class SpotFinder:
 
     def person_can(self, person_id: str, spot: Spot, on_duty: bool) -> bool:
         """Whether a staff member or helper group could be on duty (or take part) at the spot."""
+        key = (person_id, spot, on_duty)
+        if key not in self._person_can:
+            self._person_can[key] = self._person_can_uncached(person_id, spot, on_duty)
+        return self._person_can[key]
+
+    def _person_can_uncached(self, person_id: str, spot: Spot, on_duty: bool) -> bool:
         scenario = self.scenario
-        member = next((m for m in scenario.staff if m.id == person_id), None)
+        member = self._staff.get(person_id)
         slot = Slot(spot.follows, spot.start, spot.end, spot.window_id)
         if overlaps(spot.start, spot.end, self.fixed.duties.get((person_id, spot.date), set())):
             return False
         if member is not None:
             return spot.date not in member.days_off and staff_available_at(scenario, member, slot)
-        group = next(g for g in scenario.helper_groups if g.id == person_id)
+        group = self._groups[person_id]
         if on_duty and spot.window_id not in group.windows:
             return False
         return self.class_free(group.class_id, spot)

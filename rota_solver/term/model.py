@@ -45,18 +45,30 @@ class TermModel:
     convert: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     """(returns item key, pattern session id) -> that session becomes the final returns session."""
     unplaced: dict[str, cp_model.IntVar] = field(default_factory=dict)
-    gap_slack: list[tuple[str, str, dt.date, dt.date, cp_model.IntVar]] = field(default_factory=list)
-    """(class, rule, window start, window end, slack)."""
+    gap_slack: list[tuple[str, str, dt.date, dt.date, cp_model.IntVar, int]] = field(default_factory=list)
+    """(class, rule, first window's start, its end, slack, windows): one slack for all the gap
+    windows a class and rule could fill from the same candidates."""
     not_before: dt.date | None = None
     """A rerun's freeze date: nothing is placed before it."""
     weights: dict[str, int] = field(default_factory=dict)
     """Objective weight of each named term, set by build_term_model."""
+    by_person_on: frozenset[dt.date] | None = None
+    """Dates on which each person's duties are variables; ``None``: every date. On the other dates
+    only each role's head count is checked (:func:`enough_staff_at_each_moment`), which makes the
+    model a relaxation: the people are named afterwards (see ``plan_term``)."""
 
     def __post_init__(self) -> None:
         self._items = {i.key: i for i in self.inputs.items}
+        self.finder = self.inputs.finder or SpotFinder(
+            self.scenario, self.calendar, self.fixed, self.not_before
+        )
 
     def item(self, key: str) -> Item:
         return self._items[key]
+
+    def by_person(self, spot: Spot) -> bool:
+        """Whether the people on duty at ``spot`` are chosen in this model."""
+        return self.by_person_on is None or spot.date in self.by_person_on
 
 
 TermRule = Callable[[TermModel], None]
@@ -65,11 +77,13 @@ TermRule = Callable[[TermModel], None]
 def build_variables(tm: TermModel) -> None:
     """Placement per item and spot; duty only for people free to work at that spot (the rest would
     be fixed to zero, and the model is smaller without them)."""
-    finder = SpotFinder(tm.scenario, tm.calendar, tm.fixed, tm.not_before)
+    finder = tm.finder
     finder_people = _people_by_role(tm.scenario)
     for item in tm.inputs.items:
         for spot in item.spots:
             tm.place[(item.key, spot)] = tm.model.new_bool_var(f"place[{item.key},{spot.date},{spot.start}]")
+            if not tm.by_person(spot):
+                continue
             for role, need in item.staffing.items():
                 if need == 0:
                     continue
@@ -116,11 +130,83 @@ def items_fully_staffed(tm: TermModel) -> None:
     people = _people_by_role(tm.scenario)
     for (key, spot), var in tm.place.items():
         item = tm.item(key)
+        if not tm.by_person(spot):
+            continue
         for role, need in item.staffing.items():
             if need == 0:
                 continue
             on = [tm.duty[(key, spot, p)] for p in people.get(role, []) if (key, spot, p) in tm.duty]
             tm.model.add(cp_model.LinearExpr.sum(on) == need * var)
+
+
+def enough_staff_at_each_moment(tm: TermModel) -> None:
+    """On dates where people are not yet named, the items running at any one moment need no more
+    of a role than there are people of it able to work then, less those taking part in an item or
+    whose class is in one; and a day's items need no more duties than those people's daily caps
+    leave. Both hold for every rota with people named, so the model stays a relaxation of the one
+    naming them."""
+    scenario = tm.scenario
+    finder = tm.finder
+    people = _people_by_role(scenario)
+    role_of = {m.id: m.role for m in scenario.staff} | {g.id: g.role for g in scenario.helper_groups}
+    helpers_of: dict[str, list[str]] = defaultdict(list)
+    for g in scenario.helper_groups:
+        helpers_of[g.class_id].append(g.id)
+    caps = {m.id: m.max_sessions_per_day for m in scenario.staff}
+    caps.update({g.id: g.max_sessions_per_day for g in scenario.helper_groups})
+
+    def left(person: str, day: dt.date) -> float:
+        """Duties the person's daily cap leaves that day beside the fixed ones."""
+        cap = caps.get(person)
+        return float("inf") if cap is None else cap - len(tm.fixed.duties.get((person, day), set()))
+
+    # (date, start, end, (placed, people, on duty), count): ``count`` people of ``people`` on duty
+    # (or, when not on duty, kept from it by taking part) while the item runs.
+    Entry = tuple[dt.date, int, int, tuple[cp_model.IntVar, frozenset[str], bool], int]
+    entries: dict[str, list[Entry]] = defaultdict(list)
+    staffed_roles = {role for i in tm.inputs.items for role, need in i.staffing.items() if need > 0}
+    for (key, spot), var in tm.place.items():
+        if tm.by_person(spot):
+            continue
+        item = tm.item(key)
+        for role, need in item.staffing.items():
+            if need > 0:
+                able = frozenset(
+                    p
+                    for p in people.get(role, [])
+                    if finder.person_can(p, spot, on_duty=True) and left(p, spot.date) > 0
+                )
+                entries[role].append((spot.date, spot.start, spot.end, (var, able, True), need))
+        taken: dict[str, set[str]] = defaultdict(set)
+        for person in (*item.staff, *item.helper_groups, *(g for c in item.classes for g in helpers_of[c])):
+            taken[role_of[person]].add(person)
+        for role, away in taken.items():
+            if role in staffed_roles:
+                entries[role].append(
+                    (spot.date, spot.start, spot.end, (var, frozenset(away), False), len(away))
+                )
+    for role_entries in entries.values():
+        for running in at_each_moment(role_entries):
+            if not any(on_duty for (_, _, on_duty), _ in running):
+                continue  # people taking part only: one_place_at_a_time already rules
+            able = frozenset().union(*(who for (_, who, _), _ in running))
+            if sum(n for _, n in running) > len(able):
+                tm.model.add(
+                    cp_model.LinearExpr.weighted_sum([v for (v, _, _), _ in running], [n for _, n in running])
+                    <= len(able)
+                )
+        by_day: dict[dt.date, list[tuple[cp_model.IntVar, frozenset[str], int]]] = defaultdict(list)
+        for day, _, _, (var, able, on_duty), need in role_entries:
+            if on_duty:
+                by_day[day].append((var, able, need))
+        for day, placed in by_day.items():
+            able = frozenset().union(*(who for _, who, _ in placed))
+            room = sum(left(p, day) for p in able)
+            if sum(need for _, _, need in placed) > room:
+                duties = cp_model.LinearExpr.weighted_sum(
+                    [v for v, _, _ in placed], [n for _, _, n in placed]
+                )
+                tm.model.add(duties <= room)
 
 
 def one_place_at_a_time(tm: TermModel) -> None:
@@ -308,24 +394,27 @@ def gaps_within_limit(tm: TermModel) -> None:
         gap = rule.gap_limit
         for school_class in scenario.rule_classes(rule):
             pair = (school_class.id, rule.id)
-            seen: set[frozenset[int]] = set()
+            # Windows a class could fill from the same candidates share one constraint, and one slack
+            # priced per window, so that an unclosable gap costs the same in every model of it.
+            shared: dict[frozenset[int], list[tuple[dt.date, dt.date, list[cp_model.LinearExprT]]]] = {}
             day = scenario.term.start
             while day + dt.timedelta(days=gap - 1) <= stop:
                 end = day + dt.timedelta(days=gap - 1)
                 if not any(day <= d <= end for d in sure[pair]) and any(day <= d <= end for d in school_days):
                     terms = [v for d, v in maybe[pair] if day <= d <= end]
-                    signature = frozenset(id(v) for v in terms)
-                    if signature not in seen:
-                        seen.add(signature)
-                        slack = tm.model.new_bool_var(f"gap[{school_class.id},{rule.id},{day}]")
-                        tm.model.add(cp_model.LinearExpr.sum([*terms, slack]) >= 1)
-                        tm.gap_slack.append((school_class.id, rule.id, day, end, slack))
+                    shared.setdefault(frozenset(id(v) for v in terms), []).append((day, end, terms))
                 day += dt.timedelta(days=1)
+            for windows in shared.values():
+                first, end, terms = windows[0]
+                slack = tm.model.new_bool_var(f"gap[{school_class.id},{rule.id},{first}]")
+                tm.model.add(cp_model.LinearExpr.sum([*terms, slack]) >= 1)
+                tm.gap_slack.append((school_class.id, rule.id, first, end, slack, len(windows)))
 
 
 TERM_RULES: tuple[TermRule, ...] = (
     each_item_placed_once,
     items_fully_staffed,
+    enough_staff_at_each_moment,
     one_place_at_a_time,
     daily_caps,
     all_day_events_clear_the_way,
@@ -351,7 +440,7 @@ def objective_terms(tm: TermModel) -> dict[str, Units]:
         (var, tm.item(key).classes[0]) for (key, _), var in tm.place.items() if tm.item(key).kind == "returns"
     ]
     unmet: Units = [(var, key) for key, var in tm.unplaced.items()]
-    unmet += [(slack, f"{c}/{r}") for c, r, _, _, slack in tm.gap_slack]
+    unmet += [(windows * slack, f"{c}/{r}") for c, r, _, _, slack, windows in tm.gap_slack]
     return {
         "MakeupSessions": makeups,
         "DisplacedSessions": displaced,

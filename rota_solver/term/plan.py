@@ -28,6 +28,8 @@ class TermInputs:
     items: list[Item] = field(default_factory=list)
     stops: dict[str, dt.date] = field(default_factory=dict)
     """Rule id -> last date its gap limit is measured to."""
+    finder: SpotFinder | None = None
+    """What found the items' spots: its answers, cached, serve the term models too."""
 
 
 def borrowing_rules(scenario: Scenario) -> list[GradeRule]:
@@ -306,6 +308,7 @@ def makeup_items(
         if x.cause in ("day_off", "staff_away", "room_closed", "pattern_change")
     ]
     losses += [(s.class_id, s.rule_id, s.date, s.id) for s in inputs.held if s.id in inputs.displaceable]
+    one_event_days = _one_event_days(inputs)
     items = []
     counter: dict[tuple[str, str], int] = defaultdict(int)
     for class_id, rule_id, lost_date, session_id in sorted(
@@ -316,6 +319,9 @@ def makeup_items(
         if lost_date > stop:
             continue
         sure = [d for d in held_dates[(class_id, rule_id)] if d != lost_date or session_id is None]
+        if session_id is not None and (event := _only_event(inputs, session_id)) is not None:
+            # That event takes one day: the class's other sessions it alone could displace are held.
+            sure += [d for d in one_event_days[(class_id, rule_id, event)] if d != lost_date]
         if _windows_covered_without(lost_date, sure, rule.gap_limit, scenario.term.start, stop):
             continue
         if returns_days.get((class_id, rule_id)) and lost_date + dt.timedelta(days=rule.gap_limit) > stop:
@@ -353,6 +359,27 @@ def makeup_items(
     return items
 
 
+def _only_event(inputs: TermInputs, session_id: str) -> str | None:
+    """The all-day event that is the only thing a displaceable session may give way to, if any."""
+    keys = set(inputs.displaceable.get(session_id, []))
+    if len(keys) != 1:
+        return None
+    (key,) = keys
+    return key if any(i.key == key and i.all_day for i in inputs.items) else None
+
+
+def _one_event_days(inputs: TermInputs) -> dict[tuple[str, str, str], list[dt.date]]:
+    """(class, rule, event) -> dates of the class's sessions of the rule that only that all-day
+    event may displace."""
+    all_day = {i.key for i in inputs.items if i.all_day}
+    days: dict[tuple[str, str, str], list[dt.date]] = defaultdict(list)
+    for s in inputs.held:
+        keys = set(inputs.displaceable.get(s.id, []))
+        if len(keys) == 1 and keys <= all_day:
+            days[(s.class_id, s.rule_id, next(iter(keys)))].append(s.date)
+    return days
+
+
 def _week_near(day: dt.date, week_of: dict[dt.date, int], calendar: TermCalendar) -> int:
     """Teaching week of a date that may itself be a day off: the week of the nearest school day."""
     monday = day - dt.timedelta(days=day.weekday())
@@ -388,7 +415,7 @@ def build_inputs(
 ) -> TermInputs:
     """Items and displaceable sessions; with ``keep`` (a rerun), only what is not yet settled."""
     finder = SpotFinder(scenario, calendar, fixed, keep.freeze if keep is not None else None)
-    inputs = TermInputs(held=held, lost=lost, stops=rule_stops(scenario))
+    inputs = TermInputs(held=held, lost=lost, stops=rule_stops(scenario), finder=finder)
     inputs.items = returns_items(scenario, calendar, finder, held)
     inputs.items += activity_items(scenario, calendar, finder)
     inputs.items += shift_items(scenario, calendar, finder)

@@ -164,7 +164,9 @@ def test_with_no_free_slot_for_a_makeup_the_gap_is_reported_unmet(overrides: dic
     [gap] = rota.unmet
     assert (gap.kind, gap.subject) == ("gap", "1-1/reading")
     assert "2026-09-17" in gap.message
+    # Priced once per 8-day window without reading, 09-17..09-24 to 09-22..09-29: a longer gap
+    # costs more, and the same in every model of it.
     unmet = term(rota, "Unmet")
-    assert (unmet.units, unmet.bearers) == (1, {"1-1/reading": 1})
+    assert (unmet.units, unmet.bearers) == (6, {"1-1/reading": 6})
     assert term(rota, "MakeupSessions").units == 0
     assert_only_confessed_violations(scenario, rota)

@@ -35,7 +35,8 @@ def busy_term() -> Scenario:
             {"id": "2-2", "grade": 2, "size": 30},
         ],
         rules=[
-            rule(windows=["lunch"], max_gap_days=8),
+            # Wednesdays preferred: the closed Wednesday then leaves a gap for a make-up to close.
+            rule(windows=["lunch"], max_gap_days=8, preferences={"days": ["wed"]}),
             rule(
                 id="borrowing",
                 kind="borrowing",

@@ -1,0 +1,69 @@
+"""joint_activities_find_their_classes_free (JointActivityTime): an activity for several classes at
+once needs a time when none of them is in a library session; the weekly table keeps one free, or
+pays for each occurrence it leaves without."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rota_solver.model.soft_rules import SOFT_RULES, joint_activities_find_their_classes_free
+from rota_solver.scenario import Scenario
+from rota_solver.solve import SolveOptions, solve
+from rota_solver.verify import verify
+from tests.factories import rule, tiny_school
+from tests.model.helpers import term
+
+QUIZ: dict[str, Any] = {
+    "id": "quiz",
+    "kind": "competition",
+    "participants": {"grades": [1]},
+    "when": {"weeks": [1, 2]},
+    "duration_minutes": 30,
+    "windows": ["lunch"],
+    "staffing": {"librarian": 1},
+}
+
+
+def school() -> Scenario:
+    """Mondays only. Lunch has two 30-minute slots and both classes would rather read then; the
+    quiz for both classes at once is at lunch too."""
+    return tiny_school(
+        term={"start": "2026-09-07", "end": "2026-09-18", "weekdays": ["mon"]},
+        rules=[rule(duration_minutes=30, windows=["lunch", "afternoon"], preferences={"windows": ["lunch"]})],
+        activities=[QUIZ],
+    )
+
+
+def test_the_table_keeps_a_time_free_for_a_joint_activity() -> None:
+    scenario = school()
+    rota = solve(scenario, SolveOptions(time_limit_seconds=10, seed=0))
+    assert verify(scenario, rota) == []
+    # One class gives up its lunch slot (2 points a week) so that the quiz has one.
+    assert sorted(s.window_id for s in rota.pattern) == ["afternoon", "lunch"]
+    assert term(rota, "JointActivityTime").units == 0
+    assert term(rota, "PreferredWindows").units == 1
+    [quiz] = rota.activities
+    assert quiz.window_id == "lunch" and quiz.class_ids == ["1-1", "1-2"]
+    assert rota.unmet == []
+
+
+def test_without_the_rule_both_classes_read_at_lunch_and_the_quiz_finds_no_time() -> None:
+    scenario = school()
+    others = [r for r in SOFT_RULES if r is not joint_activities_find_their_classes_free]
+    rota = solve(scenario, SolveOptions(time_limit_seconds=10, seed=0), soft_rules=others)
+    assert sorted(s.window_id for s in rota.pattern) == ["lunch", "lunch"]
+    assert [u.subject for u in rota.unmet] == ["quiz.1"]
+
+
+def test_a_joint_activity_the_timetables_leave_no_time_for_costs_the_table_nothing() -> None:
+    # Class 1-2 has lessons all lunchtime: no table could free the quiz a time, so none is charged.
+    busy = [{"day": "mon", "start": "11:30", "end": "12:30"}]
+    scenario = tiny_school(
+        term={"start": "2026-09-07", "end": "2026-09-18", "weekdays": ["mon"]},
+        classes=[{"id": "1-1", "grade": 1, "size": 30}, {"id": "1-2", "grade": 1, "size": 30, "busy": busy}],
+        rules=[rule(duration_minutes=30, windows=["lunch", "afternoon"])],
+        activities=[QUIZ],
+    )
+    rota = solve(scenario, SolveOptions(time_limit_seconds=10, seed=0))
+    assert term(rota, "JointActivityTime").units == 0
+    assert [u.subject for u in rota.unmet] == ["quiz.1"]

@@ -1,0 +1,136 @@
+"""Placing against head counts, then naming people (``enough_staff_at_each_moment`` and the naming
+rounds of ``plan_term``): the head-count model is a relaxation of the model naming people, so a
+rota named at its optimum is the optimum, and a day where the people cannot be named is planned
+person by person in the next round."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from ortools.sat.python import cp_model
+
+import rota_solver.term as term_stage
+from rota_solver.scenario import Scenario
+from rota_solver.term import model as term_model
+from rota_solver.term.items import fixed_occupancy
+from rota_solver.term.plan import build_inputs
+from rota_solver.term_calendar import build_term_calendar
+from tests.factories import rule, tiny_school
+from tests.term.helpers import assert_only_confessed_violations, solve_only
+
+ONE_MONDAY = {"start": "2026-09-07", "end": "2026-09-07"}
+
+
+def activity(activity_id: str, class_id: str, window: str, duration: int, **overrides: Any) -> dict[str, Any]:
+    """An activity for one class on Monday 2026-09-07 only, with a librarian on duty."""
+    data: dict[str, Any] = {
+        "id": activity_id,
+        "kind": "event",
+        "participants": {"classes": [class_id]},
+        "when": ONE_MONDAY,
+        "duration_minutes": duration,
+        "windows": [window],
+        "staffing": {"librarian": 1},
+    }
+    data.update(overrides)
+    return data
+
+
+def school(staff: list[dict[str, Any]], activities: list[dict[str, Any]]) -> Scenario:
+    """Mondays only, three classes; their reading, in the morning, needs no staff, so only the
+    activities do."""
+    return tiny_school(
+        term={"start": "2026-09-07", "end": "2026-09-18", "weekdays": ["mon"]},
+        windows=[
+            {"id": "morning", "start": "08:00", "end": "09:00"},
+            {"id": "lunch", "start": "11:30", "end": "12:30"},
+            {"id": "afternoon", "periods": ["p5", "p6"]},
+        ],
+        rooms=[{"id": "library", "seats": 90, "classes_at_once": 3}],
+        staff=staff,
+        classes=[{"id": f"1-{i}", "grade": 1, "size": 20} for i in (1, 2, 3)],
+        rules=[rule(staffing={}, windows=["morning"])],
+        activities=activities,
+    )
+
+
+def placed_by_head_count(scenario: Scenario) -> dict[str, bool]:
+    """Solve the head-count model alone (people named on no date): which activities it places."""
+    calendar = build_term_calendar(scenario)
+    fixed = fixed_occupancy([], scenario)
+    inputs = build_inputs(scenario, calendar, [], [], fixed)
+    tm = term_model.TermModel(scenario, calendar, inputs, fixed, by_person_on=frozenset())
+    term_model.build_term_model(tm)
+    assert not tm.duty  # nobody is named in this model
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(tm.model) == cp_model.OPTIMAL
+    return {key: not solver.boolean_value(var) for key, var in tm.unplaced.items()}
+
+
+def without_head_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = tuple(r for r in term_model.TERM_RULES if r is not term_model.enough_staff_at_each_moment)
+    monkeypatch.setattr(term_model, "TERM_RULES", rules)
+
+
+def test_two_items_at_one_moment_need_two_people_of_the_role(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Both activities' only spot is Monday 11:30-12:30; one librarian.
+    scenario = school(
+        [{"id": "lib"}], [activity("quiz", "1-1", "lunch", 60), activity("club", "1-2", "lunch", 60)]
+    )
+    assert sorted(placed_by_head_count(scenario).values()) == [False, True]
+    without_head_counts(monkeypatch)
+    assert placed_by_head_count(scenario) == {"quiz.1": True, "club.1": True}
+
+
+def test_a_day_needs_no_more_duties_than_the_daily_caps_leave(monkeypatch: pytest.MonkeyPatch) -> None:
+    # At lunch and in the afternoon: never at once, but the one librarian does one duty a day.
+    scenario = school(
+        [{"id": "lib", "max_sessions_per_day": 1}],
+        [activity("quiz", "1-1", "lunch", 60), activity("club", "1-2", "afternoon", 40)],
+    )
+    assert sorted(placed_by_head_count(scenario).values()) == [False, True]
+    without_head_counts(monkeypatch)
+    assert placed_by_head_count(scenario) == {"quiz.1": True, "club.1": True}
+
+
+def test_people_taking_part_are_not_there_for_duty() -> None:
+    # The librarian takes part in the staff meeting at lunch, so she cannot staff the quiz then.
+    meeting = activity("meeting", "1-3", "lunch", 60, staffing={}, participants={"staff": ["lib"]})
+    scenario = school([{"id": "lib"}], [activity("quiz", "1-1", "lunch", 60), meeting])
+    assert sorted(placed_by_head_count(scenario).values()) == [False, True]
+
+
+def test_a_day_whose_people_cannot_be_named_is_planned_person_by_person(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # lib1 (one duty a day) is the only one free at lunch and in period 5; lib2 works period 6 only.
+    # Head counts allow all three on Monday 2026-09-07; naming the people does not: lib1 cannot do
+    # both the quiz and the club. The second round decides that day person by person.
+    scenario = school(
+        [
+            {"id": "lib1", "max_sessions_per_day": 1},
+            {"id": "lib2", "availability": [{"start": "14:50", "end": "15:30"}]},
+        ],
+        [
+            activity("quiz", "1-1", "lunch", 60),
+            activity("club", "1-2", "afternoon", 40, when=ONE_MONDAY),
+            activity("talk", "1-3", "afternoon", 40),
+        ],
+    )
+    rounds: list[str] = []
+    name_people = term_stage._name_people
+
+    def counted(*args: Any) -> Any:
+        rounds.append("named")
+        return name_people(*args)
+
+    monkeypatch.setattr(term_stage, "_name_people", counted)
+    rota = solve_only(scenario)
+    assert len(rounds) == 2  # the first naming failed, the second round's succeeded
+    [unmet] = rota.unmet
+    assert unmet.subject in ("quiz.1", "club.1")
+    stage = rota.report.stages[1]
+    assert (stage.status, stage.objective) == ("optimal", stage.best_bound)
+    assert_only_confessed_violations(scenario, rota)
