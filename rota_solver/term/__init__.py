@@ -136,16 +136,14 @@ def _solve_people_later(
             return _Solved(tm, terms, status, solver, solver.best_objective_bound)
         chosen = _chosen(tm, solver)
         named = _name_people(scenario, calendar, inputs, fixed, chosen, solver)
-        solved = named.status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        if solved and round(named.solver.objective_value) <= round(solver.objective_value):
-            proven = status == cp_model.OPTIMAL and named.status == cp_model.OPTIMAL
-            return dataclasses.replace(
-                named,
-                status=cp_model.OPTIMAL if proven else cp_model.FEASIBLE,
-                bound=solver.best_objective_bound,
-            )
-        kept = _chosen(named.tm, named.solver) if solved else {}
-        failed = {spot.date for key, spot in chosen.items() if kept.get(key) != spot}
+        if _no_worse(named, solver):
+            return _accepted(named, status, solver)
+        failed = _failed_dates(chosen, named)
+        if failed:
+            # Before another round: the items of those days free to take any of their spots again.
+            repaired = _name_people(scenario, calendar, inputs, fixed, chosen, solver, failed)
+            if _no_worse(repaired, solver):
+                return _accepted(repaired, status, solver)
         if not failed:
             break
         by_person |= failed
@@ -156,6 +154,28 @@ def _solve_people_later(
     return _Solved(tm, terms, status, solver, solver.best_objective_bound)
 
 
+def _no_worse(named: _Solved, relaxed: cp_model.CpSolver) -> bool:
+    """Whether people were named without raising the head-count model's objective."""
+    if named.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    return round(named.solver.objective_value) <= round(relaxed.objective_value)
+
+
+def _accepted(named: _Solved, status: cp_model.CpSolverStatus, relaxed: cp_model.CpSolver) -> _Solved:
+    """The named rota, proven best when the head-count model was (its bound holds for both)."""
+    proven = status == cp_model.OPTIMAL and named.status == cp_model.OPTIMAL
+    return dataclasses.replace(
+        named, status=cp_model.OPTIMAL if proven else cp_model.FEASIBLE, bound=relaxed.best_objective_bound
+    )
+
+
+def _failed_dates(chosen: dict[str, Spot], named: _Solved) -> frozenset[dt.date]:
+    """Dates of the items that did not keep their chosen spot once people were named."""
+    solved = named.status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    kept = _chosen(named.tm, named.solver) if solved else {}
+    return frozenset(spot.date for key, spot in chosen.items() if kept.get(key) != spot)
+
+
 def _name_people(
     scenario: Scenario,
     calendar: TermCalendar,
@@ -163,11 +183,15 @@ def _name_people(
     fixed: Fixed,
     chosen: dict[str, Spot],
     like: cp_model.CpSolver,
+    free_on: frozenset[dt.date] = frozenset(),
 ) -> _Solved:
     """The full model with every item held to its chosen spot (or unplaced), make-ups not chosen
-    left out: what remains is who is on duty."""
+    left out: what remains is who is on duty. Items chosen on a date of ``free_on`` keep all
+    their spots."""
     items = [
-        dataclasses.replace(item, spots=[chosen[item.key]] if item.key in chosen else [])
+        item
+        if item.key in chosen and chosen[item.key].date in free_on
+        else dataclasses.replace(item, spots=[chosen[item.key]] if item.key in chosen else [])
         for item in inputs.items
         if item.key in chosen or item.kind != "makeup"
     ]

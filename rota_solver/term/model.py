@@ -142,9 +142,9 @@ def items_fully_staffed(tm: TermModel) -> None:
 def enough_staff_at_each_moment(tm: TermModel) -> None:
     """On dates where people are not yet named, the items running at any one moment need no more
     of a role than there are people of it able to work then, less those taking part in an item or
-    whose class is in one; and a day's items need no more duties than those people's daily caps
-    leave. Both hold for every rota with people named, so the model stays a relaxation of the one
-    naming them."""
+    whose class is in one; and a day's (or one window's) items need no more duties than those
+    people's daily caps leave and they could do one after another. All of these hold for every rota
+    with people named, so the model stays a relaxation of the one naming them."""
     scenario = tm.scenario
     finder = tm.finder
     people = _people_by_role(scenario)
@@ -164,11 +164,13 @@ def enough_staff_at_each_moment(tm: TermModel) -> None:
     # (or, when not on duty, kept from it by taking part) while the item runs.
     Entry = tuple[dt.date, int, int, tuple[cp_model.IntVar, frozenset[str], bool], int]
     entries: dict[str, list[Entry]] = defaultdict(list)
+    spot_of: dict[int, Spot] = {}
     staffed_roles = {role for i in tm.inputs.items for role, need in i.staffing.items() if need > 0}
     for (key, spot), var in tm.place.items():
         if tm.by_person(spot):
             continue
         item = tm.item(key)
+        spot_of[id(var)] = spot
         for role, need in item.staffing.items():
             if need > 0:
                 able = frozenset(
@@ -195,18 +197,49 @@ def enough_staff_at_each_moment(tm: TermModel) -> None:
                     cp_model.LinearExpr.weighted_sum([v for (v, _, _), _ in running], [n for _, n in running])
                     <= len(able)
                 )
-        by_day: dict[dt.date, list[tuple[cp_model.IntVar, frozenset[str], int]]] = defaultdict(list)
+        # A person does at most as many of a day's duties, or of those inside any stretch of one
+        # window, as their cap leaves and as they could do one after another.
+        Duty = tuple[Spot, cp_model.IntVar, frozenset[str], int]
+        spans: dict[tuple[dt.date, str], list[Duty]] = defaultdict(list)
         for day, _, _, (var, able, on_duty), need in role_entries:
             if on_duty:
-                by_day[day].append((var, able, need))
-        for day, placed in by_day.items():
-            able = frozenset().union(*(who for _, who, _ in placed))
-            room = sum(left(p, day) for p in able)
-            if sum(need for _, _, need in placed) > room:
-                duties = cp_model.LinearExpr.weighted_sum(
-                    [v for v, _, _ in placed], [n for _, _, n in placed]
-                )
-                tm.model.add(duties <= room)
+                spot = spot_of[id(var)]
+                spans[(day, "")].append((spot, var, able, need))
+                spans[(day, spot.window_id)].append((spot, var, able, need))
+        for (day, window_id), duties in spans.items():
+            stretches = [duties]
+            if window_id:
+                bounds = sorted({d[0].start for d in duties}), sorted({d[0].end for d in duties})
+                stretches = [
+                    [d for d in duties if a <= d[0].start and d[0].end <= b]
+                    for a in bounds[0]
+                    for b in bounds[1]
+                    if a < b
+                ]
+            seen: set[frozenset[int]] = set()
+            for placed in stretches:
+                signature = frozenset(id(v) for _, v, _, _ in placed)
+                if not placed or signature in seen:
+                    continue
+                seen.add(signature)
+                room = 0
+                for person in frozenset().union(*(able for _, _, able, _ in placed)):
+                    could = _one_after_another([spot for spot, _, able, _ in placed if person in able])
+                    room += int(min(left(person, day), could))
+                if sum(need for *_, need in placed) > room:
+                    total = cp_model.LinearExpr.weighted_sum(
+                        [v for _, v, _, _ in placed], [n for *_, n in placed]
+                    )
+                    tm.model.add(total <= room)
+
+
+def _one_after_another(spots: list[Spot]) -> int:
+    """The most of these spots one person could take, none overlapping (earliest end first)."""
+    taken, free_from = 0, -1
+    for start, end in sorted({(s.start, s.end) for s in spots}, key=lambda t: t[1]):
+        if start >= free_from:
+            taken, free_from = taken + 1, end
+    return taken
 
 
 def one_place_at_a_time(tm: TermModel) -> None:
