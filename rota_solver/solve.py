@@ -206,7 +206,7 @@ def _staff_step(
     """
     reporter = Reporter("weekly_staff", progress) if progress else None
     built.minimize(staff_step=True)
-    held = built.held_table(solver)
+    held = built.held_table(table_objective, solver)
     status = solver.solve(held, reporter)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise NoSolutionInTime(solver.parameters.max_time_in_seconds)

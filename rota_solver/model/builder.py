@@ -35,6 +35,12 @@ class BuiltModel:
     def has_staff_step(self) -> bool:
         return any(p.staff_step and p.weight and p.units for p in self.penalties)
 
+    def _table_objective(self) -> cp_model.LinearExpr:
+        chosen = [p for p in self.penalties if not p.staff_step and p.weight]
+        return cp_model.LinearExpr.weighted_sum(
+            [expr for p in chosen for expr, _ in p.units], [p.weight for p in chosen for _ in p.units]
+        )
+
     def every_wish_met(self) -> cp_model.CpModel | None:
         """A copy of the model in which every unit of the table's penalties is zero (``None`` when a
         unit is a constant above zero). Any rota of the copy is an optimum, and CP-SAT finds one, or
@@ -52,13 +58,15 @@ class BuiltModel:
                 probe.add(expr == 0)
         return probe
 
-    def held_table(self, solver: cp_model.CpSolver) -> cp_model.CpModel:
+    def held_table(self, table_objective: float, solver: cp_model.CpSolver) -> cp_model.CpModel:
         """A copy of the model with the table of classes (days and slots) held to the solver's
-        solution, starting from its duties: only who is on duty is left to choose."""
+        solution and its wishes to ``table_objective``, starting from its duties: only who is on
+        duty is left to choose."""
         rm = self.rm
         held = rm.model.clone()
         for var in (*rm.day_sets.values(), *rm.placements.values()):
             held.add(var == solver.value(var))
+        held.add(self._table_objective() <= round(table_objective))
         held.clear_hints()  # type: ignore[no-untyped-call]
         for var in (*rm.duties.values(), *rm.assignments.values()):
             held.add_hint(var, solver.value(var))
@@ -68,11 +76,7 @@ class BuiltModel:
         """Keep the table's wishes at ``table_objective`` (its optimum when proven) while the table
         itself may change, starting from the solver's solution."""
         rm = self.rm
-        chosen = [p for p in self.penalties if not p.staff_step and p.weight]
-        table = cp_model.LinearExpr.weighted_sum(
-            [expr for p in chosen for expr, _ in p.units], [p.weight for p in chosen for _ in p.units]
-        )
-        rm.model.add(table <= round(table_objective))
+        rm.model.add(self._table_objective() <= round(table_objective))
         rm.model.clear_hints()  # type: ignore[no-untyped-call]
         for var in (
             *rm.day_sets.values(),

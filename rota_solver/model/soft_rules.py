@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,10 +10,10 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from ..scenario import Activity, Scenario
-from ..slots import Slot, class_busy_at, window_times
+from ..slots import Slot, class_busy_at, staff_available_at, window_times
 from ..term.plan import occurrence_days
 from ..term_calendar import build_term_calendar
-from .variables import RotaModel
+from .variables import Person, RotaModel
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,9 @@ def balanced_staff_load(rm: RotaModel) -> Penalty:
 
 def joint_activities_find_their_classes_free(rm: RotaModel) -> Penalty:
     """An activity for several classes at once (a grade's competition, the helpers' meeting) needs a
-    time in its windows when none of them is in a library session: the table keeps one free among
-    each occurrence's days, or pays for each occurrence it leaves without."""
+    time in its windows when none of them is in a library session, those taking part are off duty
+    and enough staff are free to run it: the table keeps one such time among each occurrence's
+    days, or pays for each occurrence it leaves without."""
     scenario = rm.scenario
     calendar = build_term_calendar(scenario)
     units: list[tuple[cp_model.LinearExprT, str]] = []
@@ -146,7 +148,7 @@ def joint_activities_find_their_classes_free(rm: RotaModel) -> Penalty:
         if len(classes) < 2 or activity.duration_minutes is None:
             continue
         for occurrence, days in enumerate(occurrence_days(calendar, activity), start=1):
-            free: dict[tuple[int, Slot], cp_model.IntVar] = {}
+            free: dict[tuple[int, Slot], cp_model.IntVar | None] = {}
             for day in days:
                 for window_id in activity.windows:
                     if day.follows not in scenario.window_days(scenario.window(window_id)):
@@ -154,29 +156,71 @@ def joint_activities_find_their_classes_free(rm: RotaModel) -> Penalty:
                     for start, end in window_times(scenario, window_id, activity.duration_minutes):
                         slot = Slot(day.follows, start, end, window_id)
                         when = (day.cycle_week, slot)
-                        if when in free or any(
-                            class_busy_at(scenario, scenario.school_class(c), slot, on=day.date)
-                            for c in classes
-                        ):
-                            continue
-                        free[when] = var = rm.model.new_bool_var(f"free[{activity.id}.{occurrence},{when}]")
-                        for c in classes:
-                            for key in rm.by_class_week.get((c, day.cycle_week), []):
-                                held = key[3]
-                                if held.weekday == slot.weekday and held.start < end and start < held.end:
-                                    rm.model.add_implication(var, rm.placements[key].Not())
-            if not free:
-                continue  # the classes' own timetables leave no time: nothing the table can do
+                        if when not in free:
+                            free[when] = _free_time(rm, activity, classes, day.cycle_week, slot, day.date)
+            chances = [var for var in free.values() if var is not None]
+            if not chances:
+                continue  # timetables and staff hours leave no time: nothing the table can do
             blocked = rm.model.new_bool_var(f"blocked[{activity.id}.{occurrence}]")
-            rm.model.add_bool_or([*free.values(), blocked])
+            rm.model.add_bool_or([*chances, blocked])
             units.append((blocked, f"{activity.id}.{occurrence}"))
     return Penalty(
         "JointActivityTime",
         "An occurrence of an activity for several classes at once with no time left when all of them "
-        "are out of library sessions.",
+        "are out of library sessions and staff are free to run it.",
         scenario.weights.joint_activity_time,
         units,
     )
+
+
+def _free_time(
+    rm: RotaModel, activity: Activity, classes: set[str], week: int, slot: Slot, on: dt.date
+) -> cp_model.IntVar | None:
+    """A literal that, when true, keeps the activity's classes and people free at ``slot`` of cycle
+    week ``week`` with enough staff off duty; ``None`` when timetables or hours rule the time out."""
+    scenario = rm.scenario
+    if any(class_busy_at(scenario, scenario.school_class(c), slot, on=on) for c in classes):
+        return None
+
+    def overlapping(person_id: str) -> list[cp_model.IntVar]:
+        return [
+            rm.assignments[k]
+            for k in rm.by_person.get(person_id, [])
+            if k[2] == week
+            and k[3].weekday == slot.weekday
+            and k[3].start < slot.end
+            and slot.start < k[3].end
+        ]
+
+    who = activity.participants
+    taking_part = [*who.staff, *(p.id for p in rm.people if p.group and p.group.class_id in classes)]
+    needs: list[tuple[list[cp_model.IntVar], int]] = []
+    for role, need in activity.staffing.items():
+        able = [p for p in rm.people if p.role == role and p.id not in taking_part and _can_work(rm, p, slot)]
+        if len(able) < need:
+            return None
+        # Conservative: two short duties inside the slot count as two people on duty.
+        needs.append(([a for p in able for a in overlapping(p.id)], len(able) - need))
+    var = rm.model.new_bool_var(f"free[{activity.id},w{week},{slot.weekday}{slot.start}]")
+    for c in classes:
+        for key in rm.by_class_week.get((c, week), []):
+            held = key[3]
+            if held.weekday == slot.weekday and held.start < slot.end and slot.start < held.end:
+                rm.model.add_implication(var, rm.placements[key].Not())
+    for person_id in taking_part:
+        for a in overlapping(person_id):
+            rm.model.add_implication(var, a.Not())
+    for on_duty, spare in needs:
+        if len(on_duty) > spare:
+            rm.model.add(cp_model.LinearExpr.sum(on_duty) <= spare).only_enforce_if(var)
+    return var
+
+
+def _can_work(rm: RotaModel, person: Person, slot: Slot) -> bool:
+    """Whether the staff member's hours (or the helper group's windows) cover the slot."""
+    if person.member is not None:
+        return staff_available_at(rm.scenario, person.member, slot)
+    return person.group is not None and slot.window_id in person.group.windows
 
 
 def _joint_classes(scenario: Scenario, activity: Activity) -> set[str]:
