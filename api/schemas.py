@@ -148,7 +148,9 @@ class Job(_Body):
         description="Best proven lower bound of the penalty in the current stage; null before it is known."
     )
     elapsed_seconds: float = Field(description="Seconds the job has run (or ran).")
-    time_limit_seconds: float = Field(description="Seconds the solver may search in each stage.")
+    time_limit_seconds: float = Field(
+        description="Seconds the solver may spend on each search (weekly table, duties, each dated round)."
+    )
     error: str | None = Field(description="Why the job failed; null unless `status` is `failed`.")
     explanation: Explanation | None = Field(
         default=None,

@@ -100,7 +100,8 @@ def generated(data: dict[str, Any]) -> list[str]:
         "",
         f"One run on {m['date']}: {m['cpu']}, {m['cores']} cores (shared with other work during the run), "
         f"{m['memory']} RAM, {m['os']}; Python {m['python']}, OR-Tools {m['ortools']}, FET {m['fet']}. "
-        f"One CP-SAT worker, seed 0; time limit {args['time_limit']:.0f} s per solver stage, "
+        "One thread (`workers=1`: the weekly table's CP-SAT subsolvers interleaved in a fixed order, the "
+        f"dated stage one plain worker), seed 0; time limit {args['time_limit']:.0f} s per solver stage, "
         f"FET {args['fet_time_limit']:.0f} s. Schools: `synthetic_school(classes, seed={args['seed']})` "
         "(China, autumn term 2026-27). Command: `python -m bench.scale --sizes "
         + " ".join(str(s) for s in args["sizes"])

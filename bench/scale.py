@@ -218,7 +218,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     ax.set_xlabel("classes")
     ax.set_ylabel("seconds (log scale)")
     ax.set_yscale("log")
-    ax.set_title("Library rota: solve time against school size (1 worker)")
+    ax.set_title("Library rota: solve time against school size (1 thread)")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()

@@ -130,7 +130,10 @@ def _solver_options(command: argparse.ArgumentParser, version_default: str) -> N
     )
     command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     command.add_argument(
-        "--workers", type=int, default=1, help="search workers; 1 is reproducible (default 1)"
+        "--workers",
+        type=int,
+        default=1,
+        help="threads for the weekly table's search; any number is reproducible (default 1)",
     )
     command.add_argument(
         "--version-time",

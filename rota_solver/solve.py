@@ -33,7 +33,9 @@ class SolveOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     time_limit_seconds: float = Field(
-        default=60.0, gt=0, description="Wall-clock limit for each CP-SAT stage (weekly table, then dates)."
+        default=60.0,
+        gt=0,
+        description="Wall-clock limit for each CP-SAT search (weekly table, duties, each dated round).",
     )
     workers: int = Field(
         default=1,
