@@ -98,6 +98,29 @@ def test_a_day_needs_no_more_duties_than_the_daily_caps_leave(monkeypatch: pytes
     assert placed_by_head_count(scenario) == {"quiz.1": True, "club.1": True}
 
 
+def test_a_stretch_of_a_window_needs_no_more_duties_than_people_could_do_one_after_another() -> None:
+    # Two afternoon items for each of two classes (so one in period 5 and one in period 6), one at
+    # lunch. lib1 works all day, lib2 one duty a day, lib3 lunch only. Every moment has two
+    # librarians and the day five duties' worth (lib1 three, lib2 one, lib3 one), but in the
+    # afternoon lib1 can do two and lib2 one: three for four items.
+    scenario = school(
+        [
+            {"id": "lib1"},
+            {"id": "lib2", "max_sessions_per_day": 1},
+            {"id": "lib3", "availability": [{"start": "11:30", "end": "12:30"}]},
+        ],
+        [
+            activity("talk_a", "1-1", "afternoon", 40),
+            activity("talk_b", "1-2", "afternoon", 40),
+            activity("quiz_a", "1-1", "afternoon", 40),
+            activity("quiz_b", "1-2", "afternoon", 40),
+            activity("lunch", "1-3", "lunch", 60),
+        ],
+    )
+    placed = placed_by_head_count(scenario)
+    assert placed["lunch.1"] and sum(placed.values()) == 4
+
+
 def test_people_taking_part_are_not_there_for_duty() -> None:
     # The librarian takes part in the staff meeting at lunch, so she cannot staff the quiz then.
     meeting = activity("meeting", "1-3", "lunch", 60, staffing={}, participants={"staff": ["lib"]})
