@@ -83,7 +83,10 @@ def solve(
     solver = _solver(options)
     status, table_seconds = _table_step(built, solver, progress)
 
-    if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
+    if status == cp_model.MODEL_INVALID:
+        # A bug of ours, not the school's: never explain it as a conflict in the school's rules.
+        raise RuntimeError(f"internal error, the weekly model is invalid: {built.rm.model.validate()}")
+    if status == cp_model.INFEASIBLE:
         # Only now build the model again with a literal per requirement group: a school with a
         # rota never pays for the explanation.
         explanation = explain_infeasibility(scenario, hard_rules, options.time_limit_seconds, options.seed)

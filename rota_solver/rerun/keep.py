@@ -124,6 +124,9 @@ class KeepPublished:
                 n = ahead.get((rule_id, week, slot.weekday), 0)
                 if n:
                     units.append((n * var, class_id))
+        # The published table replaces the first-fit start a large school's model comes with: a
+        # variable hinted twice makes the model invalid (at 120 classes every rerun failed so).
+        rm.model.clear_hints()  # type: ignore[no-untyped-call]
         for key, var in rm.placements.items():
             rm.model.add_hint(var, key in published_cells)
         for key, var in rm.assignments.items():

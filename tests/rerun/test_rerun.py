@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from rota_solver.errors import CannotRerun
+from rota_solver.model import builder
 from rota_solver.rerun import diff_text, freeze_date, rerun
 from rota_solver.rota import Rota
 from rota_solver.term_calendar import build_term_calendar
@@ -96,6 +97,19 @@ def test_a_room_closed_for_two_weeks_cancels_just_its_sessions() -> None:
     assert {c.uid for c in result.rota.cancelled} == expected
     assert all(c.revision.sequence == 1 for c in result.rota.cancelled)
     assert {x.cause for x in result.rota.lost if x.date >= dt.date(2026, 10, 5)} == {"room_closed"}
+
+
+def test_a_large_schools_first_fit_start_gives_way_to_the_published_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Schools of HINT_FROM_CLASSES classes start the weekly search from the first-fit table; a rerun
+    # starts from the published one instead (both at once made the model invalid).
+    monkeypatch.setattr(builder, "HINT_FROM_CLASSES", 1)
+    data = rerun_school_data()
+    published = published_rota(scenario_of(data))
+    changed = scenario_of(with_class(data, "1-1", busy=[]))
+    result = rerun_checked(changed, published)
+    assert result.diff.empty
 
 
 def test_a_change_that_needs_no_move_changes_nothing() -> None:
