@@ -75,7 +75,9 @@ def solve(
     options = options or SolveOptions()
     calendar = build_term_calendar(scenario)
     started = time.perf_counter()
-    built = build_model(keep.weekly_scenario(scenario) if keep else scenario, hard_rules, soft_rules)
+    built = build_model(
+        keep.weekly_scenario(scenario) if keep else scenario, hard_rules, soft_rules, calendar=calendar
+    )
     if keep is not None:
         keep.price_weekly_changes(built, calendar)
     build_seconds = time.perf_counter() - started

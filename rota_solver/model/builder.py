@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from ..scenario import Scenario
+from ..term_calendar import TermCalendar
 from .first_fit import add_first_fit_hint
 from .hard_rules import HARD_RULES, HardRule
 from .soft_rules import SOFT_RULES, Penalty, SoftRule
@@ -92,6 +93,7 @@ def build_model(
     hard_rules: Sequence[HardRule] = HARD_RULES,
     soft_rules: Sequence[SoftRule] = SOFT_RULES,
     hint: bool | None = None,
+    calendar: TermCalendar | None = None,
 ) -> BuiltModel:
     """Variables, then every hard rule's constraints, then the objective: the weighted sum of the soft
     penalties of the table (those of the staff step come after it, see :class:`BuiltModel`); with
@@ -99,8 +101,10 @@ def build_model(
     the first-fit table: a valid rota at once, which the search only improves. Measured on generated
     schools (1 worker, seed 0): 240 classes found no rota in 60 s without it; at 48 classes the search
     stayed on the hinted table (penalty 126) for 20 s where it proves 56 without it. Smaller schools
-    keep exactly the rotas they had."""
+    keep exactly the rotas they had. ``calendar``: the term's school days, if the caller has them
+    (the joint-activity wish looks at dates; it builds them otherwise)."""
     rm = build_variables(scenario)
+    rm.calendar = calendar
     for hard_rule in hard_rules:
         hard_rule(rm)
     built = BuiltModel(rm, [soft_rule(rm) for soft_rule in soft_rules])

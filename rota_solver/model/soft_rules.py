@@ -141,7 +141,7 @@ def joint_activities_find_their_classes_free(rm: RotaModel) -> Penalty:
     and enough staff are free to run it: the table keeps one such time among each occurrence's
     days, or pays for each occurrence it leaves without."""
     scenario = rm.scenario
-    calendar = build_term_calendar(scenario)
+    calendar = rm.calendar or build_term_calendar(scenario)
     units: list[tuple[cp_model.LinearExprT, str]] = []
     for activity in scenario.activities:
         classes = _joint_classes(scenario, activity)

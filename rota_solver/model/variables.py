@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 
 from ..scenario import WEEKDAYS, GradeRule, HelperGroup, Scenario, SchoolClass, StaffMember, Weekday
 from ..slots import Slot, rule_slots
+from ..term_calendar import TermCalendar
 from . import overlap
 
 PlacementKey = tuple[str, str, int, Slot]
@@ -70,6 +71,8 @@ class RotaModel:
 
     tagging: bool = False
     """Record which constraints each requirement group adds (only the explainer needs it)."""
+    calendar: TermCalendar | None = None
+    """The term's school days, when the caller has them (rules that look at dates build it if not)."""
     tagged: list[tuple[GroupKey, int, int]] = field(default_factory=list)
     """(group, first constraint index, end index) of each stretch of constraints a group added."""
 
