@@ -578,6 +578,19 @@ class Scenario(_Model):
         """Classes a rule applies to, in scenario order."""
         return [c for c in self.classes if c.grade in rule.grades or c.id in rule.classes]
 
+    def activity_classes(self, activity: Activity) -> list[SchoolClass]:
+        """Classes taking part in an activity, in scenario order."""
+        who = activity.participants
+        return [c for c in self.classes if c.grade in who.grades or c.id in who.classes]
+
+    def activity_helper_groups(self, activity: Activity) -> list[HelperGroup]:
+        """Helper groups taking part in an activity: all in scenario order, or as the activity lists them."""
+        wanted = activity.participants.helper_groups
+        if wanted == "all":
+            return list(self.helper_groups)
+        groups = {g.id: g for g in self.helper_groups}
+        return [groups[g] for g in wanted]
+
     @property
     def cycle_weeks(self) -> int:
         """Weeks in the rotation cycle: the least common multiple of every rule's period."""

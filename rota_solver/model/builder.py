@@ -25,19 +25,15 @@ class BuiltModel:
 
     def minimize(self, staff_step: bool = False) -> None:
         """Make the model's objective the table's penalties, or (``staff_step``) the staff ones."""
-        chosen = [p for p in self.penalties if p.staff_step == staff_step and p.weight]
-        self.rm.model.minimize(
-            cp_model.LinearExpr.weighted_sum(
-                [expr for p in chosen for expr, _ in p.units], [p.weight for p in chosen for _ in p.units]
-            )
-        )
+        self.rm.model.minimize(self._objective(staff_step))
 
     @property
     def has_staff_step(self) -> bool:
         return any(p.staff_step and p.weight and p.units for p in self.penalties)
 
-    def _table_objective(self) -> cp_model.LinearExpr:
-        chosen = [p for p in self.penalties if not p.staff_step and p.weight]
+    def _objective(self, staff_step: bool = False) -> cp_model.LinearExpr:
+        """The weighted sum of the table's penalties, or (``staff_step``) the staff ones."""
+        chosen = [p for p in self.penalties if p.staff_step == staff_step and p.weight]
         return cp_model.LinearExpr.weighted_sum(
             [expr for p in chosen for expr, _ in p.units], [p.weight for p in chosen for _ in p.units]
         )
@@ -67,7 +63,7 @@ class BuiltModel:
         held = rm.model.clone()
         for var in (*rm.day_sets.values(), *rm.placements.values()):
             held.add(var == solver.value(var))
-        held.add(self._table_objective() <= round(table_objective))
+        held.add(self._objective() <= round(table_objective))
         held.clear_hints()  # type: ignore[no-untyped-call]
         for var in (*rm.duties.values(), *rm.assignments.values()):
             held.add_hint(var, solver.value(var))
@@ -77,7 +73,7 @@ class BuiltModel:
         """Keep the table's wishes at ``table_objective`` (its optimum when proven) while the table
         itself may change, starting from the solver's solution."""
         rm = self.rm
-        rm.model.add(self._table_objective() <= round(table_objective))
+        rm.model.add(self._objective() <= round(table_objective))
         rm.model.clear_hints()  # type: ignore[no-untyped-call]
         for var in (
             *rm.day_sets.values(),

@@ -225,16 +225,10 @@ def _can_work(rm: RotaModel, person: Person, slot: Slot) -> bool:
 
 def _joint_classes(scenario: Scenario, activity: Activity) -> set[str]:
     """Classes that must all be free at once for the activity (helpers' own classes included)."""
-    who = activity.participants
-    if who.each_class or activity.all_day:
+    if activity.participants.each_class or activity.all_day:
         return set()
-    classes = {c.id for c in scenario.classes if c.grade in who.grades or c.id in who.classes}
-    helpers = (
-        scenario.helper_groups
-        if who.helper_groups == "all"
-        else [g for g in scenario.helper_groups if g.id in who.helper_groups]
-    )
-    return classes | {g.class_id for g in helpers}
+    classes = {c.id for c in scenario.activity_classes(activity)}
+    return classes | {g.class_id for g in scenario.activity_helper_groups(activity)}
 
 
 SOFT_RULES: tuple[SoftRule, ...] = (

@@ -122,10 +122,8 @@ def activity_items(scenario: Scenario, calendar: TermCalendar, finder: SpotFinde
     sizes = {c.id: c.size for c in scenario.classes}
     for activity in scenario.activities:
         who = activity.participants
-        classes = [c.id for c in scenario.classes if c.grade in who.grades or c.id in who.classes]
-        helpers = (
-            [g.id for g in scenario.helper_groups] if who.helper_groups == "all" else list(who.helper_groups)
-        )
+        classes = [c.id for c in scenario.activity_classes(activity)]
+        helpers = [g.id for g in scenario.activity_helper_groups(activity)]
         helper_seats = sum(g.members for g in scenario.helper_groups if g.id in helpers)
         instances: list[tuple[str, tuple[str, ...], tuple[str, ...], int]] = []
         if who.each_class:

@@ -12,6 +12,7 @@ from rota_solver.solve import SolveOptions, solve
 from rota_solver.verify import verify
 from tests.factories import rule, tiny_school
 from tests.model.helpers import term
+from tests.term.helpers import assert_only_confessed_violations
 
 QUIZ: dict[str, Any] = {
     "id": "quiz",
@@ -51,6 +52,7 @@ def test_without_the_rule_both_classes_read_at_lunch_and_the_quiz_finds_no_time(
     scenario = school()
     others = [r for r in SOFT_RULES if r is not joint_activities_find_their_classes_free]
     rota = solve(scenario, SolveOptions(time_limit_seconds=10, seed=0), soft_rules=others)
+    assert_only_confessed_violations(scenario, rota)
     assert sorted(s.window_id for s in rota.pattern) == ["lunch", "lunch"]
     assert [u.subject for u in rota.unmet] == ["quiz.1"]
 
@@ -65,5 +67,6 @@ def test_a_joint_activity_the_timetables_leave_no_time_for_costs_the_table_nothi
         activities=[QUIZ],
     )
     rota = solve(scenario, SolveOptions(time_limit_seconds=10, seed=0))
+    assert_only_confessed_violations(scenario, rota)
     assert term(rota, "JointActivityTime").units == 0
     assert [u.subject for u in rota.unmet] == ["quiz.1"]
