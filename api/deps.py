@@ -12,18 +12,16 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
+from .feed_cache import FeedCache
 from .jobs import JobRunner
 from .settings import Settings
 from .storage import SLUG_PATTERN
-
-if TYPE_CHECKING:
-    from .routes.feeds import FeedCache
 
 ADMIN = "admin"
 """Who a request with the admin token is, as stored with what it submits."""

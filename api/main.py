@@ -21,9 +21,9 @@ from rota_solver import InvalidScenario
 from .db import init_db, make_engine, make_session_factory
 from .deps import ServiceState
 from .errors import Conflict, NotFound
+from .feed_cache import FeedCache
 from .jobs import JobRunner
 from .routes import ROUTERS
-from .routes.feeds import FeedCache
 from .schemas import ConflictBody, ErrorBody, Health, Problem, ProblemReport
 from .settings import Settings, get_settings
 

@@ -22,13 +22,13 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from bench.synthetic import synthetic_school
 from rota_solver.loading import load_scenario
 from rota_solver.rerun import RerunResult, freeze_date, rerun
 from rota_solver.rerun.diff import carry_over
 from rota_solver.rota import Rota
 from rota_solver.scenario import Scenario
 from rota_solver.solve import SolveOptions, solve
-from rota_solver.synthetic import synthetic_school
 from rota_solver.term_calendar import build_term_calendar
 from rota_solver.verify import verify
 

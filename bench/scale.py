@@ -1,7 +1,7 @@
 """Benchmark: the scale curve from one school to a district, with the hand-made and FET baselines.
 
 Run: ``python -m bench.scale [--sizes 12 24 48 72 120 240] [--time-limit 300] [--write]``.
-Each size is a synthetic school (``rota_solver.synthetic``, seed 0, China) measured in its own
+Each size is a synthetic school (``bench.synthetic``, seed 0, China) measured in its own
 child process, so that peak memory (the child's ``ru_maxrss``) belongs to that size alone:
 
 * weekly-model build time, variables and constraints;
@@ -39,11 +39,11 @@ from typing import Any
 from bench.baselines.fet import fet_available, fet_version, run_fet
 from bench.baselines.greedy import _penalties, greedy_rota
 from bench.report import baseline_table, render, scale_table
+from bench.synthetic import synthetic_district, synthetic_school
 from rota_solver.errors import NoRotaExists, NoSolutionInTime
 from rota_solver.model.builder import build_model
 from rota_solver.progress import Progress
 from rota_solver.solve import SolveOptions, solve
-from rota_solver.synthetic import synthetic_district, synthetic_school
 from rota_solver.verify import verify
 
 ROOT = Path(__file__).resolve().parent.parent

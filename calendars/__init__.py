@@ -8,6 +8,7 @@ Knows nothing of the solver: a pure function of (scenario, rota) to bytes::
     write_feeds(scenario, rota, Path("out"))     # out/calendars/<key>.ics and index.html
 """
 
-from .feeds import Feed, build_feeds, write_feeds
+from .feed_file import Feed
+from .feeds import build_feeds, write_feeds
 
 __all__ = ["Feed", "build_feeds", "write_feeds"]

@@ -31,17 +31,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
 
 from icalendar import Calendar, Event, Timezone
 
 from rota_solver.rota import ActivityEvent, CalendarDay, CancelledEvent, DatedSession, Revision, Rota
 from rota_solver.scenario import WEEKDAYS, Scenario, SchoolClass
 
+from .feed_file import Feed, FeedKind
 from .index import index_html
 from .words import FeedWords, feed_words
-
-FeedKind = Literal["class", "staff", "helpers", "room", "grade", "library"]
 
 PRODID = "-//Library Rota//library-rota//EN"
 REFRESH = dt.timedelta(hours=12)
@@ -49,24 +47,6 @@ REFRESH = dt.timedelta(hours=12)
 CALENDARS_DIR = "calendars"
 INDEX_NAME = "index.html"
 LIBRARY_KEY = "library"
-
-
-@dataclass(frozen=True)
-class Feed:
-    """One calendar file: a feed someone subscribes to."""
-
-    key: str
-    """``class-3-2``, ``staff-lib_wang``, ``helpers-helpers_5_1``, ``room-stacks``, ``grade-3`` or
-    ``library``."""
-    kind: FeedKind
-    filename: str
-    """``key + ".ics"``."""
-    title: str
-    """Display name in the school's language, e.g. 阳光小学 · 三年级2班 · 图书馆安排."""
-    ics: bytes
-    """The iCalendar file: UTF-8, CRLF line endings, lines folded at 75 octets."""
-    events: int
-    """Number of VEVENTs."""
 
 
 def uid_domain(school_name: str) -> str:

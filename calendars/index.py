@@ -10,16 +10,13 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from html import escape
-from typing import TYPE_CHECKING
 
 from rota_solver.html_document import html_document
 from rota_solver.rota import Rota
 from rota_solver.scenario import Scenario
 
+from .feed_file import Feed
 from .words import feed_words
-
-if TYPE_CHECKING:
-    from .feeds import Feed
 
 _GROUPS = ("library", "grade", "class", "room", "staff", "helpers")
 
@@ -31,7 +28,7 @@ _STYLE = (
 )
 
 
-FeedColumn = tuple[str, Callable[["Feed"], str]]
+FeedColumn = tuple[str, Callable[[Feed], str]]
 """A table column: its heading (plain text) and the cell's HTML for a feed."""
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from bench.baselines.fet import export_fet, fet_available, run_fet
 from bench.baselines.greedy import greedy_rota
-from rota_solver.synthetic import synthetic_school
+from bench.synthetic import synthetic_school
 
 
 def test_fet_export_holds_every_session_of_the_cycle() -> None:

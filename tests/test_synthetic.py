@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bench.synthetic import synthetic_district, synthetic_school, synthetic_school_data
 from rota_solver.scenario import Scenario
 from rota_solver.solve import SolveOptions, solve
-from rota_solver.synthetic import synthetic_district, synthetic_school, synthetic_school_data
 from rota_solver.verify import verify
 
 

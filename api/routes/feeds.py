@@ -6,143 +6,33 @@ the address can read the rota, and rotating it (``POST /schools/{school}/feed-to
 old address.
 
 Calendar apps poll feeds every few hours, so answers are cheap: the feeds of a published version
-are built once and kept in the app's :class:`FeedCache`, each with a strong ETag (SHA-256 of its
-bytes) and the publish time as Last-Modified, and a conditional request that matches gets 304.
+are built once and kept in the app's :class:`~api.feed_cache.FeedCache`, each with a strong ETag
+(SHA-256 of its bytes) and the publish time as Last-Modified, and a conditional request that
+matches gets 304.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import hashlib
-import threading
-from dataclasses import dataclass, field
 from html import escape
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
-from sqlalchemy.orm import Session
 
-from calendars import Feed, build_feeds
 from calendars.index import FeedColumn, feed_page, feed_tables
 from rota_solver.labels import labels_for
-from rota_solver.printable import printable_html
-from rota_solver.rota import Rota
-from rota_solver.scenario import Scenario
 
-from .. import storage
 from ..deps import SessionDep, get_feed_cache
 from ..errors import NotFound
+from ..feed_cache import FeedCache, PublishedFeeds
 from ..schemas import Responses, error
 
 CACHE_CONTROL = "max-age=300"
 ROTA_HTML = "rota.html"
 _PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
 """The token is in every address: no Referer to other sites, no search engine."""
-
-
-@dataclass(frozen=True)
-class FeedFile:
-    """One built feed, ready to send."""
-
-    feed: Feed
-    etag: str
-    """Strong ETag: the quoted hex SHA-256 of the bytes."""
-
-
-@dataclass
-class PublishedFeeds:
-    """Every feed of one published rota version of one school."""
-
-    school: str
-    version: int
-    published_at: dt.datetime
-    scenario: Scenario
-    rota: Rota
-    files: dict[str, FeedFile]
-    """By file name, in :func:`calendars.build_feeds` order."""
-    _html: bytes | None = field(default=None, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    @property
-    def last_modified(self) -> str:
-        return email.utils.format_datetime(self.published_at, usegmt=True)
-
-    def rota_html(self) -> bytes:
-        """The printable table, rendered on first use."""
-        with self._lock:
-            if self._html is None:
-                self._html = printable_html(self.scenario, self.rota).encode()
-            return self._html
-
-
-class FeedCache:
-    """The built feeds of each school's published version, one entry per school.
-
-    A request finds its entry from the token with one cheap query (the school's current token and
-    published version); only a new token, a new published version or a new app builds again.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._build_lock = threading.Lock()
-        self._by_school: dict[str, PublishedFeeds] = {}
-        self._school_of_token: dict[str, str] = {}
-
-    def get(self, session: Session, token: str) -> PublishedFeeds:
-        """The published feeds behind ``token``; :class:`NotFound` if it names none."""
-        cached = self._cached(session, token)
-        if cached is not None:
-            return cached
-        with self._build_lock:  # one build at a time (any school): a burst of first requests builds once
-            cached = self._cached(session, token)
-            if cached is not None:
-                return cached
-            school, version, rota, scenario, at = storage.published(session, None, token)
-            entry = _build(school.slug, version.number, _utc(at), scenario, rota)
-            with self._lock:
-                self._by_school[school.slug] = entry
-                for old in [t for t, slug in self._school_of_token.items() if slug == school.slug]:
-                    del self._school_of_token[old]
-                self._school_of_token[token] = school.slug
-            return entry
-
-    def forget(self, slug: str) -> None:
-        """Drop a school's entry and tokens (its token was rotated)."""
-        with self._lock:
-            self._by_school.pop(slug, None)
-            for old in [t for t, s in self._school_of_token.items() if s == slug]:
-                del self._school_of_token[old]
-
-    def _cached(self, session: Session, token: str) -> PublishedFeeds | None:
-        with self._lock:
-            slug = self._school_of_token.get(token)
-            entry = self._by_school.get(slug) if slug is not None else None
-        if slug is None or entry is None:
-            return None
-        try:
-            school = storage.get_school(session, slug)
-        except NotFound:
-            return None
-        if school.feed_token != token or school.published_version != entry.version:
-            return None
-        return entry
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    """``moment`` in UTC to the second (HTTP dates have no fractions); naive means UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).replace(microsecond=0)
-
-
-def _build(slug: str, version: int, at: dt.datetime, scenario: Scenario, rota: Rota) -> PublishedFeeds:
-    files = {
-        feed.filename: FeedFile(feed, f'"{hashlib.sha256(feed.ics).hexdigest()}"')
-        for feed in build_feeds(scenario, rota)
-    }
-    return PublishedFeeds(slug, version, at, scenario, rota, files)
 
 
 FeedCacheDep = Annotated[FeedCache, Depends(get_feed_cache)]

@@ -13,8 +13,8 @@ from rota_solver.table_csv import rota_csv
 
 from .. import storage
 from ..deps import SchoolSlug, SessionDep, get_feed_cache, require_admin
+from ..feed_cache import FeedCache
 from ..schemas import UNAUTHORIZED, FeedToken, Responses, RotaVersion, School, error
-from .feeds import FeedCache
 
 router = APIRouter(
     tags=["rotas"],

@@ -21,9 +21,8 @@ from pydantic import SecretStr
 from starlette.exceptions import StarletteDeprecationWarning
 
 import rota_solver
-from api import jobs
+from api import feed_cache, jobs
 from api.main import create_app
-from api.routes import feeds as feed_routes
 from api.settings import Settings
 from calendars import build_feeds
 from rota_solver import Rota, parse_scenario
@@ -411,7 +410,7 @@ def test_feeds_are_built_once_per_published_version(
         builds.append(1)
         return real_build(*args)
 
-    monkeypatch.setattr(feed_routes, "build_feeds", counting_build)
+    monkeypatch.setattr(feed_cache, "build_feeds", counting_build)
     base = solve_and_publish(client)
     for _ in range(5):
         assert client.get(base + "library.ics").status_code == 200

@@ -20,8 +20,8 @@ from api.errors import Conflict, NotFound
 from api.jobs import RESTART_ERROR, SHUTDOWN_ERROR, JobRunner
 from api.schemas import Job
 from api.settings import Settings
+from bench.synthetic import synthetic_school
 from rota_solver import parse_scenario, verify
-from rota_solver.synthetic import synthetic_school
 from tests.factories import school_dict
 
 TINY = yaml.safe_dump(school_dict())

@@ -7,11 +7,11 @@ import pytest
 from ortools.sat.python import cp_model
 
 from bench.baselines.greedy import greedy_rota
+from bench.synthetic import synthetic_school
 from rota_solver.loading import load_scenario
 from rota_solver.model.builder import build_model
 from rota_solver.model.first_fit import add_first_fit_hint
 from rota_solver.scenario import Scenario
-from rota_solver.synthetic import synthetic_school
 from tests.conftest import SCENARIOS
 
 

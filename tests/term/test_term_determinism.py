@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.synthetic import synthetic_school
 from rota_solver.rota import Rota
 from rota_solver.scenario import Scenario
 from rota_solver.solve import SolveOptions, solve
-from rota_solver.synthetic import synthetic_school
 from rota_solver.verify import verify
 from tests.factories import rule, tiny_school
 

@@ -31,7 +31,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from .scenario import WEEKDAYS, Scenario
+from rota_solver.scenario import WEEKDAYS, Scenario
 
 MIN_CLASSES = 6
 MAX_CLASSES = 300
