@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
+from .rules import RuleId
 from .scenario import WEEKDAYS
 
 Locale = Literal["zh-CN", "en"]
@@ -81,6 +82,11 @@ def _frozen(mapping: dict[str, str]) -> Mapping[str, str]:
     return MappingProxyType(mapping)
 
 
+def _rule_names(names: dict[RuleId, str]) -> Mapping[str, str]:
+    # Keyed by RuleId, so a misspelt rule cannot get a name.
+    return MappingProxyType({rule_id.value: name for rule_id, name in names.items()})
+
+
 @dataclass(frozen=True)
 class Labels:
     """Printed words for one locale. Unknown keys print as given rather than failing."""
@@ -98,6 +104,8 @@ class Labels:
     """Printed names of the solver's penalty terms (PreferredDays, MakeupSessions, ...)."""
     penalty_descriptions: Mapping[str, str]
     """The terms' one-sentence descriptions; missing ones print the report's own (English) text."""
+    rules: Mapping[str, str]
+    """Printed names of the hard rules, by the rule id the model, verifier and explainer share."""
     stages: Mapping[str, str]
     """Printed names of the solve stages (weekly_pattern, term_dates)."""
     sentences: Mapping[str, str]
@@ -152,6 +160,10 @@ class Labels:
     def penalty_description(self, name: str, given: str) -> str:
         """The term's description in the school's language, else ``given`` (the report's)."""
         return self.penalty_descriptions.get(name, given)
+
+    def rule(self, rule_id: str) -> str:
+        """A hard rule's printed name; an unknown id prints as given."""
+        return self.rules.get(rule_id, rule_id)
 
     def stage(self, name: str) -> str:
         return self.stages.get(name, name)
@@ -376,6 +388,30 @@ _ZH = Labels(
             "Unmet": "未能满足的要求（活动、还书、清点值班或间隔）：见未满足清单。",
         }
     ),
+    rules=_rule_names(
+        {
+            RuleId.SESSION_ON_SCHOOL_DAY: "在上课日",
+            RuleId.TIMES_IN_SCHOOL_TIMEZONE: "学校时区的时间",
+            RuleId.RULE_MATCHES_SESSION: "符合安排",
+            RuleId.SESSION_IN_ALLOWED_WINDOW: "在允许的时段",
+            RuleId.CLASS_NOT_BUSY: "班级没有别的课",
+            RuleId.CLASS_ONE_SESSION_AT_A_TIME: "班级同一时间只在一处",
+            RuleId.ROOM_CAPACITY: "场地容量",
+            RuleId.ROOM_OPEN: "场地开放",
+            RuleId.FREQUENCY: "次数",
+            RuleId.SPACING: "间隔天数",
+            RuleId.STAFFING: "值班人数",
+            RuleId.STAFF_AVAILABLE: "值班人员有空",
+            RuleId.STAFF_ONE_PLACE_AT_A_TIME: "值班人员同一时间只在一处",
+            RuleId.STAFF_DAILY_CAP: "每日值班上限",
+            RuleId.HELPERS_OWN_CLASS_FREE: "图书管理员小组本班空闲",
+            RuleId.NO_DUPLICATE_SESSION_IDS: "编号不重复",
+            RuleId.GAP_LIMIT: "最长间隔",
+            RuleId.RETURNS_BEFORE_DUE: "到期前还书",
+            RuleId.NO_BORROWING_DURING_STOCKTAKE: "清点期间不借阅",
+            RuleId.ACTIVITY_PLACED: "活动已安排",
+        }
+    ),
     stages=_frozen({"weekly_pattern": "每周轮流表", "term_dates": "学期日程"}),
     sentences=_frozen(
         {
@@ -566,6 +602,30 @@ _EN = Labels(
         }
     ),
     penalty_descriptions=_frozen({}),
+    rules=_rule_names(
+        {
+            RuleId.SESSION_ON_SCHOOL_DAY: "On a school day",
+            RuleId.TIMES_IN_SCHOOL_TIMEZONE: "Times in the school's timezone",
+            RuleId.RULE_MATCHES_SESSION: "Session matches its rule",
+            RuleId.SESSION_IN_ALLOWED_WINDOW: "In an allowed window",
+            RuleId.CLASS_NOT_BUSY: "Class not busy",
+            RuleId.CLASS_ONE_SESSION_AT_A_TIME: "Class in one place at a time",
+            RuleId.ROOM_CAPACITY: "Room capacity",
+            RuleId.ROOM_OPEN: "Room open",
+            RuleId.FREQUENCY: "Frequency",
+            RuleId.SPACING: "Spacing",
+            RuleId.STAFFING: "Staffing",
+            RuleId.STAFF_AVAILABLE: "Staff available",
+            RuleId.STAFF_ONE_PLACE_AT_A_TIME: "Staff in one place at a time",
+            RuleId.STAFF_DAILY_CAP: "Daily duty cap",
+            RuleId.HELPERS_OWN_CLASS_FREE: "Helpers' own class free",
+            RuleId.NO_DUPLICATE_SESSION_IDS: "Unique ids",
+            RuleId.GAP_LIMIT: "Gap limit",
+            RuleId.RETURNS_BEFORE_DUE: "Returns before loans are due",
+            RuleId.NO_BORROWING_DURING_STOCKTAKE: "No borrowing during stocktake",
+            RuleId.ACTIVITY_PLACED: "Activity placed",
+        }
+    ),
     stages=_frozen({"weekly_pattern": "Weekly rotation table", "term_dates": "Term dates"}),
     sentences=_frozen({}),
     formats=_frozen(

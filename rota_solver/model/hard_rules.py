@@ -4,22 +4,42 @@ Each constraint is added inside ``rm.group(kind, *subject)``, naming the require
 (a class's demand of a rule, a room's capacity, a person's hours, ...): when no rota exists, the
 explainer switches groups off to find which of them conflict. The physical laws (a class, or a
 person, in one place at a time) and the links between variables belong to no group.
+
+Each function is registered (``@hard_rule``) under the id of the rule family it states, the id
+the verifier's check and the explainer's groups share (:mod:`rota_solver.rules`).
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
 from ortools.sat.python import cp_model
 
+from ..rules import RuleId
 from ..slots import Slot, class_busy_at, staff_available_at
 from .variables import RotaModel, at_each_moment
 
 HardRule = Callable[[RotaModel], None]
 
+_rule_ids: dict[HardRule, RuleId] = {}
+RULE_IDS: Mapping[HardRule, RuleId] = MappingProxyType(_rule_ids)
+"""The rule family each hard-rule function states (several functions may state one family)."""
 
+
+def hard_rule(rule_id: RuleId) -> Callable[[HardRule], HardRule]:
+    """Registers a function as the model's statement of ``rule_id``; the function is returned as it is."""
+
+    def register(function: HardRule) -> HardRule:
+        _rule_ids[function] = rule_id
+        return function
+
+    return register
+
+
+@hard_rule(RuleId.FREQUENCY)
 def each_class_gets_its_frequency(rm: RotaModel) -> None:
     """Each class comes exactly as often as each of its rules asks: one day set per class and rule,
     and in every cycle week one slot on each chosen day of the phase that week belongs to."""
@@ -41,6 +61,7 @@ def each_class_gets_its_frequency(rm: RotaModel) -> None:
                     rm.model.add(sum(placed[(week, day)]) == sum(chosen))
 
 
+@hard_rule(RuleId.FREQUENCY)
 def phases_balanced(rm: RotaModel) -> None:
     """A rule for every k weeks spreads its classes evenly over the k phases (half in A weeks,
     half in B weeks)."""
@@ -56,6 +77,7 @@ def phases_balanced(rm: RotaModel) -> None:
                 rm.model.add_linear_constraint(sum(in_phase), low, high)
 
 
+@hard_rule(RuleId.SPACING)
 def sessions_spaced_apart(rm: RotaModel) -> None:
     """A class's sessions of one rule in a week are at least ``min_days_apart`` days apart."""
     order = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
@@ -68,6 +90,7 @@ def sessions_spaced_apart(rm: RotaModel) -> None:
                     rm.model.add(var == 0)
 
 
+@hard_rule(RuleId.CLASS_NOT_BUSY)
 def class_not_busy(rm: RotaModel) -> None:
     """A class never comes while its own timetable has it elsewhere (PE, music, exams)."""
     busy: dict[tuple[str, Slot], bool] = {}
@@ -83,6 +106,7 @@ def class_not_busy(rm: RotaModel) -> None:
                     rm.model.add(rm.placements[key] == 0)
 
 
+@hard_rule(RuleId.CLASS_ONE_SESSION_AT_A_TIME)
 def class_one_session_at_a_time(rm: RotaModel) -> None:
     """A class is in at most one library session at any moment."""
     for keys in rm.by_class_week.values():
@@ -92,6 +116,7 @@ def class_one_session_at_a_time(rm: RotaModel) -> None:
                 rm.model.add_at_most_one(term for term, _ in group)  # type: ignore[misc]
 
 
+@hard_rule(RuleId.ROOM_CAPACITY)
 def room_capacity(rm: RotaModel) -> None:
     """A room never holds more classes than it fits at once, nor more pupils than it has seats."""
     scenario = rm.scenario
@@ -109,6 +134,7 @@ def room_capacity(rm: RotaModel) -> None:
                         rm.model.add(sum(size * term for term, size in group) <= room.seats)
 
 
+@hard_rule(RuleId.STAFFING)
 def duties_fully_staffed(rm: RotaModel) -> None:
     """A rule's room is open in a slot exactly when one of its classes is there, and then it has
     the staff the rule asks for: so many of each role."""
@@ -126,6 +152,7 @@ def duties_fully_staffed(rm: RotaModel) -> None:
                 rm.model.add(sum(on_duty) == need * var)
 
 
+@hard_rule(RuleId.STAFF_AVAILABLE)
 def staff_available(rm: RotaModel) -> None:
     """Staff work only in their weekly hours; helper groups only in their windows."""
     for (person_id, _, _, slot), var in rm.assignments.items():
@@ -138,6 +165,7 @@ def staff_available(rm: RotaModel) -> None:
                 rm.model.add(var == 0)
 
 
+@hard_rule(RuleId.STAFF_ONE_PLACE_AT_A_TIME)
 def staff_one_place_at_a_time(rm: RotaModel) -> None:
     """A staff member or helper group is on at most one duty at any moment."""
     for keys in rm.by_person.values():
@@ -150,6 +178,7 @@ def staff_one_place_at_a_time(rm: RotaModel) -> None:
                     rm.model.add_at_most_one(term for term, _ in group)  # type: ignore[misc]
 
 
+@hard_rule(RuleId.STAFF_DAILY_CAP)
 def staff_daily_cap(rm: RotaModel) -> None:
     """Nobody has more duties in a day than their cap."""
     for person in rm.people:
@@ -166,6 +195,7 @@ def staff_daily_cap(rm: RotaModel) -> None:
                     rm.model.add(sum(duties) <= cap)
 
 
+@hard_rule(RuleId.HELPERS_OWN_CLASS_FREE)
 def helpers_own_class_free(rm: RotaModel) -> None:
     """Helpers are never on duty while their own class is busy or in a library session."""
     scenario = rm.scenario

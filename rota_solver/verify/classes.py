@@ -1,0 +1,325 @@
+"""Classes: never busy elsewhere, in one place at a time, as often as their rules ask, spaced
+apart, and never waiting longer than the gap limit."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import Counter, defaultdict
+from itertools import combinations
+
+from ..rota import DatedSession, LostSession, Rota
+from ..rules import RuleId
+from ..scenario import (
+    GradeRule,
+    Scenario,
+)
+from ._common import (
+    _DAY,
+    _at,
+    _busy_on,
+    _calendar,
+    _classes,
+    _describe,
+    _describe_event,
+    _Found,
+    _group,
+    _hhmm,
+    _is_makeup,
+    _overlap,
+    _rule_class_ids,
+    _rules,
+    _school_days,
+    _teaching_week_lookup,
+    _unmet_note,
+    check,
+)
+from .index import _event_over, _first_event_per_class, _index, _Item
+
+
+@check(RuleId.CLASS_NOT_BUSY)
+def check_class_not_busy(scenario: Scenario, rota: Rota, found: _Found) -> None:
+    """No session overlaps a busy period of its class on the weekday the date follows."""
+    classes = _classes(scenario)
+    for s in rota.sessions:
+        school_class = classes.get(s.class_id)
+        if school_class is None:
+            continue
+        for busy in _busy_on(scenario, school_class, s):
+            found.add(f"{_describe(scenario, s)} overlaps class {s.class_id}'s {busy} ({s.follows}).", s.id)
+
+
+@check(RuleId.CLASS_ONE_SESSION_AT_A_TIME)
+def check_class_one_session_at_a_time(scenario: Scenario, rota: Rota, found: _Found) -> None:
+    """A class is never in two overlapping sessions or timed events, nor in any on the day of its
+    all-day event."""
+    index = _index(scenario, rota)
+    for day, items in index.by_date.items():
+        per_class: dict[str, list[_Item]] = defaultdict(list)
+        for item in items:
+            for class_id in item.classes:
+                per_class[class_id].append(item)
+        for class_id, group in per_class.items():
+            for a, b in combinations(group, 2):
+                if _overlap(a.span, b.span):
+                    found.add(f"Class {class_id} is in {a.what} and {b.what} at once.", a.id, b.id)
+        for event in index.all_day.get(day, []):
+            for class_id in dict.fromkeys(event.class_ids):
+                for item in per_class.get(class_id, []):
+                    all_day = _describe_event(scenario, event)
+                    found.add(
+                        f"Class {class_id} is at all-day {all_day}, but also in {item.what}.",
+                        item.id,
+                        event.id,
+                    )
+
+
+class _LostReasons:
+    """Whether a pattern session was lost for a reason of the kind its entry names."""
+
+    def __init__(self, scenario: Scenario, rota: Rota) -> None:
+        calendar = _calendar(scenario)
+        index = _index(scenario, rota)
+        self.scenario = scenario
+        self.days_off = {d.date for d in calendar.days_off}
+        self.school_days = {d.date for d in calendar.days}
+        self.closed: dict[dt.date, set[str]] = defaultdict(set)
+        for room in scenario.rooms:
+            for closure in room.closed:
+                day = closure.start
+                while day <= closure.last:
+                    self.closed[day].add(room.id)
+                    day += dt.timedelta(days=1)
+        self.week_of = _teaching_week_lookup(scenario)
+        self.changeover_week = self.week_of(rota.frozen_before) if rota.frozen_before else None
+        self.away: dict[dt.date, set[str]] = defaultdict(set)
+        for member in scenario.staff:
+            for day in member.days_off:
+                self.away[day].add(member.role)
+        self.event_classes: dict[dt.date, set[str]] = defaultdict(set)
+        self.event_rooms: dict[dt.date, set[str]] = defaultdict(set)
+        for day, events in index.all_day.items():
+            for event in events:
+                self.event_classes[day].update(event.class_ids)
+                if event.room_id is not None:
+                    self.event_rooms[day].add(event.room_id)
+        # (class, rule) -> when each before_first activity's first event for the class is over.
+        self.first_over: dict[tuple[str, str], list[dt.datetime]] = defaultdict(list)
+        for activity in scenario.activities:
+            if not activity.before_first:
+                continue
+            firsts = _first_event_per_class(scenario, index.activity_events.get(activity.id, []))
+            for class_id, event in firsts.items():
+                for rule_id in activity.before_first:
+                    self.first_over[(class_id, rule_id)].append(_event_over(scenario, event))
+
+    def ok(self, rule: GradeRule, entry: LostSession) -> bool:
+        day = entry.date
+        if entry.cause == "stocktake":
+            stocktake = self.scenario.stocktake
+            if stocktake is None:
+                return False
+            if rule.kind == "borrowing":
+                return day >= stocktake.loans_due
+            return not stocktake.reading_continues and stocktake.start <= day <= stocktake.end
+        if entry.cause == "activity":
+            if entry.class_id in self.event_classes.get(day, set()) or rule.room in self.event_rooms.get(
+                day, set()
+            ):
+                return True
+            start = _at(day, entry.start)
+            return any(start < over for over in self.first_over.get((entry.class_id, rule.id), []))
+        if day in self.days_off:
+            return True
+        if day not in self.school_days:
+            return False
+        if entry.cause == "room_closed":
+            return rule.room in self.closed.get(day, set())
+        if entry.cause == "pattern_change":
+            # Only in the week a rerun takes effect, where the old table's sessions already held
+            # leave the new one no room for this one.
+            return self.changeover_week is not None and self.week_of(day) == self.changeover_week
+        needed = {role for role, count in rule.staffing.items() if count > 0}
+        return bool(needed & self.away.get(day, set()))
+
+
+def _balance(placed: Counter[int], unplaced: int, phases: int, weeks: int) -> Counter[int]:
+    """Classes per phase, spreading the classes with no session over the phases they may be in."""
+    counts = Counter({p: placed[p] for p in range(phases)})
+    # A class with nothing this term can only rightly be in a phase without teaching weeks
+    # (anywhere else the coverage check already failed); filling the emptiest phase first is
+    # the kindest reading.
+    allowed = [p for p in range(phases) if p >= weeks] or list(range(phases))
+    for _ in range(unplaced):
+        counts[min(allowed, key=lambda p: (counts[p], p))] += 1
+    return counts
+
+
+@check(RuleId.FREQUENCY)
+def check_frequency(scenario: Scenario, rota: Rota, found: _Found) -> None:
+    """Every class gets its rule's sessions in every teaching week of its phase (held, made up, or
+    lost for a reason), phases are balanced across the rule's classes, and no session is lost without
+    reason."""
+    calendar = _calendar(scenario)
+    week_of = _teaching_week_lookup(scenario)
+    rules = _rules(scenario)
+    rule_classes = _rule_class_ids(scenario)
+    reasons = _LostReasons(scenario, rota)
+    weeks = range(1, calendar.teaching_weeks + 1)
+
+    # Pattern sessions and lost ones set a class's phase; make-ups and returns are extra by design.
+    pattern: dict[tuple[str, str], list[int]] = defaultdict(list)
+    extra: dict[tuple[str, str], list[int]] = defaultdict(list)
+    # Pattern sessions on ordinary days: a make-up day repeats another weekday, so only these are capped.
+    ordinary: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
+    makeup_dates = {d.date for d in calendar.days if d.makeup}
+    for s in rota.sessions:
+        week = week_of(s.date)
+        if week is None:
+            continue
+        key = (s.rule_id, s.class_id)
+        if s.origin != "pattern":
+            extra[key].append(week)
+            continue
+        pattern[key].append(week)
+        if s.date not in makeup_dates:
+            ordinary[key][week] += 1
+    for entry in rota.lost:
+        rule = rules.get(entry.rule_id)
+        when = f"{entry.date} {_hhmm(entry.start)}"
+        what = f"Lost session of class {entry.class_id}, rule {entry.rule_id} on {when}"
+        if rule is None or entry.class_id not in rule_classes[rule.id]:
+            found.add(f"{what} matches no rule of that class.")
+            continue
+        if not reasons.ok(rule, entry):
+            # It does not excuse a missing session either, so it is not counted below.
+            found.add(f"{what} is lost for no reason of its kind ({entry.cause}).")
+            continue
+        week = week_of(entry.date)
+        if week is not None:
+            pattern[(rule.id, entry.class_id)].append(week)
+
+    for rule in scenario.rules:
+        n, k = rule.frequency.sessions, rule.frequency.weeks
+        placed: Counter[int] = Counter()
+        unplaced = 0
+        for school_class in scenario.rule_classes(rule):
+            key = (rule.id, school_class.id)
+            phased = Counter(pattern[key])
+            per_week = phased + Counter(extra[key])
+            who = f"Class {school_class.id}, rule {rule.id},"
+            for week, count in sorted(ordinary[key].items()):
+                if count > n:
+                    found.add(f"{who} has {count} sessions in teaching week {week}, more than {n}.")
+            if k == 1:
+                for week in weeks:
+                    if per_week[week] < n:
+                        got = per_week[week]
+                        found.add(f"{who} has {got} of {n} sessions (held or lost) in teaching week {week}.")
+                continue
+            if not phased:
+                # With fewer teaching weeks than k, a class may rightly be in a phase with no week; and
+                # in a short term its only session may have become the final returns session.
+                if len(weeks) >= k and not extra[key]:
+                    found.add(f"{who} has no session at all this term (one every {k} weeks).")
+                unplaced += 1
+                continue
+            phase = (min(phased) - 1) % k
+            placed[phase] += 1
+            if any((w - 1) % k != phase for w in phased):
+                found.add(f"{who} has sessions in teaching weeks {sorted(phased)}, not 1 in {k} weeks.")
+            for week in weeks:
+                if (week - 1) % k == phase and per_week[week] < 1:
+                    found.add(f"{who} has no session (held or lost) in teaching week {week} of its phase.")
+        if k > 1:
+            counts = _balance(placed, unplaced, k, len(weeks))
+            if max(counts.values()) - min(counts.values()) > 1:
+                spread = ", ".join(f"{counts[p]} in phase {p + 1}" for p in range(k))
+                found.add(f"Rule {rule.id} spreads its classes unevenly over its {k}-week cycle: {spread}.")
+
+
+@check(RuleId.SPACING)
+def check_spacing(scenario: Scenario, rota: Rota, found: _Found) -> None:
+    """Two pattern sessions of one class and rule in one teaching week, both on ordinary days, are at
+    least the rule's min_days_apart calendar days apart."""
+    rules = _rules(scenario)
+    days = _school_days(scenario)
+    week_of = _teaching_week_lookup(scenario)
+
+    def ordinary(s: DatedSession) -> bool:
+        day = days.get(s.date)
+        return s.origin == "pattern" and (day is None or not _is_makeup(scenario, day))
+
+    candidates = [s for s in rota.sessions if s.rule_id in rules and ordinary(s)]
+    for group in _group(candidates, lambda s: (s.class_id, s.rule_id, week_of(s.date))):
+        gap = rules[group[0].rule_id].spacing.min_days_apart
+        for a, b in combinations(group, 2):
+            apart = abs((a.date - b.date).days)
+            if apart < gap:
+                found.add(
+                    f"Class {a.class_id} has rule {a.rule_id} sessions {a.id} ({a.date}) and "
+                    f"{b.id} ({b.date}) {apart} days apart, fewer than {gap}.",
+                    a.id,
+                    b.id,
+                )
+
+
+def _stop(scenario: Scenario, rule: GradeRule) -> dt.date:
+    """Last date a rule's gap limit is measured to: loans due for borrowing, the stocktake eve for
+    the rest when reading pauses, else the term's end."""
+    stocktake = scenario.stocktake
+    if stocktake is not None:
+        if rule.kind == "borrowing":
+            return stocktake.loans_due
+        if not stocktake.reading_continues:
+            return stocktake.start - _DAY
+    return scenario.term.end
+
+
+@check(RuleId.GAP_LIMIT)
+def check_gap_limit(scenario: Scenario, rota: Rota, found: _Found) -> None:
+    """Every run of gap_limit days up to the rule's stop has a session (any origin) of each class of
+    the rule, unless the class could come on none of its school days; an unmet entry excuses nothing."""
+    index = _index(scenario, rota)
+    calendar = _calendar(scenario)
+    term = scenario.term
+    held: dict[tuple[str, str], set[dt.date]] = defaultdict(set)
+    for s in rota.sessions:
+        held[(s.rule_id, s.class_id)].add(s.date)
+    for rule in scenario.rules:
+        limit = rule.gap_limit
+        stop = _stop(scenario, rule)
+        weekdays = {day for w in rule.windows for day in scenario.window_days(scenario.window(w))}
+        # Days a class of the rule could come: its windows exist, and its room is not given over to an event.
+        open_days = [
+            d.date
+            for d in calendar.days
+            if term.start <= d.date <= stop
+            and d.follows in weekdays
+            and all(e.room_id != rule.room for e in index.all_day.get(d.date, []))
+        ]
+        for school_class in scenario.rule_classes(rule):
+            could = [
+                day
+                for day in open_days
+                if all(school_class.id not in e.class_ids for e in index.all_day.get(day, []))
+            ]
+            dates = sorted(d for d in held[(rule.id, school_class.id)] if term.start <= d <= stop)
+            previous = term.start - _DAY
+            for following in [*dates, stop + _DAY]:
+                first, last = previous + _DAY, following - _DAY
+                previous = following
+                if (last - first).days + 1 < limit:
+                    continue
+                at = bisect.bisect_left(could, first)
+                if at == len(could) or could[at] > last:
+                    continue  # no day in the gap on which the class could come
+                start = max(first, could[at] - dt.timedelta(days=limit - 1))
+                end = start + dt.timedelta(days=limit - 1)
+                note = _unmet_note(rota, "gap", [f"{school_class.id}/{rule.id}"])
+                found.add(
+                    f"Class {school_class.id} has no rule {rule.id} session in the {limit} days "
+                    f"{start}..{end}, longer than its gap limit allows{note}.",
+                    listed_unmet=bool(note),
+                )
+                break
