@@ -151,6 +151,11 @@ class SolveJob(Base):
     error: Mapped[str | None] = mapped_column(Text)
     explanation_json: Mapped[str | None] = mapped_column(Text)
     """When no rota exists: ``rota_solver.conflict.Explanation`` as JSON."""
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    """How the run ended (``rota_solver.application.OutcomeKind``); null until it has, or when the
+    job was cancelled or interrupted."""
+    cut_short: Mapped[str | None] = mapped_column(String(128))
+    """Comma-separated stages the time limit cut short; null when none was."""
     rota_version_id: Mapped[int | None] = mapped_column(ForeignKey("rota_versions.id"))
     created_at: Mapped[dt.datetime]
     started_at: Mapped[dt.datetime | None]

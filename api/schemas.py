@@ -139,7 +139,8 @@ class Job(_Body):
         "(see `error`) or `cancelled`."
     )
     phase: str | None = Field(
-        description="Current solver stage or phase (e.g. `weekly`, `term`, `verify`); null before it starts."
+        description="Current phase: `weekly_pattern`, `weekly_staff`, `term_dates`, `explaining`, "
+        "`verifying`, then `done`; null before it starts."
     )
     best_objective: float | None = Field(
         description="Penalty of the best rota found so far in the current stage; null before the first one."
@@ -149,7 +150,19 @@ class Job(_Body):
     )
     elapsed_seconds: float = Field(description="Seconds the job has run (or ran).")
     time_limit_seconds: float = Field(
-        description="Seconds the solver may spend on each search (weekly table, duties, each dated round)."
+        description="Seconds the whole job may take: every solver stage and the explanation of a failure "
+        "end within it (the job ends within about 2 s more)."
+    )
+    outcome: str | None = Field(
+        default=None,
+        description="How the run ended, the same as `rota solve` reports: `solved`, `solved_with_unmet`, "
+        "`no_rota`, `stopped_at_limit` (with the best verified rota found, if any), `verifier_failed`, "
+        "`cannot_rerun`; null while it runs, or when it was cancelled or interrupted.",
+    )
+    cut_short: list[str] = Field(
+        default_factory=list,
+        description="Stages the time limit ended before they were finished (`weekly_pattern`, "
+        "`weekly_staff`, `term_dates`, `explaining`); the rota's report says what is still proven.",
     )
     error: str | None = Field(description="Why the job failed; null unless `status` is `failed`.")
     explanation: Explanation | None = Field(
@@ -178,6 +191,8 @@ class Job(_Body):
             time_limit_seconds=info.time_limit_seconds,
             error=info.error,
             explanation=info.explanation,
+            outcome=info.outcome,
+            cut_short=list(info.cut_short),
             rota_version=info.rota_version,
             created_at=info.created_at,
             finished_at=info.finished_at,

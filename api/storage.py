@@ -145,6 +145,9 @@ class JobInfo:
     created_at: dt.datetime
     finished_at: dt.datetime | None
     rerun: RerunInfo | None = None
+    outcome: str | None = None
+    """How the run ended (``rota_solver.application.OutcomeKind``), once it has."""
+    cut_short: tuple[str, ...] = ()
     """A rerun's parameters; None for a solve."""
 
 
@@ -460,6 +463,8 @@ def finish_job(
     rota: Rota | None = None,
     changes: RotaDiff | None = None,
     explanation: Explanation | None = None,
+    outcome: str | None = None,
+    cut_short: tuple[str, ...] = (),
 ) -> bool:
     """End a running job; with ``rota`` (status succeeded), store it as the school's next rota
     version, for a rerun with its ``changes`` and the version it was rerun against. False, storing
@@ -470,6 +475,8 @@ def finish_job(
         "elapsed_seconds": elapsed_seconds,
         "error": error,
         "explanation_json": explanation.model_dump_json() if explanation is not None else None,
+        "outcome": outcome,
+        "cut_short": ",".join(cut_short) or None,
     }
     if rota is not None:
         values.update(phase="done", best_objective=rota.report.objective, bound=rota.report.best_bound)
@@ -699,6 +706,8 @@ def _job_info(s: Session, job: SolveJob) -> JobInfo:
         time_limit_seconds=job.time_limit_seconds,
         error=job.error,
         explanation=Explanation.model_validate_json(job.explanation_json) if job.explanation_json else None,
+        outcome=job.outcome,
+        cut_short=tuple(job.cut_short.split(",")) if job.cut_short else (),
         rota_version=rota_number,
         created_at=job.created_at,
         finished_at=job.finished_at,

@@ -71,7 +71,7 @@ def measure(
     started = time.perf_counter()
 
     def progress(p: Progress) -> None:
-        if p.stage == "weekly_pattern":
+        if p.stage == "weekly_pattern" and p.objective is not None and p.bound is not None:
             table.append((time.perf_counter() - started, p.objective, p.bound))
 
     try:

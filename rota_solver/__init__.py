@@ -9,7 +9,17 @@ Typical use::
     assert verify(scenario, rota) == []
 """
 
-from .errors import InvalidScenario, NoRotaExists, NoSolutionInTime, RotaError, ScenarioProblem
+from .application import EXIT_CODES, Outcome, OutcomeKind, RerunRequest, SolveRequest, run
+from .control import RunControl
+from .errors import (
+    CannotRerun,
+    InvalidScenario,
+    NoRotaExists,
+    NoSolutionInTime,
+    RotaError,
+    RunCancelled,
+    ScenarioProblem,
+)
 from .loading import load_scenario, parse_scenario
 from .model.hard_rules import HARD_RULES
 from .model.soft_rules import SOFT_RULES
@@ -22,22 +32,31 @@ from .term_calendar import TermCalendar, build_term_calendar
 from .verify import Violation, verify
 
 __all__ = [
+    "EXIT_CODES",
     "HARD_RULES",
     "SOFT_RULES",
+    "CannotRerun",
     "InvalidScenario",
     "NoRotaExists",
     "NoSolutionInTime",
+    "Outcome",
+    "OutcomeKind",
     "Progress",
+    "RerunRequest",
     "Rota",
     "RotaError",
+    "RunCancelled",
+    "RunControl",
     "Scenario",
     "ScenarioProblem",
     "SolveOptions",
+    "SolveRequest",
     "TermCalendar",
     "Violation",
     "build_term_calendar",
     "load_scenario",
     "parse_scenario",
+    "run",
     "solve",
     "verify",
     "write_outputs",

@@ -8,10 +8,11 @@ tested suggestions are printed, and written to explanation.html), or none found 
 input (scenario or rota.json, or a published rota that cannot be rerun against the scenario), 3 the
 independent verifier rejected the solver's rota (a bug: please report it), 4 a rota was written but
 some requirements could not be met (they are printed, each with why and tested suggestions where
-the counts explain it, and listed in the files).
+the counts explain it, and listed in the files), 5 the time limit stopped the solver: the best rota
+found was verified and written, not proven best.
 
-This is the application layer: the only place that joins the solver (``rota_solver``) and the
-calendar feeds (``calendars``), which know nothing of each other's insides.
+Solving and rerunning go through :func:`rota_solver.application.run`, as the service's jobs do;
+this module only reads the arguments, prints, and writes the files (rota, feeds) of the outcome.
 """
 
 from __future__ import annotations
@@ -29,16 +30,16 @@ from pydantic import ValidationError
 
 from calendars import write_feeds
 
-from .errors import CannotRerun, InvalidScenario, NoRotaExists, NoSolutionInTime
-from .explain import explain_unmet
+from .application import Outcome, RerunRequest, SolveRequest, run
+from .conflict import Explanation
+from .errors import InvalidScenario
 from .loading import load_scenario
 from .outputs import write_explanation, write_outputs
 from .progress import Progress
-from .rerun import NOTICE_SCHOOL_DAYS, diff_text, rerun
+from .rerun import NOTICE_SCHOOL_DAYS, diff_text
 from .rota import Rota
 from .scenario import Scenario
-from .solve import SolveOptions, scenario_digest, solve
-from .verify import verify
+from .solve import SolveOptions, scenario_digest
 
 EXIT_OK, EXIT_NO_ROTA, EXIT_INVALID, EXIT_VERIFIER, EXIT_UNMET = 0, 1, 2, 3, 4
 
@@ -191,76 +192,67 @@ def _options(args: argparse.Namespace) -> SolveOptions:
 
 def _solve(scenario: Scenario, args: argparse.Namespace) -> int:
     ticker = _Ticker()
-    try:
-        with ticker:
-            rota = solve(scenario, _options(args), progress=ticker.update)
-    except NoRotaExists as exc:
-        return _no_rota(scenario, exc, args.out)
-    except NoSolutionInTime as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_NO_ROTA
-    rota = explain_unmet(scenario, rota, args.time_limit)  # why each unmet item is, with tested fixes
-    return _finish(scenario, rota, args.out)
-
-
-def _no_rota(scenario: Scenario, exc: NoRotaExists, out: Path) -> int:
-    _print_no_rota(scenario, exc, out)
-    return EXIT_NO_ROTA
+    with ticker:
+        outcome = run(SolveRequest(scenario, _options(args)), progress=ticker.update)
+    return _finish(scenario, outcome, args.out)
 
 
 def _rerun(scenario: Scenario, args: argparse.Namespace) -> int:
     published = _read_rota(args.published)
     if published is None:
         return EXIT_INVALID
+    request = RerunRequest(
+        scenario,
+        published,
+        today=args.today,
+        freeze=args.freeze,
+        notice_school_days=args.notice_days,
+        options=_options(args),
+    )
     ticker = _Ticker()
-    try:
-        with ticker:
-            result = rerun(
-                scenario,
-                published,
-                today=args.today,
-                freeze=args.freeze,
-                notice_school_days=args.notice_days,
-                options=_options(args),
-                progress=ticker.update,
-            )
-    except CannotRerun as exc:
-        print(f"cannot rerun: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    except NoRotaExists as exc:
-        return _no_rota(scenario, exc, args.out)
-    except NoSolutionInTime as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_NO_ROTA
-    args.out.mkdir(parents=True, exist_ok=True)
-    text = diff_text(scenario, result.diff)
-    (args.out / "changes.txt").write_text(text, encoding="utf-8")
-    (args.out / "changes.json").write_text(result.diff.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    code = _finish(scenario, result.rota, args.out)
-    print(f"wrote {args.out / 'changes.txt'} and {args.out / 'changes.json'}")
-    print()
-    print(text, end="")
+    with ticker:
+        outcome = run(request, progress=ticker.update)
+    code = _finish(scenario, outcome, args.out)
+    if outcome.has_rota and outcome.diff is not None:
+        text = diff_text(scenario, outcome.diff)
+        (args.out / "changes.txt").write_text(text, encoding="utf-8")
+        changes = outcome.diff.model_dump_json(indent=2) + "\n"
+        (args.out / "changes.json").write_text(changes, encoding="utf-8")
+        print(f"wrote {args.out / 'changes.txt'} and {args.out / 'changes.json'}")
+        print()
+        print(text, end="")
     return code
 
 
-def _finish(scenario: Scenario, rota: Rota, out: Path) -> int:
-    """Verify, write every file, print the summary; the exit code."""
-    violations = verify(scenario, rota)
+def _finish(scenario: Scenario, outcome: Outcome, out: Path) -> int:
+    """Print the outcome, write the files of a verified rota (or the explanation); the exit code."""
+    if outcome.kind == "cannot_rerun":
+        print(outcome.message, file=sys.stderr)
+        return outcome.exit_code
+    if outcome.kind == "no_rota":
+        _print_no_rota(scenario, outcome.explanation, outcome.message, out)
+        return outcome.exit_code
+    if outcome.kind == "verifier_failed":
+        hidden = outcome.hidden_violations
+        print(f"VERIFIER FOUND {len(hidden)} VIOLATION(S) (a solver bug, please report):", file=sys.stderr)
+        for violation in hidden[:20]:
+            print(f"  - {violation.rule}: {violation.message}", file=sys.stderr)
+        return outcome.exit_code
+    rota = outcome.rota
+    if rota is None:  # stopped before any rota, or cancelled
+        print(outcome.message, file=sys.stderr)
+        return outcome.exit_code
     written = write_outputs(scenario, rota, out)
     feeds = write_feeds(scenario, rota, out)
     _print_summary(scenario, rota)
     _print_written(written, feeds)
-    hidden = [v for v in violations if not v.listed_unmet]
-    if hidden:
-        print(f"VERIFIER FOUND {len(hidden)} VIOLATION(S) (a solver bug, please report):", file=sys.stderr)
-        for violation in hidden[:20]:
-            print(f"  - {violation.rule}: {violation.message}", file=sys.stderr)
-        return EXIT_VERIFIER
+    if outcome.kind == "stopped_at_limit":
+        print(outcome.message, file=sys.stderr)
     if rota.unmet:
         print("verifier: every hard rule holds, except the requirements listed as unmet above")
-        return EXIT_UNMET
-    print("verifier: every hard rule holds on every dated session")
-    return EXIT_OK
+    else:
+        print("verifier: every hard rule holds on every dated session")
+    return outcome.exit_code
 
 
 def _read_rota(path: Path) -> Rota | None:
@@ -345,13 +337,11 @@ def _print_summary(scenario: Scenario, rota: Rota) -> None:
                     print(f"    -> {suggestion.text}", file=sys.stderr)
 
 
-def _print_no_rota(scenario: Scenario, exc: NoRotaExists, out: Path) -> None:
+def _print_no_rota(scenario: Scenario, explanation: Explanation | None, message: str, out: Path) -> None:
     """Each conflict with its figures, the tested suggestions under it, and a printable page."""
     print("No rota exists: these requirements cannot all be met together.", file=sys.stderr)
-    explanation = exc.explanation
     if explanation is None:
-        for line in exc.conflicts:
-            print(f"  - {line}", file=sys.stderr)
+        print(f"  - {message}", file=sys.stderr)
         return
     for conflict in explanation.conflicts:
         print(f"  - {conflict.text}", file=sys.stderr)
@@ -397,11 +387,12 @@ class _Ticker:
         while not self._stop.wait(1.0):
             elapsed = time.monotonic() - self._started
             latest = self._latest
-            best = (
-                f"{latest.stage}: best penalty {latest.objective:g}, bound {latest.bound:g}"
-                if latest
-                else "no rota yet"
-            )
+            if latest is None:
+                best = "no rota yet"
+            elif latest.objective is None or latest.bound is None:
+                best = latest.stage
+            else:
+                best = f"{latest.stage}: best penalty {latest.objective:g}, bound {latest.bound:g}"
             print(f"\rsolving... {elapsed:4.0f} s, {best}   ", end="", file=sys.stderr, flush=True)
             self._printed = True
 

@@ -6,7 +6,8 @@ The tree::
     ├── InvalidScenario      bad input: carries the field path and YAML line
     ├── NoRotaExists         the rules cannot all be met: carries the conflicts
     ├── NoSolutionInTime     the time limit ran out before any rota was found
-    └── CannotRerun          the published rota is of another school or term
+    ├── CannotRerun          the published rota is of another school or term
+    └── RunCancelled         the run was cancelled (by its job's owner, or a shut-down)
 
 Callers catch ``RotaError`` to tell a user's problem from a bug in this code.
 """
@@ -78,3 +79,10 @@ class NoSolutionInTime(RotaError):
 
 class CannotRerun(RotaError):
     """The published rota cannot be rerun against this scenario (another school or term)."""
+
+
+class RunCancelled(RotaError):
+    """The run was cancelled through its :class:`rota_solver.control.RunControl`."""
+
+    def __init__(self) -> None:
+        super().__init__("cancelled")

@@ -1,4 +1,10 @@
-"""Solve a scenario: build the weekly-pattern model, run CP-SAT, lay the pattern over the term."""
+"""The solve pipeline: the weekly table, its duties, the table laid over the term's dates, the dated
+stage; each stage a function with one extension point (a layer: a rerun's published rota).
+
+Every search runs through one :class:`RunControl`: one deadline for the whole run, and a cancel
+switch. Explaining a failure and verifying the rota are the application service's
+(:mod:`rota_solver.application`), above this module.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +12,46 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
+from .control import RunControl
 from .errors import NoRotaExists, NoSolutionInTime
 from .expand import expand_pattern, summarise
-from .explain import explain_infeasibility
 from .model.builder import BuiltModel, build_model
 from .model.hard_rules import HARD_RULES, HardRule
+from .model.layer import WeeklyLayer
 from .model.soft_rules import SOFT_RULES, SoftRule
 from .progress import ProgressCallback, Reporter
-from .rota import PatternSession, PenaltyTerm, Rota, SolveReport, StageReport
+from .rota import DatedSession, LostSession, PatternSession, PenaltyTerm, Rota, SolveReport, StageReport
 from .scenario import Scenario
-from .term import plan_term
-from .term_calendar import build_term_calendar, week_label
+from .term import DatedLayer, plan_term
+from .term_calendar import TermCalendar, build_term_calendar, week_label
 
-if TYPE_CHECKING:
-    from .rerun.keep import KeepPublished
+WEEKLY_STAGE = "weekly_pattern"
+STAFF_STAGE = "weekly_staff"
+TABLE_SHARE = 0.6
+"""Share of the time left that the weekly table's search may take: the later stages need the rest."""
+TABLE_HARD_SHARE = 0.85
+"""Share of the time left that the table's search may take when it has found no table yet."""
+STAFF_SHARE = 0.3
+"""Share of the time then left for sharing out the duties."""
+
+
+class Layer(WeeklyLayer, DatedLayer, Protocol):
+    """A layer over the whole pipeline (a rerun's published rota)."""
+
+    def splice(
+        self,
+        scenario: Scenario,
+        calendar: TermCalendar,
+        sessions: list[DatedSession],
+        lost: list[LostSession],
+    ) -> tuple[list[DatedSession], list[LostSession]]:
+        """The dated sessions and losses the dated stage starts from, given the new table's."""
+        ...
 
 
 class SolveOptions(BaseModel):
@@ -35,7 +62,8 @@ class SolveOptions(BaseModel):
     time_limit_seconds: float = Field(
         default=60.0,
         gt=0,
-        description="Wall-clock limit for each CP-SAT search (weekly table, duties, each dated round).",
+        description="Wall-clock limit in seconds for the whole run: every search of every stage, the "
+        "explanation of a failure included, ends by then.",
     )
     workers: int = Field(
         default=1,
@@ -65,36 +93,38 @@ def solve(
     progress: ProgressCallback | None = None,
     hard_rules: Sequence[HardRule] = HARD_RULES,
     soft_rules: Sequence[SoftRule] = SOFT_RULES,
-    keep: KeepPublished | None = None,
+    layer: Layer | None = None,
+    control: RunControl | None = None,
 ) -> Rota:
-    """The best rota for ``scenario``; raises :class:`NoRotaExists` or :class:`NoSolutionInTime`.
+    """The best rota for ``scenario`` within ``control``'s deadline (default: one of
+    ``options.time_limit_seconds`` from now); raises :class:`NoRotaExists` (unexplained: the
+    application service explains it), :class:`NoSolutionInTime` or, when cancelled,
+    :class:`rota_solver.errors.RunCancelled`.
 
-    With ``keep`` (a rerun, see :func:`rota_solver.rerun.rerun`), the published rota stands before
+    With a ``layer`` (a rerun, see :func:`rota_solver.rerun.rerun`), the published rota stands before
     the freeze date and every change after it is priced above all wishes.
     """
     options = options or SolveOptions()
+    control = control or RunControl(options.time_limit_seconds)
     calendar = build_term_calendar(scenario)
     started = time.perf_counter()
     built = build_model(
-        keep.weekly_scenario(scenario) if keep else scenario, hard_rules, soft_rules, calendar=calendar
+        layer.weekly_scenario(scenario) if layer else scenario, hard_rules, soft_rules, calendar=calendar
     )
-    if keep is not None:
-        keep.price_weekly_changes(built, calendar)
+    if layer is not None:
+        layer.price_weekly_changes(built, calendar)
     build_seconds = time.perf_counter() - started
 
     solver = _solver(options)
-    status, table_seconds = _table_step(built, solver, progress)
+    status, table_seconds = _table_step(built, solver, control, progress)
 
     if status == cp_model.MODEL_INVALID:
         # A bug of ours, not the school's: never explain it as a conflict in the school's rules.
         raise RuntimeError(f"internal error, the weekly model is invalid: {built.rm.model.validate()}")
     if status == cp_model.INFEASIBLE:
-        # Only now build the model again with a literal per requirement group: a school with a
-        # rota never pays for the explanation.
-        explanation = explain_infeasibility(scenario, hard_rules, options.time_limit_seconds, options.seed)
-        raise NoRotaExists.explained(explanation)
+        raise NoRotaExists(["the weekly table's hard rules cannot all hold"])
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise NoSolutionInTime(options.time_limit_seconds)
+        raise NoSolutionInTime(round(control.elapsed(), 1))
 
     table_status, objective, bound, weekly_solve_seconds = (
         status,
@@ -103,7 +133,7 @@ def solve(
         table_seconds,
     )
     if built.has_staff_step:
-        status, staff_seconds = _staff_step(built, solver, objective, progress)
+        status, staff_seconds, solver = _staff_step(built, solver, objective, control, progress)
         objective += solver.objective_value
         bound += solver.best_objective_bound
         weekly_solve_seconds += staff_seconds
@@ -121,14 +151,17 @@ def solve(
             "proven as evenly shared as that table allows."
             if both
             else "The time limit ended the search: the table keeps every hard rule but is not proven best."
+            + (" Its duties were shared out before the limit." if status == cp_model.OPTIMAL else "")
         ),
     )
     weekly_terms = _terms(built, solver)
     expansion = expand_pattern(scenario, calendar, pattern)
     sessions, lost = expansion.sessions, expansion.lost
-    if keep is not None:
-        sessions, lost = keep.splice(scenario, calendar, sessions, lost)
-    term = plan_term(scenario, calendar, sessions, lost, _solver(options, interleave=False), progress, keep)
+    if layer is not None:
+        sessions, lost = layer.splice(scenario, calendar, sessions, lost)
+    term = plan_term(
+        scenario, calendar, sessions, lost, _solver(options, interleave=False), control, progress, layer
+    )
     both_optimal = weekly.status == "optimal" and term.stage.status == "optimal"
     report = SolveReport(
         status="optimal" if both_optimal else "feasible",
@@ -178,32 +211,50 @@ the duties out that way took 4.3 and 5.7 units (5 s and 14 s) for a spread of 0 
 
 
 def _table_step(
-    built: BuiltModel, solver: cp_model.CpSolver, progress: ProgressCallback | None
+    built: BuiltModel, solver: cp_model.CpSolver, control: RunControl, progress: ProgressCallback | None
 ) -> tuple[cp_model.CpSolverStatus, float]:
     """Solve the table: first with every wish met, which when it succeeds is the proven optimum;
     otherwise the full search. Returns the status and the seconds both took."""
-    reporter = Reporter("weekly_pattern", progress) if progress else None
+    reporter = Reporter(WEEKLY_STAGE, progress)
     seconds = 0.0
+    # Within its share of the time left, the duties and the dated stage coming after it; past it
+    # only until a first table is found.
+    stop_at = time.monotonic() + control.share(TABLE_SHARE)
     probe = built.every_wish_met()
     if probe is not None:
-        limits = solver.parameters.max_time_in_seconds, solver.parameters.max_deterministic_time
-        solver.parameters.max_deterministic_time = min(limits[1], PROBE_DETERMINISTIC_LIMIT)
-        status = solver.solve(probe, reporter)
+        limit = solver.parameters.max_deterministic_time
+        solver.parameters.max_deterministic_time = min(limit, PROBE_DETERMINISTIC_LIMIT)
+        # At most half the share: a tight limit leaves the full search time for a first table.
+        status = control.search(
+            solver,
+            probe,
+            reporter,
+            stage=WEEKLY_STAGE,
+            seconds=(stop_at - time.monotonic()) / 2,
+            tentative=True,
+        )
         seconds += solver.wall_time
-        solver.parameters.max_deterministic_time = limits[1]
+        solver.parameters.max_deterministic_time = limit
         if status == cp_model.OPTIMAL:
             return status, seconds
-        solver.parameters.max_time_in_seconds = max(0.1, limits[0] - seconds)
-        status = solver.solve(built.rm.model, reporter)
-        solver.parameters.max_time_in_seconds = limits[0]
-        return status, seconds + solver.wall_time
-    status = solver.solve(built.rm.model, reporter)
-    return status, solver.wall_time
+    status = control.search(
+        solver,
+        built.rm.model,
+        reporter,
+        stage=WEEKLY_STAGE,
+        seconds=control.share(TABLE_HARD_SHARE),
+        soft_seconds=stop_at - time.monotonic(),
+    )
+    return status, seconds + solver.wall_time
 
 
 def _staff_step(
-    built: BuiltModel, solver: cp_model.CpSolver, table_objective: float, progress: ProgressCallback | None
-) -> tuple[cp_model.CpSolverStatus, float]:
+    built: BuiltModel,
+    solver: cp_model.CpSolver,
+    table_objective: float,
+    control: RunControl,
+    progress: ProgressCallback | None,
+) -> tuple[cp_model.CpSolverStatus, float, cp_model.CpSolver]:
     """With the table's wishes kept at their optimum, share the duties out as the staff wishes ask.
 
     First with the table itself held (who is on duty is then all there is to choose: 0.1 s at 72
@@ -211,26 +262,35 @@ def _staff_step(
     as good for the classes, starting from the held one's answer: a part-timer who works only on
     Mondays gets a duty only if some class comes on a Monday.
     """
-    reporter = Reporter("weekly_staff", progress) if progress else None
+    reporter = Reporter(STAFF_STAGE, progress) if progress else None
+    stop_at = time.monotonic() + control.share(STAFF_SHARE)
     built.minimize(staff_step=True)
     held = built.held_table(table_objective, solver)
-    status = solver.solve(held, reporter)
+    status = control.search(solver, held, reporter, stage=STAFF_STAGE, seconds=stop_at - time.monotonic())
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise NoSolutionInTime(solver.parameters.max_time_in_seconds)
+        raise NoSolutionInTime(round(control.elapsed(), 1))
     seconds = solver.wall_time
     if solver.objective_value <= 0 or status != cp_model.OPTIMAL:
-        return status, seconds
+        return status, seconds, solver
     built.fix_table(table_objective, solver)
-    limit = solver.parameters.max_deterministic_time
-    solver.parameters.max_deterministic_time = min(limit, STAFF_TABLE_DETERMINISTIC_LIMIT)
-    moved = solver.solve(built.rm.model, reporter)
-    solver.parameters.max_deterministic_time = limit
-    seconds += solver.wall_time
+    # A solver of its own: when the moved table is not proven in budget, the held answer stands.
+    mover = cp_model.CpSolver()
+    mover.parameters.copy_from(solver.parameters)
+    mover.parameters.max_deterministic_time = min(
+        solver.parameters.max_deterministic_time, STAFF_TABLE_DETERMINISTIC_LIMIT
+    )
+    moved = control.search(
+        mover,
+        built.rm.model,
+        reporter,
+        stage=STAFF_STAGE,
+        seconds=max(0.0, stop_at - time.monotonic()),
+        tentative=True,
+    )
+    seconds += mover.wall_time
     if moved == cp_model.OPTIMAL:
-        return moved, seconds
-    # Not proven within the budget: back to the held table's proven answer (found again, as fast).
-    status = solver.solve(held)
-    return status, seconds + solver.wall_time
+        return moved, seconds, mover
+    return status, seconds, solver
 
 
 def _version_time(scenario: Scenario, options: SolveOptions) -> dt.datetime:

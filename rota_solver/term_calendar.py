@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 import holidays
 
-from .scenario import WEEKDAYS, Scenario, Weekday, weekday_of
+from .scenario import WEEKDAYS, Activity, Scenario, Weekday, weekday_of
 
 _HOLIDAY_LANGUAGE = {"zh-CN": "zh_CN", "en": "en_US"}
 _OUTSIDE_TERM = {
@@ -188,3 +189,24 @@ def _nearest_school_weekday(day: dt.date, scenario: Scenario) -> Weekday:
         if candidate in scenario.term.weekdays:
             return candidate
     return scenario.term.weekdays[0]
+
+
+def occurrence_days(calendar: TermCalendar, activity: Activity) -> list[list[SchoolDay]]:
+    """School days of each occurrence of an activity (one list per occurrence)."""
+    when = activity.when
+    days = list(calendar.days)
+    if when.month is not None:
+        days = [d for d in days if d.date.month == when.month]
+    if when.start is not None and when.end is not None:
+        days = [d for d in days if when.start <= d.date <= when.end]
+    if when.weeks is not None:
+        days = [d for d in days if d.teaching_week in when.weeks]
+    groups: dict[tuple[int, ...], list[SchoolDay]] = defaultdict(list)
+    for d in days:
+        if when.every_weeks is not None:
+            groups[((d.teaching_week - 1) // when.every_weeks,)].append(d)
+        elif when.monthly:
+            groups[(d.date.year, d.date.month)].append(d)
+        else:
+            groups[(0,)].append(d)
+    return [groups[k] for k in sorted(groups)] if groups else [[]]

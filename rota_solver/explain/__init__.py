@@ -23,11 +23,13 @@ from collections.abc import Sequence
 from ortools.sat.python import cp_model
 
 from ..conflict import Change, Conflict, ConflictGroup, Explanation, Suggestion
+from ..control import RunControl
 from ..errors import NoRotaExists, NoSolutionInTime
 from ..model.hard_rules import HARD_RULES, HardRule
 from ..model.variables import GroupKey, build_variables
 from ..rota import Rota, Unmet
 from ..scenario import Scenario
+from ..solve import SolveOptions, solve
 from ..term_calendar import build_term_calendar
 from .core import minimal_core
 from .groups import build_guarded, describe
@@ -46,6 +48,9 @@ COUNTING_PROBE_SECONDS = 0.5
 """Longest probe when shrinking what a count of a whole room or role found: CP-SAT rarely decides
 those in time, and the count has already proven the conflict."""
 COUNTING_CHECKS = ("each_room_has_slots_for_its_classes", "each_role_has_hours_for_its_duties")
+UNMET_VERDICT_SECONDS = 10.0
+"""Longest solve that tests one relaxation of an unmet item (the whole term is solved again)."""
+STAGE = "explaining"
 MAX_CONFLICTS = 4
 """Conflicts explained at most: the librarian fixes the first ones and solves again."""
 
@@ -65,14 +70,17 @@ def explain_infeasibility(
     hard_rules: Sequence[HardRule] = HARD_RULES,
     budget_seconds: float = 60.0,
     seed: int = 0,
+    control: RunControl | None = None,
 ) -> Explanation:
     """The conflicts that leave ``scenario`` without a weekly table (call it when there is none).
 
     ``budget_seconds`` bounds the whole explanation: the search for the conflicting groups (each
     probe at most PROBE_SECONDS) and the solves that test relaxations (a relaxation still untested
-    when it runs out is not suggested). ``solve`` passes its time limit.
+    when it runs out is not suggested), and never past ``control``'s deadline.
     """
     words = Words(scenario)
+    control = control or RunControl()
+    budget_seconds = min(budget_seconds, control.left())
     deadline = time.monotonic() + budget_seconds
     # Local conflicts are proven in well under a second; a counting conflict can keep a probe
     # undecided for minutes (SOLVER-NOTES), so probes are short and the first undecided one ends
@@ -87,14 +95,14 @@ def explain_infeasibility(
             break
         start = [key for key in finding.groups if key in guarded.literals]
         limit = min(probe, COUNTING_PROBE_SECONDS) if finding.check in COUNTING_CHECKS else probe
-        core = minimal_core(guarded, start, limit, max(0.0, deadline - time.monotonic()), seed)
+        core = minimal_core(guarded, start, limit, max(0.0, deadline - time.monotonic()), seed, control)
         if core.outcome == "no_conflict":
             continue  # the count's groups alone are satisfiable: nothing to report from it
         groups = core.groups if core.outcome == "conflict" else tuple(sorted(finding.groups, key=group_order))
         if groups not in [f[0] for f in found]:
             found.append((groups, finding.text, finding.check, core.outcome == "conflict" and core.minimal))
     if not found:
-        core = minimal_core(guarded, None, probe, max(0.0, deadline - time.monotonic()), seed)
+        core = minimal_core(guarded, None, probe, max(0.0, deadline - time.monotonic()), seed, control)
         if core.outcome == "conflict":
             details = [describe(scenario, key, words).detail for key in core.groups]
             found.append((core.groups, words.conflict(details), "solver", core.minimal))
@@ -108,7 +116,7 @@ def explain_infeasibility(
         ) -> bool | None:
             left = min(probe, deadline - time.monotonic())
             return (
-                _weekly_verdict(changed, groups, check, len(found) > 1, hard_rules, left)
+                _weekly_verdict(changed, groups, check, len(found) > 1, hard_rules, control.child(left))
                 if left > 0
                 else None
             )
@@ -127,15 +135,14 @@ def explain_infeasibility(
     return Explanation(conflicts=conflicts, note=note)
 
 
-def _weekly_has_rota(scenario: Scenario, hard_rules: Sequence[HardRule], seconds: float) -> bool:
+def _weekly_has_rota(scenario: Scenario, hard_rules: Sequence[HardRule], control: RunControl) -> bool:
     """Whether the weekly table exists (no objective: feasibility is all a relaxation must show)."""
     rm = build_variables(scenario)
     for hard_rule in hard_rules:
         hard_rule(rm)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = seconds
-    return solver.solve(rm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return control.search(solver, rm.model, stage=STAGE) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 def _weekly_verdict(
@@ -144,7 +151,7 @@ def _weekly_verdict(
     check: str,
     several: bool,
     hard_rules: Sequence[HardRule],
-    seconds: float,
+    control: RunControl,
 ) -> bool | None:
     """True: the changed school has a weekly table. False: it has none, but the count that found
     this conflict no longer fails for the same room, person or class. None: the change does not help.
@@ -152,7 +159,7 @@ def _weekly_verdict(
     The counts go first: the solver can be slow to prove a counting conflict, the counts are not.
     """
     still = weekly_prechecks(changed)
-    if not still and _weekly_has_rota(changed, hard_rules, seconds):
+    if not still and _weekly_has_rota(changed, hard_rules, control):
         return True
     if not several or check == "solver":
         return None
@@ -176,19 +183,20 @@ def unmet_key(unmet: Unmet) -> GroupKey | None:
     return None
 
 
-def explain_unmet(scenario: Scenario, rota: Rota, time_limit_seconds: float = 60.0) -> Rota:
+def explain_unmet(scenario: Scenario, rota: Rota, control: RunControl | None = None) -> Rota:
     """``rota`` with each unmet activity, returns session and stocktake shift explained: why it
-    cannot be placed, with figures, and relaxations tested by solving again (gaps are left as they
-    are). The rota is returned unchanged when nothing is unmet."""
+    cannot be placed, with figures, and relaxations tested by solving again within ``control``'s
+    deadline (each test at most UNMET_VERDICT_SECONDS; one not tested in time is not suggested).
+    Gaps are left as they are. The rota is returned unchanged when nothing is unmet."""
     if not rota.unmet:
         return rota
-    from ..solve import SolveOptions, solve  # the explainer runs after a solve, never inside one
+    control = control or RunControl()
 
     words = Words(scenario)
     calendar = build_term_calendar(scenario)
     findings = {f.groups[0]: f for f in each_activity_has_a_free_slot(scenario, calendar)}
     spots = {term_item_key(item): len(item.spots) for item in term_items_without_pattern(scenario, calendar)}
-    options = SolveOptions(time_limit_seconds=time_limit_seconds, seed=rota.report.seed)
+    options = SolveOptions(seed=rota.report.seed)
     unmet = []
     for item in rota.unmet:
         key = unmet_key(item)
@@ -201,8 +209,10 @@ def explain_unmet(scenario: Scenario, rota: Rota, time_limit_seconds: float = 60
         text = finding.text if finding is not None else words.say("clash", what=what, spots=spots.get(key, 0))
 
         def verdict(changed: Scenario, key: GroupKey = key) -> bool | None:
+            if control.left() <= 0:
+                return None
             try:
-                again = solve(changed, options)
+                again = solve(changed, options, control=control.child(UNMET_VERDICT_SECONDS))
             except (NoRotaExists, NoSolutionInTime):
                 return None
             if any(unmet_key(u) == key for u in again.unmet):

@@ -16,6 +16,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
+from ..control import RunControl
 from ..model.variables import GroupKey
 from .groups import Guarded
 from .words import group_order
@@ -38,6 +39,7 @@ class _Prober:
     probe_seconds: float
     deadline: float
     seed: int
+    control: RunControl
 
     def probe(self, on: Sequence[GroupKey]) -> tuple[Outcome, list[GroupKey]]:
         """Solve with the groups ``on`` enforced (the rest free); on infeasibility, CP-SAT's sufficient
@@ -51,8 +53,7 @@ class _Prober:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = self.seed
-        solver.parameters.max_time_in_seconds = min(self.probe_seconds, left)
-        status = solver.solve(model)
+        status = self.control.search(solver, model, stage="explaining", seconds=min(self.probe_seconds, left))
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return "no_conflict", []
         if status != cp_model.INFEASIBLE:
@@ -69,9 +70,10 @@ def minimal_core(
     probe_seconds: float = 5.0,
     budget_seconds: float = 30.0,
     seed: int = 0,
+    control: RunControl | None = None,
 ) -> Core:
     """A minimal conflicting set of groups: among ``start`` (every group if None)."""
-    prober = _Prober(guarded, probe_seconds, time.monotonic() + budget_seconds, seed)
+    prober = _Prober(guarded, probe_seconds, time.monotonic() + budget_seconds, seed, control or RunControl())
     first = sorted(guarded.literals if start is None else start, key=group_order)
     outcome, current = prober.probe(first)
     if outcome != "conflict":

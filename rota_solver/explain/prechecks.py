@@ -15,8 +15,8 @@ from ..model.variables import GroupKey
 from ..scenario import WEEKDAYS, HelperGroup, Scenario, StaffMember, Weekday, minutes
 from ..slots import Slot, class_busy_at, rule_slots, staff_available_at
 from ..term.items import Fixed, Item, Spot, SpotFinder
-from ..term.plan import activity_items, occurrence_days, returns_items, shift_items
-from ..term_calendar import TermCalendar
+from ..term.plan import activity_items, returns_items, shift_items
+from ..term_calendar import TermCalendar, occurrence_days
 from .groups import describe
 from .words import Words
 

@@ -11,8 +11,7 @@ from ortools.sat.python import cp_model
 
 from ..scenario import Activity, Scenario
 from ..slots import Slot, class_busy_at, staff_available_at, window_times
-from ..term.plan import occurrence_days
-from ..term_calendar import build_term_calendar
+from ..term_calendar import build_term_calendar, occurrence_days
 from .variables import Person, RotaModel
 
 

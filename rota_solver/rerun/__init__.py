@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..control import RunControl
 from ..errors import CannotRerun
 from ..progress import ProgressCallback
 from ..rota import Rota
@@ -14,7 +15,7 @@ from ..slots import Slot, class_busy_at
 from ..solve import SolveOptions, solve
 from ..term_calendar import TermCalendar, build_term_calendar
 from .diff import Change, EventState, RotaDiff, carry_over
-from .keep import KeepPublished
+from .keep import PublishedLayer
 from .words import diff_text
 
 NOTICE_SCHOOL_DAYS = 2
@@ -49,6 +50,7 @@ def rerun(
     notice_school_days: int = NOTICE_SCHOOL_DAYS,
     options: SolveOptions | None = None,
     progress: ProgressCallback | None = None,
+    control: RunControl | None = None,
 ) -> RerunResult:
     """The rota for the changed ``scenario`` that keeps ``published`` before the freeze date (given,
     or ``notice_school_days`` after ``today``) and changes as few published events as possible."""
@@ -62,7 +64,8 @@ def rerun(
         # Same scenario, published rota and day: the same files.
         midnight = dt.datetime.combine(today, dt.time(0), tzinfo=scenario.school.tz)
         options = options.model_copy(update={"version_time": midnight})
-    rota = solve(scenario, options, progress, keep=KeepPublished(published, freeze))
+    layer = PublishedLayer(published, freeze)
+    rota = solve(scenario, options, progress, layer=layer, control=control)
     carried, diff = carry_over(published, rota, freeze)
     return RerunResult(carried, diff)
 

@@ -1,4 +1,6 @@
-"""Keeping a published rota through a rerun: what the two solver stages are told.
+"""Keeping a published rota through a rerun: the layer of fixed parts and prices it lays over the
+two solver stages (their extension points: ``rota_solver.model.layer.WeeklyLayer`` and
+``rota_solver.term.DatedLayer``).
 
 Before the freeze date everything is as published. After it, every change to a published session
 or activity costs more than all the stage's wishes together (so the solver moves a session only
@@ -7,9 +9,11 @@ when the new scenario leaves it no choice), and the published table is the solve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -49,13 +53,13 @@ def _cell_key(class_id: str, rule_id: str, week_label: str, follows: str, start:
     return (class_id, rule_id, week_label, follows, start.isoformat())
 
 
-@dataclass
-class KeepPublished:
-    """A published rota and the date before which it stands; hooks for both solve stages."""
+@dataclass(frozen=True)
+class PublishedLayer:
+    """A published rota and the date before which it stands, as a layer over both solve stages:
+    what is settled stays out of the models, every change to the rest is priced."""
 
     published: Rota
     freeze: dt.date
-    carried_unmet: list[Unmet] = field(default_factory=list)
 
     # Weekly stage
     def weekly_scenario(self, scenario: Scenario) -> Scenario:
@@ -241,25 +245,29 @@ class KeepPublished:
             if s.origin == "returns" and s.date < self.freeze
         }
         late = {s.id for s in held if s.date >= self.freeze}
-        published_unmet = {u.subject: u for u in self.published.unmet}
         kept = []
         for item in items:
             if item.key in placed_before:
                 continue
             if item.kind == "returns" and (item.classes[0], item.rule_id) in returns_before:
                 continue
-            spots = [s for s in item.spots if s.date >= self.freeze]
             if item.last_day is not None and item.last_day < self.freeze:
-                # Its chance came and went before the freeze: it stays as the published rota left it.
-                if item.key in published_unmet:
-                    self.carried_unmet.append(published_unmet[item.key])
-                continue
-            item.spots = spots
-            item.convertible = [sid for sid in item.convertible if sid in late]
+                continue  # its chance came and went before the freeze: see settled_unmet
+            spots = [s for s in item.spots if s.date >= self.freeze]
             if item.kind == "makeup" and not spots:
                 continue
-            kept.append(item)
+            convertible = [sid for sid in item.convertible if sid in late]
+            kept.append(dataclasses.replace(item, spots=spots, convertible=convertible))
         return kept
+
+    def settled_unmet(self, items: list[Item]) -> list[Unmet]:
+        """The published unmet items whose chance came and went before the freeze: they stand."""
+        published_unmet = {u.subject: u for u in self.published.unmet}
+        return [
+            published_unmet[item.key]
+            for item in items
+            if item.last_day is not None and item.last_day < self.freeze and item.key in published_unmet
+        ]
 
     def fit_displaceable(
         self, displaceable: dict[str, list[str]], held: list[DatedSession]
@@ -267,8 +275,17 @@ class KeepPublished:
         late = {s.id for s in held if s.date >= self.freeze}
         return {sid: keys for sid, keys in displaceable.items() if sid in late}
 
-    def published_spots(self) -> PublishedSpots:
+    @cached_property
+    def spots(self) -> PublishedSpots:
         return PublishedSpots.of(self.published, self.freeze)
+
+    def change_units(self, tm: TermModel) -> Units:
+        return term_change_units(tm, self.spots)
+
+    def hint(self, tm: TermModel) -> None:
+        """The published plan as the search's first guess."""
+        for (key, spot), var in tm.place.items():
+            tm.model.add_hint(var, self.spots.matches(tm.item(key), spot))
 
     def settled_activities(self) -> list[ActivityEvent]:
         return [a for a in self.published.activities if a.date < self.freeze]

@@ -8,21 +8,26 @@ import datetime as dt
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
 from ortools.sat.python import cp_model
 
+from ..control import RunControl
 from ..errors import NoSolutionInTime
 from ..progress import ProgressCallback, Reporter
 from ..rota import ActivityEvent, CalendarDay, DatedSession, LostSession, PenaltyTerm, StageReport, Unmet
 from ..scenario import Scenario
 from ..term_calendar import TermCalendar, week_label
 from .items import Fixed, Item, Spot, fixed_occupancy
-from .model import CHANGE_TERM, TermModel, build_term_model
+from .layer import TermLayer
+from .model import CHANGE_TERM, ChangePrices, TermModel, build_term_model
 from .plan import TermInputs, build_inputs, stop_for_stocktake
 
-if TYPE_CHECKING:
-    from ..rerun.keep import KeepPublished, PublishedSpots
+STAGE = "term_dates"
+
+
+class DatedLayer(TermLayer, ChangePrices, Protocol):
+    """A layer over the whole dated stage: its inputs and its prices (a rerun's published rota)."""
 
 _DESCRIPTIONS = {
     "MakeupSessions": "A make-up session added so that no class waits longer than its gap limit.",
@@ -51,43 +56,58 @@ def plan_term(
     pattern_sessions: list[DatedSession],
     pattern_lost: list[LostSession],
     solver: cp_model.CpSolver,
+    control: RunControl,
     progress: ProgressCallback | None = None,
-    keep: KeepPublished | None = None,
+    layer: DatedLayer | None = None,
 ) -> TermOutcome:
-    """Solve the term stage with ``solver`` (its parameters set by the caller); with ``keep`` (a
-    rerun), around everything settled before the freeze and with changes priced."""
+    """Solve the term stage with ``solver`` (its parameters set by the caller) within ``control``'s
+    deadline; with a ``layer`` (a rerun), around everything settled before its freeze date and with
+    changes priced."""
     held, stocktake_lost = stop_for_stocktake(scenario, pattern_sessions)
     fixed = fixed_occupancy(held, scenario)
-    inputs = build_inputs(scenario, calendar, held, pattern_lost + stocktake_lost, fixed, keep)
+    inputs = build_inputs(scenario, calendar, held, pattern_lost + stocktake_lost, fixed, layer)
     started = time.perf_counter()
     # Probing in presolve took 0.5 s of the demo school's 1.1 s and found nothing the LP does not.
     solver.parameters.cp_model_probing_level = 0
-    if keep is None:
-        solved = _solve_people_later(scenario, calendar, inputs, fixed, solver, progress)
+    search = _Search(solver, control, Reporter(STAGE, progress) if progress else None)
+    if layer is None:
+        solved = _solve_people_later(scenario, calendar, inputs, fixed, search)
     else:
-        tm, terms, status = _solve(
-            scenario, calendar, inputs, fixed, solver, progress, keep, only_forced=True
-        )
+        tm, terms, status = _solve(scenario, calendar, inputs, fixed, search, layer, only_forced=True)
         if not _settled(terms, solver, status):
-            tm, terms, status = _solve(
-                scenario, calendar, inputs, fixed, solver, progress, keep, only_forced=False
-            )
+            tm, terms, status = _solve(scenario, calendar, inputs, fixed, search, layer, only_forced=False)
         solved = _Solved(tm, terms, status, solver, solver.best_objective_bound)
     if solved.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Every requirement is elastic, so this is a time-out before the first solution.
-        raise NoSolutionInTime(solver.parameters.max_time_in_seconds)
+        raise NoSolutionInTime(round(control.elapsed(), 1))
     outcome = _outcome(scenario, calendar, solved, time.perf_counter() - started)
-    if keep is None:
+    if layer is None:
         return outcome
     activities = sorted(
-        keep.settled_activities() + outcome.activities,
+        layer.settled_activities() + outcome.activities,
         key=lambda a: (
             a.date,
             a.start or dt.datetime.combine(a.date, dt.time(0), tzinfo=scenario.school.tz),
             a.id,
         ),
     )
-    return dataclasses.replace(outcome, activities=activities, unmet=keep.carried_unmet + outcome.unmet)
+    return dataclasses.replace(outcome, activities=activities, unmet=inputs.settled_unmet + outcome.unmet)
+
+
+@dataclass(frozen=True)
+class _Search:
+    """The stage's solver, the run's control and the progress reporter, passed as one."""
+
+    solver: cp_model.CpSolver
+    control: RunControl
+    reporter: Reporter | None
+
+    def run(
+        self, model: cp_model.CpModel, solver: cp_model.CpSolver | None = None
+    ) -> cp_model.CpSolverStatus:
+        return self.control.search(
+            solver or self.solver, model, self.reporter if solver is None else None, stage=STAGE
+        )
 
 
 Terms = dict[str, list[tuple[cp_model.LinearExprT, str]]]
@@ -112,8 +132,7 @@ def _solve_people_later(
     calendar: TermCalendar,
     inputs: TermInputs,
     fixed: Fixed,
-    solver: cp_model.CpSolver,
-    progress: ProgressCallback | None,
+    search: _Search,
 ) -> _Solved:
     """Place every item against each role's head count, then name the people on the chosen spots.
 
@@ -123,6 +142,7 @@ def _solve_people_later(
     they cannot, the next round chooses people there inside the model; after ``NAMING_ROUNDS`` the
     full model runs.
     """
+    solver = search.solver
     by_person: frozenset[dt.date] = frozenset()
     hint: dict[str, Spot] = {}
     for _ in range(NAMING_ROUNDS):
@@ -131,17 +151,17 @@ def _solve_people_later(
         if hint:
             for (key, spot), var in tm.place.items():
                 tm.model.add_hint(var, hint.get(key) == spot)
-        status = solver.solve(tm.model, Reporter("term_dates", progress) if progress else None)
+        status = search.run(tm.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _Solved(tm, terms, status, solver, solver.best_objective_bound)
         chosen = _chosen(tm, solver)
-        named = _name_people(scenario, calendar, inputs, fixed, chosen, solver)
+        named = _name_people(scenario, calendar, inputs, fixed, chosen, search)
         if _no_worse(named, solver):
             return _accepted(named, status, solver)
         failed = _failed_dates(chosen, named)
         if failed:
             # Before another round: the items of those days free to take any of their spots again.
-            repaired = _name_people(scenario, calendar, inputs, fixed, chosen, solver, failed)
+            repaired = _name_people(scenario, calendar, inputs, fixed, chosen, search, failed)
             if _no_worse(repaired, solver):
                 return _accepted(repaired, status, solver)
         if not failed:
@@ -150,7 +170,7 @@ def _solve_people_later(
         hint = chosen
     tm = TermModel(scenario, calendar, inputs, fixed)
     terms = build_term_model(tm)
-    status = solver.solve(tm.model, Reporter("term_dates", progress) if progress else None)
+    status = search.run(tm.model)
     return _Solved(tm, terms, status, solver, solver.best_objective_bound)
 
 
@@ -182,7 +202,7 @@ def _name_people(
     inputs: TermInputs,
     fixed: Fixed,
     chosen: dict[str, Spot],
-    like: cp_model.CpSolver,
+    search: _Search,
     free_on: frozenset[dt.date] = frozenset(),
 ) -> _Solved:
     """The full model with every item held to its chosen spot (or unplaced), make-ups not chosen
@@ -198,8 +218,8 @@ def _name_people(
     tm = TermModel(scenario, calendar, dataclasses.replace(inputs, items=items), fixed)
     terms = build_term_model(tm)
     solver = cp_model.CpSolver()
-    solver.parameters.copy_from(like.parameters)
-    status = solver.solve(tm.model)
+    solver.parameters.copy_from(search.solver.parameters)
+    status = search.run(tm.model, solver)
     return _Solved(tm, terms, status, solver, solver.best_objective_bound)
 
 
@@ -212,30 +232,22 @@ def _solve(
     calendar: TermCalendar,
     inputs: TermInputs,
     fixed: Fixed,
-    solver: cp_model.CpSolver,
-    progress: ProgressCallback | None,
-    keep: KeepPublished | None,
+    search: _Search,
+    layer: DatedLayer,
     only_forced: bool,
 ) -> tuple[TermModel, dict[str, list[tuple[cp_model.LinearExprT, str]]], cp_model.CpSolverStatus]:
     """Build and solve the term model. For a rerun with ``only_forced``, every change the new
     scenario does not force is ruled out: a far smaller search, and when it meets every requirement
     it is the true optimum (any other rota makes an unforced change, which costs more than every
     wish together)."""
-    tm = TermModel(scenario, calendar, inputs, fixed, not_before=keep.freeze if keep is not None else None)
-    changes = None
-    if keep is not None:
-        from ..rerun.keep import term_change_units
-
-        spots = keep.published_spots()
-        changes = lambda tm: term_change_units(tm, spots)  # noqa: E731
-    terms = build_term_model(tm, changes)
-    if keep is not None:
-        _hint_published(tm, spots)
-        if only_forced:
-            for expr, _ in terms[CHANGE_TERM]:
-                if not isinstance(expr, int):
-                    tm.model.add(expr == 0)
-    status = solver.solve(tm.model, Reporter("term_dates", progress) if progress else None)
+    tm = TermModel(scenario, calendar, inputs, fixed, not_before=layer.freeze)
+    terms = build_term_model(tm, layer)
+    layer.hint(tm)
+    if only_forced:
+        for expr, _ in terms[CHANGE_TERM]:
+            if not isinstance(expr, int):
+                tm.model.add(expr == 0)
+    status = search.run(tm.model)
     return tm, terms, status
 
 
@@ -248,12 +260,6 @@ def _settled(
     if status != cp_model.OPTIMAL:
         return False
     return not any(solver.value(expr) for expr, _ in terms["Unmet"])
-
-
-def _hint_published(tm: TermModel, spots: PublishedSpots) -> None:
-    """The published plan as the search's first guess."""
-    for (key, spot), var in tm.place.items():
-        tm.model.add_hint(var, spots.matches(tm.item(key), spot))
 
 
 def _outcome(scenario: Scenario, calendar: TermCalendar, solved: _Solved, seconds: float) -> TermOutcome:
@@ -477,4 +483,4 @@ def _stocktake_days(scenario: Scenario, calendar: TermCalendar) -> list[Calendar
     ]
 
 
-__all__ = ["Item", "TermOutcome", "plan_term"]
+__all__ = ["DatedLayer", "Item", "TermOutcome", "plan_term"]

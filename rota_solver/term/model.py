@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from ortools.sat.python import cp_model
 
@@ -462,6 +463,18 @@ TERM_RULES: tuple[TermRule, ...] = (
 Units = list[tuple[cp_model.LinearExprT, str]]
 
 
+class ChangePrices(Protocol):
+    """How a layer over the dated stage (a rerun's published rota) prices the model's changes."""
+
+    def change_units(self, tm: TermModel) -> Units:
+        """One unit per change the model makes to what the layer holds."""
+        ...
+
+    def hint(self, tm: TermModel) -> None:
+        """The layer's plan as the search's first guess."""
+        ...
+
+
 def objective_terms(tm: TermModel) -> dict[str, Units]:
     """Named penalty units with who bears them; weights come from the scenario."""
     makeups: Units = [
@@ -482,7 +495,7 @@ def objective_terms(tm: TermModel) -> dict[str, Units]:
     }
 
 
-def build_term_model(tm: TermModel, changes: Callable[[TermModel], Units] | None = None) -> dict[str, Units]:
+def build_term_model(tm: TermModel, changes: ChangePrices | None = None) -> dict[str, Units]:
     """Variables, rules and the objective. ``changes`` (a rerun) prices every change to the published
     rota above all wishes together, and unmet requirements above all changes together."""
     build_variables(tm)
@@ -499,7 +512,7 @@ def build_term_model(tm: TermModel, changes: Callable[[TermModel], Units] | None
         unmet = terms.pop("Unmet")
         # Every unit is 0 or 1, so a weight one above the sum of the lower ones dominates them.
         wishes = sum(weights[name] for name, units in terms.items() for _ in units)
-        terms[CHANGE_TERM] = changes(tm)
+        terms[CHANGE_TERM] = changes.change_units(tm)
         weights[CHANGE_TERM] = wishes + 1
         weights["Unmet"] = (wishes + 1) * (len(terms[CHANGE_TERM]) + 1)
         terms["Unmet"] = unmet

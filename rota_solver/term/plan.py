@@ -5,15 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from ..rota import DatedSession, LostSession
-from ..scenario import Activity, GradeRule, Scenario, minutes
-from ..term_calendar import SchoolDay, TermCalendar
+from ..rota import DatedSession, LostSession, Unmet
+from ..scenario import GradeRule, Scenario, minutes
+from ..term_calendar import SchoolDay, TermCalendar, occurrence_days
 from .items import Fixed, Item, Spot, SpotFinder
-
-if TYPE_CHECKING:
-    from ..rerun.keep import KeepPublished
+from .layer import TermLayer
 
 
 @dataclass
@@ -28,6 +25,8 @@ class TermInputs:
     items: list[Item] = field(default_factory=list)
     stops: dict[str, dt.date] = field(default_factory=dict)
     """Rule id -> last date its gap limit is measured to."""
+    settled_unmet: list[Unmet] = field(default_factory=list)
+    """Requirements a layer (a rerun) carries over unmet, their chance gone before its freeze."""
     finder: SpotFinder | None = None
     """What found the items' spots: its answers, cached, serve the term models too."""
 
@@ -94,27 +93,6 @@ _STOCKTAKE_WORDS = {
     "zh-CN": ("图书清点：借阅已截止", "图书清点：阅览暂停"),
     "en": ("stocktake: borrowing has closed", "stocktake: reading paused"),
 }
-
-
-def occurrence_days(calendar: TermCalendar, activity: Activity) -> list[list[SchoolDay]]:
-    """School days of each occurrence of an activity (one list per occurrence)."""
-    when = activity.when
-    days = list(calendar.days)
-    if when.month is not None:
-        days = [d for d in days if d.date.month == when.month]
-    if when.start is not None and when.end is not None:
-        days = [d for d in days if when.start <= d.date <= when.end]
-    if when.weeks is not None:
-        days = [d for d in days if d.teaching_week in when.weeks]
-    groups: dict[tuple[int, ...], list[SchoolDay]] = defaultdict(list)
-    for d in days:
-        if when.every_weeks is not None:
-            groups[((d.teaching_week - 1) // when.every_weeks,)].append(d)
-        elif when.monthly:
-            groups[(d.date.year, d.date.month)].append(d)
-        else:
-            groups[(0,)].append(d)
-    return [groups[k] for k in sorted(groups)] if groups else [[]]
 
 
 def activity_items(scenario: Scenario, calendar: TermCalendar, finder: SpotFinder) -> list[Item]:
@@ -409,19 +387,23 @@ def build_inputs(
     held: list[DatedSession],
     lost: list[LostSession],
     fixed: Fixed,
-    keep: KeepPublished | None = None,
+    layer: TermLayer | None = None,
 ) -> TermInputs:
-    """Items and displaceable sessions; with ``keep`` (a rerun), only what is not yet settled."""
-    finder = SpotFinder(scenario, calendar, fixed, keep.freeze if keep is not None else None)
+    """Items and displaceable sessions; with a ``layer`` (a rerun), only what is not yet settled."""
+    finder = SpotFinder(scenario, calendar, fixed, layer.freeze if layer is not None else None)
     inputs = TermInputs(held=held, lost=lost, stops=rule_stops(scenario), finder=finder)
     inputs.items = returns_items(scenario, calendar, finder, held)
     inputs.items += activity_items(scenario, calendar, finder)
     inputs.items += shift_items(scenario, calendar, finder)
-    if keep is not None:
-        inputs.items = keep.fit_items(inputs.items, held)
+    if layer is not None:
+        inputs.settled_unmet = layer.settled_unmet(inputs.items)
+        inputs.items = layer.fit_items(inputs.items, held)
     inputs.displaceable = displaceable_sessions(scenario, held, inputs.items)
-    if keep is not None:
-        inputs.displaceable = keep.fit_displaceable(inputs.displaceable, held)
+    if layer is not None:
+        inputs.displaceable = layer.fit_displaceable(inputs.displaceable, held)
     makeups = makeup_items(scenario, calendar, finder, inputs)
-    inputs.items += keep.fit_items(makeups, held) if keep is not None else makeups
+    if layer is not None:
+        inputs.settled_unmet += layer.settled_unmet(makeups)
+        makeups = layer.fit_items(makeups, held)
+    inputs.items += makeups
     return inputs

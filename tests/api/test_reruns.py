@@ -17,11 +17,10 @@ import pytest
 from pydantic import SecretStr
 from starlette.exceptions import StarletteDeprecationWarning
 
-from api import jobs
 from api.changes_page import changes_html
 from api.main import create_app
 from api.settings import Settings
-from rota_solver import Rota, Scenario
+from rota_solver import Rota, Scenario, application
 from rota_solver.rerun import RerunResult, RotaDiff, diff_text, rerun
 from tests.api.test_http import ADMIN_TOKEN, AUTH, feed_path, wait_for_job
 from tests.rerun.helpers import FREEZE, THURSDAY, rerun_school_data, scenario_of, with_class
@@ -225,7 +224,7 @@ def held_rerun(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
         release.wait(timeout=30)
         return rerun(*args, **kwargs)
 
-    monkeypatch.setattr(jobs, "rerun_rota", held)
+    monkeypatch.setattr(application, "rerun", held)
     yield release
     release.set()
 

@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 import pytest
 
+from rota_solver.application import SolveRequest, run
 from rota_solver.conflict import Conflict
-from rota_solver.errors import NoRotaExists
-from rota_solver.explain import explain_unmet
 from rota_solver.explain.core import minimal_core
 from rota_solver.explain.groups import build_guarded
 from rota_solver.explain.relax import apply_change
+from rota_solver.rota import Rota
 from rota_solver.scenario import Scenario
 from rota_solver.solve import SolveOptions, solve
 from rota_solver.verify import verify
@@ -77,11 +77,18 @@ WEEKLY: dict[str, tuple[Callable[[], Scenario], Groups, str]] = {
 
 
 def explanation_of(scenario: Scenario) -> list[Conflict]:
-    with pytest.raises(NoRotaExists) as caught:
-        solve(scenario, OPTIONS)
-    assert caught.value.explanation is not None
-    assert caught.value.explanation.note is None
-    return caught.value.explanation.conflicts
+    outcome = run(SolveRequest(scenario, OPTIONS))
+    assert outcome.kind == "no_rota" and outcome.exit_code == 1
+    assert outcome.explanation is not None
+    assert outcome.explanation.note is None
+    return outcome.explanation.conflicts
+
+
+def explained(scenario: Scenario) -> Rota:
+    """The rota as the application service gives it: unmet items explained, verified."""
+    outcome = run(SolveRequest(scenario, OPTIONS))
+    assert outcome.kind == "solved_with_unmet" and outcome.rota is not None
+    return outcome.rota
 
 
 def groups_of(conflict: Conflict) -> Groups:
@@ -184,7 +191,7 @@ TERM: dict[str, tuple[Callable[[], Scenario], str, Groups]] = {
 def test_an_unmet_dated_requirement_is_explained_with_working_suggestions(name: str) -> None:
     make, subject, expected = TERM[name]
     scenario = make()
-    rota = explain_unmet(scenario, solve(scenario, OPTIONS))
+    rota = explained(scenario)
     [unmet] = [u for u in rota.unmet if u.subject == subject]
     assert unmet.explanation is not None
     assert groups_of(unmet.explanation) == expected
@@ -193,7 +200,7 @@ def test_an_unmet_dated_requirement_is_explained_with_working_suggestions(name: 
 
 def test_orientation_words_name_the_week_the_window_and_the_lessons() -> None:
     scenario = schools.orientation_school()
-    rota = explain_unmet(scenario, solve(scenario, OPTIONS))
+    rota = explained(scenario)
     [unmet] = rota.unmet
     assert unmet.explanation is not None
     assert unmet.explanation.text == (

@@ -1,0 +1,54 @@
+"""The time limit is the whole run's: solver stages and explainer included, a run with limit L ends
+within L + 2 s, and a cancel from another thread ends it at once."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from rota_solver import RunControl, SolveOptions, SolveRequest, run
+from rota_solver.loading import load_scenario
+from rota_solver.verify import verify
+from tests.conftest import SCENARIOS
+from tests.explain import schools
+
+SLACK = 2.0
+
+
+@pytest.mark.parametrize("limit", [0.3, 1.0])
+def test_a_short_limit_ends_the_demo_school_in_time(limit: float) -> None:
+    scenario = load_scenario(SCENARIOS / "demo_school.yaml")
+    started = time.monotonic()
+    outcome = run(SolveRequest(scenario, SolveOptions(time_limit_seconds=limit)))
+    wall = time.monotonic() - started
+    assert wall <= limit + SLACK, wall
+    assert outcome.kind in ("stopped_at_limit", "solved", "solved_with_unmet"), outcome.message
+    if outcome.kind == "stopped_at_limit":
+        assert outcome.cut_short, "it says which stage the limit cut"
+    if outcome.rota is not None:
+        assert [v for v in verify(scenario, outcome.rota) if not v.listed_unmet] == []
+
+
+def test_the_explainer_keeps_within_the_limit() -> None:
+    """Testing an unmet item's fixes re-solves the school; with little time left they stop in time."""
+    scenario = schools.orientation_school()
+    generous = run(SolveRequest(scenario, SolveOptions(time_limit_seconds=30)))
+    assert generous.kind == "solved_with_unmet"
+    spent = generous.seconds
+    limit = max(0.2, spent / 3)  # less than the explanation needs
+    started = time.monotonic()
+    outcome = run(SolveRequest(scenario, SolveOptions(time_limit_seconds=limit)))
+    assert time.monotonic() - started <= limit + SLACK
+    assert outcome.kind in ("solved_with_unmet", "stopped_at_limit")
+
+
+def test_a_cancel_from_another_thread_ends_the_run() -> None:
+    scenario = load_scenario(SCENARIOS / "demo_school.yaml")
+    control = RunControl(60)
+    threading.Timer(0.2, control.cancel).start()
+    started = time.monotonic()
+    outcome = run(SolveRequest(scenario, SolveOptions(time_limit_seconds=60)), control)
+    assert outcome.kind == "cancelled"
+    assert time.monotonic() - started < 2.0
