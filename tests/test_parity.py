@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from starlette.exceptions import StarletteDeprecationWarning
 
 from api.main import create_app
 from api.settings import Settings
-from rota_solver import EXIT_CODES, Scenario
+from rota_solver import EXIT_CODES, OutcomeKind, Scenario
 from rota_solver.cli import main
 from tests.api.test_http import ADMIN_TOKEN, AUTH, YAML, wait_for_job
 from tests.conftest import SCENARIO_NAMES, SCENARIOS
@@ -91,7 +91,7 @@ def test_every_example_school_gets_the_same_answer(tmp_path: Path, client: TestC
     assert_same(code, out, by_service(client, text), client)
 
 
-CRAFTED = {
+CRAFTED: dict[str, tuple[Callable[[], Scenario], OutcomeKind]] = {
     "unmet requirements, explained": (schools.orientation_school, "solved_with_unmet"),
     "no rota at all": (schools.two_classes_share_one_free_slot, "no_rota"),
     "a stocktake short of staff": (schools.stocktake_needs_two_librarians, "solved_with_unmet"),
