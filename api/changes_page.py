@@ -10,11 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from rota_solver.html_document import html_document
-from rota_solver.labels import labels_for
-from rota_solver.rerun import RotaDiff
-from rota_solver.rerun.words import diff_sections, page_title
-from rota_solver.scenario import Scenario
+from rota_solver import RotaDiff, Scenario, diff_sections, html_document, labels_for, page_title
 
 _STYLE = (
     "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;line-height:1.5}"

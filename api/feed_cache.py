@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from calendars import Feed, build_feeds
-from rota_solver.printable import printable_html
-from rota_solver.rota import Rota
-from rota_solver.scenario import Scenario
+from rota_solver import Rota, Scenario, printable_html
 
 from . import storage
 from .errors import NotFound

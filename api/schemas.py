@@ -11,8 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rota_solver import ScenarioProblem
-from rota_solver.conflict import Explanation
+from rota_solver import Explanation, ScenarioProblem
 
 from .storage import ChangeSummary, JobInfo, RerunInfo, RotaVersionInfo, ScenarioVersionInfo, SchoolInfo
 

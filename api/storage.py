@@ -22,10 +22,15 @@ from sqlalchemy import CursorResult, Update, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransactionOrigin, defer
 
-from rota_solver import Rota, Scenario, parse_scenario
-from rota_solver.conflict import Explanation
-from rota_solver.rerun import NOTICE_SCHOOL_DAYS, RotaDiff
-from rota_solver.solve import scenario_digest
+from rota_solver import (
+    NOTICE_SCHOOL_DAYS,
+    Explanation,
+    Rota,
+    RotaDiff,
+    Scenario,
+    parse_scenario,
+    scenario_digest,
+)
 
 from .errors import Conflict, NotFound
 from .models import ACTIVE_JOB_STATES, Publication, RotaVersion, ScenarioVersion, School, SolveJob

@@ -10,6 +10,7 @@ Typical use::
 """
 
 from .application import EXIT_CODES, Outcome, OutcomeKind, RerunRequest, SolveRequest, run
+from .conflict import Explanation
 from .control import RunControl
 from .errors import (
     CannotRerun,
@@ -20,23 +21,32 @@ from .errors import (
     RunCancelled,
     ScenarioProblem,
 )
+from .html_document import html_document
+from .labels import Labels, labels_for
 from .loading import load_scenario, parse_scenario
 from .model.hard_rules import HARD_RULES
 from .model.soft_rules import SOFT_RULES
 from .outputs import write_outputs
+from .printable import printable_html
 from .progress import Progress
+from .rerun import NOTICE_SCHOOL_DAYS, RotaDiff, diff_text
+from .rerun.words import diff_sections, page_title
 from .rota import Rota
 from .scenario import Scenario
-from .solve import SolveOptions, solve
+from .solve import SolveOptions, scenario_digest, solve
+from .table_csv import rota_csv
 from .term_calendar import TermCalendar, build_term_calendar
 from .verify import Violation, verify
 
 __all__ = [
     "EXIT_CODES",
     "HARD_RULES",
+    "NOTICE_SCHOOL_DAYS",
     "SOFT_RULES",
     "CannotRerun",
+    "Explanation",
     "InvalidScenario",
+    "Labels",
     "NoRotaExists",
     "NoSolutionInTime",
     "Outcome",
@@ -44,6 +54,7 @@ __all__ = [
     "Progress",
     "RerunRequest",
     "Rota",
+    "RotaDiff",
     "RotaError",
     "RunCancelled",
     "RunControl",
@@ -54,9 +65,17 @@ __all__ = [
     "TermCalendar",
     "Violation",
     "build_term_calendar",
+    "diff_sections",
+    "diff_text",
+    "html_document",
+    "labels_for",
     "load_scenario",
+    "page_title",
     "parse_scenario",
+    "printable_html",
+    "rota_csv",
     "run",
+    "scenario_digest",
     "solve",
     "verify",
     "write_outputs",

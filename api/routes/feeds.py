@@ -22,7 +22,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from calendars.index import FeedColumn, feed_page, feed_tables
-from rota_solver.labels import labels_for
+from rota_solver import labels_for
 
 from ..deps import SessionDep, get_feed_cache
 from ..errors import NotFound

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from rota_solver.rerun import NOTICE_SCHOOL_DAYS, diff_text
+from rota_solver import NOTICE_SCHOOL_DAYS, diff_text
 
 from .. import storage
 from ..changes_page import changes_html

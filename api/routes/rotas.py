@@ -8,8 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from rota_solver.printable import printable_html
-from rota_solver.table_csv import rota_csv
+from rota_solver import printable_html, rota_csv
 
 from .. import storage
 from ..deps import SchoolSlug, SessionDep, get_feed_cache, require_admin
