@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     """ROTA_MODE: production refuses to start without an admin token."""
     max_body_bytes: int = Field(default=1_048_576, gt=0)
     job_time_limit_seconds: float = Field(default=60.0, gt=0)
-    """CP-SAT wall-clock limit of each of the solve's two stages."""
+    """Wall-clock limit of a whole job: every solver stage and the explainer end within it."""
     job_workers: int = Field(default=1, ge=1, le=64)
     """Solve jobs running at once (each with one CP-SAT worker)."""
 
