@@ -50,7 +50,8 @@ class RuleId(StrEnum):
     GAP_LIMIT = "GapLimit"
     """No class waits longer than its rule's gap limit between sessions."""
     RETURNS_BEFORE_DUE = "ReturnsBeforeDue"
-    """With a stocktake, each borrowing class has one final returns session before loans are due."""
+    """With a stocktake, each borrowing class has one final returns session, on or
+    before the day loans are due."""
     NO_BORROWING_DURING_STOCKTAKE = "NoBorrowingDuringStocktake"
     """No borrowing from loans_due on, no session on stocktake days, and every stocktake shift staffed."""
     ACTIVITY_PLACED = "ActivityPlaced"

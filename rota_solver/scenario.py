@@ -393,7 +393,10 @@ class Stocktake(_Model):
 
     start: dt.date = Field(description="First stocktake day.")
     end: dt.date = Field(description="Last stocktake day.")
-    loans_due: dt.date = Field(description="All loans are due back by this date; no borrowing after it.")
+    loans_due: dt.date = Field(
+        description="The day all loans fall due: the last day a class's final returns session may be "
+        "held; from this day on (this day included) there is no ordinary borrowing session."
+    )
     returns_within_days: int = Field(
         default=14,
         ge=1,

@@ -54,7 +54,9 @@ def rule_stops(scenario: Scenario) -> dict[str, dt.date]:
 def stop_for_stocktake(
     scenario: Scenario, sessions: list[DatedSession]
 ) -> tuple[list[DatedSession], list[LostSession]]:
-    """Borrowing ends when loans fall due; other sessions pause on stocktake days unless they go on."""
+    """Borrowing ends when loans fall due: a table borrowing session on loans_due or later is lost
+    (the loans-due day is for returns only: the final returns session may be held on it, as an
+    extra session, but no ordinary borrowing); other sessions pause on stocktake days unless they go on."""
     stocktake = scenario.stocktake
     if stocktake is None:
         return sessions, []

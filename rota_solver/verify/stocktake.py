@@ -1,5 +1,5 @@
-"""The stocktake: a final returns session before loans are due, then no borrowing, and the
-stocktake shifts staffed."""
+"""The stocktake: a final returns session on or before the day loans are due (loans_due, the last
+day one may be held), no ordinary borrowing on or after that day, and the stocktake shifts staffed."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def check_returns_before_due(scenario: Scenario, rota: Rota, found: _Found) -> N
                 subjects = [school_class.id, f"returns.{school_class.id}", f"{school_class.id}/{rule.id}"]
                 note = _unmet_note(rota, "returns", subjects)
                 found.add(
-                    f"{who} has no returns session before loans are due on {stocktake.loans_due}{note}.",
+                    f"{who} has no returns session by {stocktake.loans_due}, the day loans are due{note}.",
                     listed_unmet=bool(note),
                 )
             else:
