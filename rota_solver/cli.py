@@ -321,12 +321,13 @@ def _print_summary(scenario: Scenario, rota: Rota) -> None:
         if term.units:
             who = ", ".join(f"{k} x{v}" for k, v in term.bearers.items())
             print(f"  {term.name}: {term.units} x {term.weight} = {term.cost}  ({who})")
-    print(f"  {'class':<12} {'rule':<18} {'required':>8} {'planned':>8} {'made up':>8} {'lost':>5}")
+    columns = ("required", "on_makeup_days", "planned", "lost", "made_up", "extra_returns", "held")
+    heads = ("required", "makeup d", "planned", "lost", "made up", "extra", "held")
+    print(f"  {'class':<12} {'rule':<18}" + "".join(f" {h:>8}" for h in heads))
     for row in rota.summaries:
         label = _pad(scenario.school_class(row.class_id).label, 12)
-        print(
-            f"  {label} {row.rule_id:<18} {row.required:>8} {row.planned:>8} {row.made_up:>8} {row.lost:>5}"
-        )
+        figures = "".join(f" {getattr(row, column):>8}" for column in columns)
+        print(f"  {label} {row.rule_id:<18}{figures}")
     if rota.unmet:
         print(f"{len(rota.unmet)} requirement(s) could not be met:", file=sys.stderr)
         for unmet in rota.unmet:

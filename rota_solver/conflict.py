@@ -67,7 +67,7 @@ class Conflict(_Out):
 
     groups: list[ConflictGroup] = Field(description="The conflicting requirement groups.")
     text: str = Field(description="The conflict in one or two sentences, with its figures.")
-    suggestions: list[Suggestion] = Field(description="Tested relaxations, best first (at most two).")
+    suggestions: list[Suggestion] = Field(description="Tested relaxations, best first (at most three).")
     found_by: Literal["precheck", "solver"] = Field(
         description="precheck: a count of demand against supply proved it; solver: CP-SAT found it."
     )

@@ -198,21 +198,44 @@ def summarise(
     sessions: list[DatedSession],
     lost: list[LostSession],
 ) -> list[ClassSummary]:
-    """Per class and rule: required by the pattern, held, made up and lost."""
+    """Per class and rule, in columns that add up (see :class:`ClassSummary`): required by the
+    table, its extra sessions on make-up days, planned = held from the table + lost, and held =
+    from the table + made up + extra returns sessions."""
     # Required: the pattern's sessions in every teaching week, holidays or not.
     required: dict[tuple[str, str], int] = defaultdict(int)
     for teaching_week in range(1, calendar.teaching_weeks + 1):
         for cell in pattern:
             if cell.cycle_week == (teaching_week - 1) % calendar.cycle_weeks:
                 required[(cell.class_id, cell.rule_id)] += 1
-    planned: dict[tuple[str, str], int] = defaultdict(int)
+    # A make-up day runs its followed weekday's row once more.
+    on_makeup_days: dict[tuple[str, str], int] = defaultdict(int)
+    for day in calendar.days:
+        if day.makeup:
+            for cell in pattern:
+                if (cell.cycle_week, cell.weekday) == (day.cycle_week, day.follows):
+                    on_makeup_days[(cell.class_id, cell.rule_id)] += 1
+    # A returns session on a table slot not listed lost is that slot's session, turned into it.
+    cells = {(c.class_id, c.rule_id, c.cycle_week, c.weekday, c.start) for c in pattern}
+    cycle_of = {d.date: d.cycle_week for d in calendar.days}
+    lost_at = {(x.class_id, x.rule_id, x.date, x.start) for x in lost}
+    from_table: dict[tuple[str, str], int] = defaultdict(int)
+    extra_returns: dict[tuple[str, str], int] = defaultdict(int)
     made_up: dict[tuple[str, str], int] = defaultdict(int)
     missed: dict[tuple[str, str], int] = defaultdict(int)
     for s in sessions:
-        if s.origin in ("pattern", "returns"):
-            planned[(s.class_id, s.rule_id)] += 1
+        key = (s.class_id, s.rule_id)
+        if s.origin == "pattern":
+            from_table[key] += 1
         elif s.origin == "makeup":
-            made_up[(s.class_id, s.rule_id)] += 1
+            made_up[key] += 1
+        elif (
+            s.date in cycle_of
+            and (s.class_id, s.rule_id, cycle_of[s.date], s.follows, s.start.time()) in cells
+            and (s.class_id, s.rule_id, s.date, s.start.time()) not in lost_at
+        ):
+            from_table[key] += 1
+        else:
+            extra_returns[key] += 1
     for x in lost:
         missed[(x.class_id, x.rule_id)] += 1
     out = []
@@ -225,9 +248,13 @@ def summarise(
                         class_id=school_class.id,
                         rule_id=rule.id,
                         required=required[key],
-                        planned=planned[key],
+                        on_makeup_days=on_makeup_days[key],
+                        planned=from_table[key] + missed[key],
                         lost=missed[key],
+                        from_table=from_table[key],
                         made_up=made_up[key],
+                        extra_returns=extra_returns[key],
+                        held=from_table[key] + made_up[key] + extra_returns[key],
                     )
                 )
     return out

@@ -108,9 +108,12 @@ class SummaryRow:
     class_name: str
     rule_name: str
     required: int
+    on_makeup_days: int
     planned: int
     lost: int
     made_up: int
+    extra_returns: int
+    held: int
     first_of_class: bool
     class_rows: int
 
@@ -411,9 +414,12 @@ def _summary_columns(
                 class_name=classes.get(s.class_id, s.class_id),
                 rule_name=rules.get(s.rule_id, s.rule_id),
                 required=s.required,
+                on_makeup_days=s.on_makeup_days,
                 planned=s.planned,
                 lost=s.lost,
                 made_up=s.made_up,
+                extra_returns=s.extra_returns,
+                held=s.held,
                 first_of_class=i == 0,
                 class_rows=len(group),
             )

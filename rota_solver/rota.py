@@ -117,16 +117,41 @@ class CalendarDay(_Out):
 
 
 class ClassSummary(_Out):
+    """One class's sessions of one rule over the term, in columns that add up (the verifier checks
+    it on every rota)::
+
+        required + on_makeup_days = planned          (a first solve; a rerun's planned may differ)
+        planned = from_table + lost
+        held = from_table + made_up + extra_returns  (= every dated session of the class and rule)
+    """
+
     class_id: str = Field(description="Class.")
     rule_id: str = Field(description="Grade rule.")
-    required: int = Field(description="Sessions the rule asks for over the term's teaching weeks.")
+    required: int = Field(
+        description="Sessions the weekly table gives the class over the term's teaching weeks "
+        "(its cells in each week, whether that day is a school day or not)."
+    )
+    on_makeup_days: int = Field(
+        default=0,
+        description="Extra table sessions on make-up days (调休): a make-up day runs the timetable of "
+        "the weekday it follows, on top of that weekday's own day.",
+    )
     planned: int = Field(
-        description="Dated sessions of the weekly table held (the final returns session included)."
+        description="Table sessions due on the term's days: each is held (from_table) or listed lost."
     )
     lost: int = Field(
-        description="Sessions lost to holidays, closures, absent staff, stocktake or activities."
+        description="Table sessions lost to holidays, closures, absent staff, stocktake or activities."
+    )
+    from_table: int = Field(
+        default=0,
+        description="Table sessions held on their day and time (the one turned into the final "
+        "returns session included).",
     )
     made_up: int = Field(default=0, description="Make-up sessions added for lost ones.")
+    extra_returns: int = Field(
+        default=0, description="Final returns sessions held in a slot of their own, not a table one."
+    )
+    held: int = Field(default=0, description="Dated sessions held: from_table + made_up + extra_returns.")
 
 
 class PenaltyTerm(_Out):

@@ -56,6 +56,8 @@ class RuleId(StrEnum):
     """No borrowing from loans_due on, no session on stocktake days, and every stocktake shift staffed."""
     ACTIVITY_PLACED = "ActivityPlaced"
     """Each activity takes place once per occurrence and participant, as the activity asks."""
+    SUMMARY_ADDS_UP = "SummaryAddsUp"
+    """Each class's summary row counts the rota's own sessions and losses, and its columns add up."""
 
 
 GROUP_RULES: Mapping[str, tuple[RuleId, ...]] = MappingProxyType(
@@ -99,6 +101,7 @@ KEPT_ELSEWHERE: Mapping[RuleId, tuple[str, ...]] = MappingProxyType(
             "rota_solver.term.plan.activity_items",
             "rota_solver.term.model.each_item_placed_once",
         ),
+        RuleId.SUMMARY_ADDS_UP: ("rota_solver.expand.summarise",),
     }
 )
 """Rule families no weekly hard-rule function states, and where the solver keeps each."""

@@ -87,8 +87,8 @@ def explain_infeasibility(
     # the shrinking.
     probe = min(PROBE_SECONDS, budget_seconds / 3)
     guarded = build_guarded(scenario, hard_rules)
-    # (groups, sentence, the check that found it or "solver", proven minimal)
-    found: list[tuple[tuple[GroupKey, ...], str, str, bool]] = []
+    # (groups, sentence, the check that found it or "solver", proven minimal, smallest set known)
+    found: list[tuple[tuple[GroupKey, ...], str, str, bool, bool]] = []
     timed_out = False
     for finding in weekly_prechecks(scenario):
         if len(found) == MAX_CONFLICTS:
@@ -98,18 +98,29 @@ def explain_infeasibility(
         core = minimal_core(guarded, start, limit, max(0.0, deadline - time.monotonic()), seed, control)
         if core.outcome == "no_conflict":
             continue  # the count's groups alone are satisfiable: nothing to report from it
-        groups = core.groups if core.outcome == "conflict" else tuple(sorted(finding.groups, key=group_order))
+        counted = tuple(sorted(dict.fromkeys(finding.groups), key=group_order))
+        text, minimal = finding.text, core.outcome == "conflict" and core.minimal
+        groups = core.groups if core.outcome == "conflict" else counted
+        core_classes = [key for key in groups if key[0] == "demand"]
+        if finding.check in COUNTING_CHECKS and len(core_classes) < sum(k[0] == "demand" for k in counted):
+            # The count's figures add up every class it counts: list them all, and say how few
+            # already conflict (the smallest set) rather than name a part the figures do not match.
+            if minimal:
+                text += words.say("count_all", core=len(core_classes))
+            groups, minimal, known = counted, False, minimal
+        else:
+            known = minimal
         if groups not in [f[0] for f in found]:
-            found.append((groups, finding.text, finding.check, core.outcome == "conflict" and core.minimal))
+            found.append((groups, text, finding.check, minimal, known))
     if not found:
         core = minimal_core(guarded, None, probe, max(0.0, deadline - time.monotonic()), seed, control)
         if core.outcome == "conflict":
             details = [describe(scenario, key, words).detail for key in core.groups]
-            found.append((core.groups, words.conflict(details), "solver", core.minimal))
+            found.append((core.groups, words.conflict(details), "solver", core.minimal, core.minimal))
         else:
             timed_out = True
     conflicts = []
-    for groups, text, found_by, minimal in found:
+    for groups, text, found_by, minimal, known in found:
 
         def verdict(
             changed: Scenario, groups: tuple[GroupKey, ...] = groups, check: str = found_by
@@ -125,7 +136,7 @@ def explain_infeasibility(
         conflicts.append(
             Conflict(
                 groups=[describe(scenario, key, words) for key in groups],
-                text=text + ("" if minimal else words.say("not_minimal")),
+                text=text + ("" if known else words.say("not_minimal")),
                 suggestions=suggestions,
                 found_by="solver" if found_by == "solver" else "precheck",
                 minimal=minimal,

@@ -105,15 +105,19 @@ def each_class_fits_its_room(scenario: Scenario) -> list[Finding]:
     return out
 
 
-def _most_disjoint(slots: set[Slot]) -> int:
-    """Most slots that run one after another (greedy interval scheduling, per weekday)."""
-    total = 0
-    for day in {s.weekday for s in slots}:
-        end = -1
-        for slot in sorted((s for s in slots if s.weekday == day), key=lambda s: (s.end, s.start)):
-            if slot.start >= end:
-                total, end = total + 1, slot.end
-    return total
+def room_supply(scenario: Scenario, room_id: str) -> tuple[float, list[Slot], list[str]]:
+    """Class sessions a week the room's rules need, the free slots they can use (one after another,
+    a slot counting where one of its classes is free), and the classes counted."""
+    demand = 0.0
+    usable: set[Slot] = set()
+    classes: list[str] = []
+    for rule in (r for r in scenario.rules if r.room == room_id):
+        slots = rule_slots(scenario, rule)
+        for school_class in scenario.rule_classes(rule):
+            demand += rule.frequency.sessions / rule.frequency.weeks
+            usable |= {s for s in slots if not class_busy_at(scenario, school_class, s)}
+            classes += [school_class.id] if school_class.id not in classes else []
+    return demand, _disjoint(usable), classes
 
 
 def each_room_has_slots_for_its_classes(scenario: Scenario) -> list[Finding]:
@@ -125,8 +129,6 @@ def each_room_has_slots_for_its_classes(scenario: Scenario) -> list[Finding]:
         rules = [r for r in scenario.rules if r.room == room.id]
         if not rules:
             continue
-        demand = 0.0
-        usable: set[Slot] = set()
         groups: list[GroupKey] = []
         busy_classes: list[GroupKey] = []
         windows: list[str] = []
@@ -134,22 +136,26 @@ def each_room_has_slots_for_its_classes(scenario: Scenario) -> list[Finding]:
             slots = rule_slots(scenario, rule)
             windows += [x for x in rule.windows if x not in windows]
             for school_class in scenario.rule_classes(rule):
-                demand += rule.frequency.sessions / rule.frequency.weeks
                 groups.append(("demand", rule.id, school_class.id))
                 free = [s for s in slots if not class_busy_at(scenario, school_class, s)]
-                usable |= set(free)
                 if len(free) < len(slots) and ("timetable", school_class.id) not in busy_classes:
                     busy_classes.append(("timetable", school_class.id))
-        count = _most_disjoint(usable)
-        supply = count * room.classes_at_once
+        demand, usable, classes = room_supply(scenario, room.id)
+        supply = len(usable) * room.classes_at_once
         if demand > supply + 1e-9:
+            # Whole sessions: a fortnightly rule's demand is counted over its weeks.
+            weeks = math.lcm(*(r.frequency.weeks for r in rules))
+            period = w.say("a_week") if weeks == 1 else w.say("every_n_weeks", k=weeks)
             text = w.say(
                 "room_slots",
                 room=w.room(room.id),
+                n=len(classes),
                 rules=w.labels.join([w.rule(r) for r in rules]),
-                demand=f"{demand:g}",
-                supply=supply,
-                slots=count,
+                demand=round(demand * weeks),
+                period=period,
+                supply=supply * weeks,
+                slots=len(usable),
+                days=w.days(sorted({s.weekday for s in usable}, key=WEEKDAYS.index)),
                 windows=w.windows(windows),
                 k=room.classes_at_once,
             )
@@ -161,6 +167,18 @@ def each_room_has_slots_for_its_classes(scenario: Scenario) -> list[Finding]:
                 )
             )
     return out
+
+
+def _disjoint(slots: set[Slot]) -> list[Slot]:
+    """Most slots that run one after another (greedy interval scheduling, per weekday)."""
+    chosen = []
+    for day in sorted({s.weekday for s in slots}, key=WEEKDAYS.index):
+        end = -1
+        for slot in sorted((s for s in slots if s.weekday == day), key=lambda s: (s.end, s.start)):
+            if slot.start >= end:
+                chosen.append(slot)
+                end = slot.end
+    return chosen
 
 
 def _blockers(scenario: Scenario, person: StaffMember | HelperGroup, slots: list[Slot]) -> list[GroupKey]:
@@ -245,7 +263,7 @@ def each_role_has_hours_for_its_duties(scenario: Scenario) -> list[Finding]:
             cap = person.max_sessions_per_day
             for day in {s.weekday for s in slots}:
                 workable = {s for s in slots if s.weekday == day and not _blockers(scenario, person, [s])}
-                most = _most_disjoint(workable)
+                most = len(_disjoint(workable))
                 supply += min(most, cap) if cap is not None else most
             groups.append(("staff", person.id))
         supply *= cycle

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,13 +21,14 @@ from pydantic import ValidationError
 
 from ..conflict import Change, Suggestion
 from ..model.variables import GroupKey
-from ..scenario import Scenario, minutes
-from ..slots import class_busy_at, rule_slots
+from ..scenario import WEEKDAYS, GradeRule, Scenario, Weekday, minutes
+from ..slots import class_busy_at, rule_slots, window_times
+from .prechecks import room_supply
 from .words import Words
 
 MAX_TRIES = 12
 """Candidates tried per conflict: each costs a solve."""
-MAX_KEPT = 2
+MAX_KEPT = 3
 
 
 @dataclass(frozen=True)
@@ -63,65 +65,101 @@ def working_suggestions(
     verdict: Callable[[Scenario], bool | None],
 ) -> list[Suggestion]:
     """Up to MAX_KEPT candidates for ``groups`` that ``verdict`` accepts: True, a rota exists with
-    the change; False, the change resolves this conflict but another remains; None, rejected."""
-    kept = []
-    for candidate in candidates(scenario, groups)[:MAX_TRIES]:
-        changed = apply_change(scenario, candidate.change)
-        if changed is None:
-            continue
-        solves = verdict(changed)
-        if solves is not None:
-            kept.append(Suggestion(text=candidate.text, change=candidate.change, solves=solves))
+    the change; False, the change resolves this conflict but another remains; None, rejected.
+
+    Each ladder is climbed from its smallest change until one works (a room's classes at once from
+    what its free slots need, a window's days from the days its sessions need), then the next
+    ladder; at most MAX_TRIES solves in all."""
+    kept: list[Suggestion] = []
+    tries = 0
+    for ladder in ladders(scenario, groups):
+        for candidate in ladder:
+            changed = apply_change(scenario, candidate.change)
+            if changed is None:
+                continue
+            if tries == MAX_TRIES:
+                return kept
+            tries += 1
+            solves = verdict(changed)
+            if solves is not None:
+                kept.append(Suggestion(text=candidate.text, change=candidate.change, solves=solves))
+                break
         if len(kept) == MAX_KEPT:
             break
     return kept
 
 
 def candidates(scenario: Scenario, groups: Sequence[GroupKey]) -> list[Candidate]:
-    """Every relaxation of ``groups``, in the order of the groups, without repeats."""
+    """Every relaxation of ``groups``, ladder by ladder, without repeats."""
+    return [c for ladder in ladders(scenario, groups) for c in ladder]
+
+
+def ladders(scenario: Scenario, groups: Sequence[GroupKey]) -> list[list[Candidate]]:
+    """The relaxations of ``groups``, as ladders of alternatives from the smallest change up: a
+    room's classes at once first, then a window on more days, other windows, then the rest in
+    the order of the groups; no change twice."""
     w = Words(scenario)
-    out: list[Candidate] = []
+    found: list[tuple[int, list[Candidate]]] = []
     for key in groups:
-        out += _for_group(scenario, w, key, groups)
-    unique: dict[tuple[str, str], Candidate] = {}
-    for c in out:
-        unique.setdefault((c.change.path, json.dumps(c.change.value, sort_keys=True)), c)
-    return list(unique.values())
+        found += _for_group(scenario, w, key, groups)
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for _, ladder in sorted(found, key=lambda x: x[0]):
+        rungs = []
+        for c in ladder:
+            mark = (c.change.path, json.dumps(c.change.value, sort_keys=True))
+            if mark not in seen:
+                seen.add(mark)
+                rungs.append(c)
+        if rungs:
+            out.append(rungs)
+    return out
+
+
+CAPACITY, DAYS, WINDOW, OTHER = range(4)
+"""Order of the ladders."""
+
+
+def _one(candidates: list[Candidate]) -> list[tuple[int, list[Candidate]]]:
+    """Candidates that are alternatives of their own, each a ladder of one rung."""
+    return [(OTHER, [c]) for c in candidates]
 
 
 def _index(items: Sequence[Any], item_id: str) -> int:
     return next(i for i, x in enumerate(items) if x.id == item_id)
 
 
-def _for_group(s: Scenario, w: Words, key: GroupKey, groups: Sequence[GroupKey]) -> list[Candidate]:
+def _for_group(
+    s: Scenario, w: Words, key: GroupKey, groups: Sequence[GroupKey]
+) -> list[tuple[int, list[Candidate]]]:
     kind = key[0]
     demand_rules = sorted({k[1] for k in groups if k[0] == "demand"}, key=lambda r: _index(s.rules, r))
     if kind == "demand":
         i = _index(s.rules, key[1])
         rule = s.rules[i]
-        return [
-            Candidate(
-                w.say("s_window", window=w.window(window.id), rule=w.rule(rule)),
-                Change(path=f"rules[{i}].windows", value=[*rule.windows, window.id]),
+        windows = [
+            (
+                WINDOW,
+                [
+                    Candidate(
+                        w.say("s_window", window=w.window(window.id), rule=w.rule(rule)),
+                        Change(path=f"rules[{i}].windows", value=[*rule.windows, window.id]),
+                    )
+                ],
             )
             for window in s.windows
             if window.id not in rule.windows
         ]
+        return [*_window_days(s, w, rule), *windows]
     if kind == "spacing":
         i = _index(s.rules, key[1])
         old = s.rules[i].spacing.min_days_apart
         if old <= 1:
             return []
         text = w.say("s_spacing", rule=w.rule(s.rules[i]), days=old - 1, old=old)
-        return [Candidate(text, Change(path=f"rules[{i}].spacing.min_days_apart", value=old - 1))]
+        return _one([Candidate(text, Change(path=f"rules[{i}].spacing.min_days_apart", value=old - 1))])
     if kind == "room":
-        i = _index(s.rooms, key[1])
-        room = s.rooms[i]
-        text = w.say(
-            "s_classes_at_once", room=w.room(room.id), n=room.classes_at_once + 1, old=room.classes_at_once
-        )
-        out = [Candidate(text, Change(path=f"rooms[{i}].classes_at_once", value=room.classes_at_once + 1))]
-        return out + _other_rooms(s, w, room.id, demand_rules)
+        return [*_classes_at_once(s, w, key[1]), *_one(_other_rooms(s, w, key[1], demand_rules))]
     if kind == "seats":
         i = _index(s.rooms, key[1])
         room = s.rooms[i]
@@ -130,10 +168,12 @@ def _for_group(s: Scenario, w: Words, key: GroupKey, groups: Sequence[GroupKey])
         ]
         needed = max([*sizes, room.seats + 1])
         text = w.say("s_seats", room=w.room(room.id), n=needed, old=room.seats)
-        return [
-            Candidate(text, Change(path=f"rooms[{i}].seats", value=needed)),
-            *_other_rooms(s, w, room.id, demand_rules),
-        ]
+        return _one(
+            [
+                Candidate(text, Change(path=f"rooms[{i}].seats", value=needed)),
+                *_other_rooms(s, w, room.id, demand_rules),
+            ]
+        )
     if kind == "staffing":
         i = _index(s.rules, key[1])
         rule, role = s.rules[i], key[2]
@@ -141,29 +181,109 @@ def _for_group(s: Scenario, w: Words, key: GroupKey, groups: Sequence[GroupKey])
         if old <= 0:
             return []
         text = w.say("s_staffing", rule=w.rule(rule), n=old - 1, role=w.role(role), old=old)
-        return [Candidate(text, Change(path=f"rules[{i}].staffing", value={**rule.staffing, role: old - 1}))]
+        return _one(
+            [Candidate(text, Change(path=f"rules[{i}].staffing", value={**rule.staffing, role: old - 1}))]
+        )
     if kind == "staff":
-        return _staff(s, w, key[1], demand_rules)
+        return _one(_staff(s, w, key[1], demand_rules))
     if kind == "helper_class":
-        return _helper_class(s, w, key[1], demand_rules)
+        return _one(_helper_class(s, w, key[1], demand_rules))
     if kind == "activity":
-        return _activity(s, w, key[1])
+        return _one(_activity(s, w, key[1]))
     if kind == "returns" and s.stocktake is not None:
         old = s.stocktake.returns_within_days
         text = w.say("s_returns_days", n=min(old + 7, 60), old=old)
-        return [Candidate(text, Change(path="stocktake.returns_within_days", value=min(old + 7, 60)))]
+        return _one([Candidate(text, Change(path="stocktake.returns_within_days", value=min(old + 7, 60)))])
     if kind == "stocktake_shift" and s.stocktake is not None:
         k = int(key[1].split(".")[2]) - 1
         shift = s.stocktake.shifts[k]
-        return [
-            Candidate(
-                w.say("s_shift_staffing", window=w.window(shift.window), n=n - 1, role=w.role(role), old=n),
-                Change(path=f"stocktake.shifts[{k}].staffing", value={**shift.staffing, role: n - 1}),
-            )
-            for role, n in shift.staffing.items()
-            if n > 0
-        ]
+        return _one(
+            [
+                Candidate(
+                    w.say(
+                        "s_shift_staffing", window=w.window(shift.window), n=n - 1, role=w.role(role), old=n
+                    ),
+                    Change(path=f"stocktake.shifts[{k}].staffing", value={**shift.staffing, role: n - 1}),
+                )
+                for role, n in shift.staffing.items()
+                if n > 0
+            ]
+        )
     return []  # a class's timetable and the A/B split are not the librarian's to relax
+
+
+LADDER_RUNGS = 3
+"""Rungs tried at most on one ladder."""
+
+
+def _classes_at_once(s: Scenario, w: Words, room_id: str) -> list[tuple[int, list[Candidate]]]:
+    """More classes at once, from the least the room's free slots need (its class sessions a week
+    over its free slots) up, never more than it has classes."""
+    i = _index(s.rooms, room_id)
+    old = s.rooms[i].classes_at_once
+    demand, usable, classes = room_supply(s, room_id)
+    low = max(old + 1, math.ceil(demand / len(usable) - 1e-9) if usable else old + 1)
+    rungs = range(low, min(len(classes), low + LADDER_RUNGS - 1) + 1)
+    return [
+        (
+            CAPACITY,
+            [
+                Candidate(
+                    w.say("s_classes_at_once", room=w.room(room_id), n=n, old=old),
+                    Change(path=f"rooms[{i}].classes_at_once", value=n),
+                )
+                for n in rungs
+            ],
+        )
+    ]
+
+
+def _spread(days: list[Weekday], more: list[Weekday]) -> list[Weekday]:
+    """``more`` in the order that keeps the days furthest apart (each next day the furthest from
+    those already open)."""
+    open_days = [WEEKDAYS.index(d) for d in days]
+    left = list(more)
+    out: list[Weekday] = []
+    while left:
+        best = max(
+            left,
+            key=lambda d: (
+                min((abs(WEEKDAYS.index(d) - o) for o in open_days), default=7),
+                -WEEKDAYS.index(d),
+            ),
+        )
+        out.append(best)
+        open_days.append(WEEKDAYS.index(best))
+        left.remove(best)
+    return out
+
+
+def _window_days(s: Scenario, w: Words, rule: GradeRule) -> list[tuple[int, list[Candidate]]]:
+    """Each of the rule's windows open on only some days, on more of them: from as many more days
+    as the room's free slots lack (at least one) up to every school day."""
+    out = []
+    room = s.room(rule.room)
+    demand, usable, _ = room_supply(s, rule.room)
+    lacking = math.ceil(demand / room.classes_at_once - 1e-9) - len(usable)
+    for window_id in rule.windows:
+        window = s.window(window_id)
+        if window.days is None:
+            continue
+        more = _spread(list(window.days), [d for d in s.term.weekdays if d not in window.days])
+        if not more:
+            continue
+        per_day = max(1, len(window_times(s, window_id, rule.duration_minutes)))
+        low = min(len(more), max(1, math.ceil(lacking / per_day)))
+        counts = sorted({n for n in (low, low + 1, len(more)) if n <= len(more)})[:LADDER_RUNGS]
+        j = _index(s.windows, window_id)
+        rungs = []
+        for n in counts:
+            added = sorted(more[:n], key=WEEKDAYS.index)
+            days = sorted([*window.days, *added], key=WEEKDAYS.index)
+            text = w.say("s_window_days", window=w.window(window_id), days=w.days(added))
+            rungs.append(Candidate(text, Change(path=f"windows[{j}].days", value=days)))
+        out.append((DAYS, rungs))
+    return out
 
 
 def _other_rooms(s: Scenario, w: Words, room_id: str, rule_ids: list[str]) -> list[Candidate]:

@@ -61,9 +61,12 @@ _WORDS: dict[str, dict[str, str]] = {
         "no_day": "no day",
         "seats_short": "{cls} has {size} pupils, but {room}, where {rule} takes place, has only "
         "{seats} seats",
-        "room_slots": "{room}: the classes of {rules} need {demand} class session(s) a week, but after "
-        "class timetables "
-        "the room has only {supply} ({slots} free slot(s) in {windows} x {k} class(es) at a time)",
+        "room_slots": "{room}: the {n} classes of {rules} need {demand} class session(s) {period}, but after "
+        "class timetables the room has only {supply} ({slots} free slot(s) a week, on {days} in {windows}, "
+        "x {k} class(es) at a time)",
+        "a_week": "a week",
+        "every_n_weeks": "every {k} weeks",
+        "count_all": "; {core} of these classes already need more than that",
         "staff_cover": "each {rule} session needs {need} {role}(s), but at most {able} can work in any of "
         "its slots{who}",
         "who_blocked": " ({names})",
@@ -87,6 +90,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "s_spacing": "let one class's {rule} sessions be {days} day(s) apart instead of {old}",
         "s_frequency": "reduce {rule} to {n} session(s) a week",
         "s_classes_at_once": "let {room} hold {n} classes at once instead of {old}",
+        "s_window_days": "open the {window} window on {days} too",
         "s_move_room": "hold {rule} in {room} ({seats} seats) instead",
         "s_seats": "give {room} {n} seats instead of {old}",
         "s_staffing": "staff each {rule} session with {n} {role}(s) instead of {old}",
@@ -137,8 +141,11 @@ _WORDS: dict[str, dict[str, str]] = {
         "apart": "，每次至少间隔{days}天",
         "no_day": "任何一天都没有",
         "seats_short": "{cls}有{size}名学生，但{rule}所在的{room}只有{seats}个座位",
-        "room_slots": "{room}：{rules}每周需要{demand}班次，但排除各班课表后，该室只有{supply}班次"
-        "（{windows}中{slots}个空闲时段 × 同时{k}个班级）",
+        "room_slots": "{room}：{rules}的{n}个班级{period}需要{demand}班次，但排除各班课表后，该室只有"
+        "{supply}班次（每周{days}{windows}中{slots}个空闲时段 × 同时{k}个班级）",
+        "a_week": "每周",
+        "every_n_weeks": "每{k}周",
+        "count_all": "；其中{core}个班级就已超出",
         "staff_cover": "每次{rule}需要{need}名{role}，但任一时段最多只有{able}名能值班{who}",
         "who_blocked": "（{names}）",
         "staff_hours": "{rules}每周至少需要{demand}次{role}值班（{room}同时容纳{k}个班级），"
@@ -158,6 +165,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "s_spacing": "把同一班级{rule}的间隔从{old}天改为{days}天",
         "s_frequency": "把{rule}减少到每周{n}次",
         "s_classes_at_once": "让{room}同时容纳{n}个班级（原为{old}个）",
+        "s_window_days": "让{window}时段在{days}也开放",
         "s_move_room": "改在{room}（{seats}个座位）进行{rule}",
         "s_seats": "把{room}的座位从{old}个增加到{n}个",
         "s_staffing": "每次{rule}安排{n}名{role}（原为{old}名）",

@@ -176,3 +176,52 @@ def stocktake_needs_two_librarians() -> Scenario:
             "shifts": [{"window": "afternoon", "staffing": {"librarian": 2}}],
         }
     )
+
+
+def afternoons_only(classes: list[dict[str, Any]], seats: int = 100) -> Scenario:
+    """Reading twice a week, 40 min, only on Monday and Wednesday afternoons (two periods each) in a
+    one-class library; a morning window (two periods every day) and lunch are there unused."""
+    return tiny_school(
+        periods=[
+            {"id": "p1", "start": "08:00", "end": "08:40"},
+            {"id": "p2", "start": "08:50", "end": "09:30"},
+            {"id": "p5", "start": "14:00", "end": "14:40"},
+            {"id": "p6", "start": "14:50", "end": "15:30"},
+        ],
+        windows=[
+            {"id": "morning", "periods": ["p1", "p2"]},
+            {"id": "lunch", "start": "11:30", "end": "12:30"},
+            {"id": "afternoon", "days": ["mon", "wed"], "periods": ["p5", "p6"]},
+        ],
+        rooms=[{"id": "library", "name": "Library", "seats": seats, "classes_at_once": 1}],
+        classes=classes,
+        rules=[
+            rule(
+                grades=[1, 2],
+                frequency={"per_week": 2},
+                duration_minutes=40,
+                windows=["afternoon"],
+                staffing={},
+            )
+        ],
+    )
+
+
+def six_classes_on_two_afternoons() -> Scenario:
+    """Grades 1-2 (six classes) read twice a week on Monday and Wednesday afternoons: 12 sessions,
+    4 slots."""
+    return afternoons_only(
+        [
+            {"id": f"{g}-{n}", "name": f"Class {g}-{n}", "grade": g, "size": 30}
+            for g in (1, 2)
+            for n in (1, 2, 3)
+        ]
+    )
+
+
+def three_classes_on_two_afternoons() -> Scenario:
+    """Grade 1 (three classes) reads twice a week on Monday and Wednesday afternoons: 6 sessions,
+    4 slots; one more afternoon is enough."""
+    return afternoons_only(
+        [{"id": f"1-{n}", "name": f"Class 1-{n}", "grade": 1, "size": 30} for n in (1, 2, 3)]
+    )

@@ -130,14 +130,14 @@ def test_the_solver_alone_finds_the_same_minimal_set(name: str) -> None:
 def test_the_words_carry_the_figures() -> None:
     [conflict] = explanation_of(schools.two_classes_share_one_free_slot())
     assert conflict.text == (
-        "Library: the classes of reading need 2 class session(s) a week, but after class timetables the "
-        "room has only 1 (1 free slot(s) in lunch 11:30–12:30 x 1 class(es) at a time)"
+        "Library: the 2 classes of reading need 2 class session(s) a week, but after class timetables the "
+        "room has only 1 (1 free slot(s) a week, on Monday in lunch 11:30–12:30, x 1 class(es) at a time)"
     )
     assert [s.text for s in conflict.suggestions] == [
-        "allow the afternoon 14:00–15:30 window for reading",
         "let Library hold 2 classes at once instead of 1",
+        "allow the afternoon 14:00–15:30 window for reading",
     ]
-    assert conflict.suggestions[0].change.model_dump() == {
+    assert conflict.suggestions[1].change.model_dump() == {
         "path": "rules[0].windows",
         "value": ["lunch", "afternoon"],
     }
@@ -168,6 +168,41 @@ def test_the_explanation_is_in_the_school_language() -> None:
 def test_the_same_school_gives_the_same_explanation() -> None:
     first = explanation_of(schools.too_few_librarian_hours())
     assert explanation_of(schools.too_few_librarian_hours()) == first
+
+
+def test_a_count_names_the_days_of_its_slots_and_every_class_it_counts() -> None:
+    """12 sessions of six classes in grades 1-2 against 4 slots: the conflict lists all six classes
+    (not the three that already conflict), names the days, and climbs the ladders: the least
+    classes at once that works (3, not 2), the window on every other afternoon (10 slots: tested,
+    too few, not suggested), then other windows."""
+    scenario = schools.six_classes_on_two_afternoons()
+    [conflict] = explanation_of(scenario)
+    assert conflict.text == (
+        "Library: the 6 classes of reading need 12 class session(s) a week, but after class timetables the "
+        "room has only 4 (4 free slot(s) a week, on Monday, Wednesday in afternoon 14:00–15:30, x 1 "
+        "class(es) at a time); 3 of these classes already need more than that"
+    )
+    assert groups_of(conflict) == {
+        *{("demand", ("reading", f"{g}-{n}")) for g in (1, 2) for n in (1, 2, 3)},
+        ("room", ("library",)),
+    }
+    assert (conflict.found_by, conflict.minimal) == ("precheck", False)
+    assert [s.text for s in conflict.suggestions] == [
+        "let Library hold 3 classes at once instead of 1",
+        "allow the morning 08:00–09:30 window for reading",
+    ]
+    assert_solves_and_verifies(scenario, conflict)
+
+
+def test_a_window_on_only_some_days_is_widened_by_the_days_it_lacks() -> None:
+    scenario = schools.three_classes_on_two_afternoons()
+    [conflict] = explanation_of(scenario)
+    assert [(s.text, s.change.path, s.change.value) for s in conflict.suggestions] == [
+        ("let Library hold 2 classes at once instead of 1", "rooms[0].classes_at_once", 2),
+        ("open the afternoon 14:00–15:30 window on Friday too", "windows[2].days", ["mon", "wed", "fri"]),
+        ("allow the morning 08:00–09:30 window for reading", "rules[0].windows", ["afternoon", "morning"]),
+    ]
+    assert_solves_and_verifies(scenario, conflict)
 
 
 # --- the dated stage: activities, returns and stocktake are reported unmet, with the reason ------

@@ -27,7 +27,10 @@ def test_the_explanation_page_lists_conflict_groups_and_suggestions_in_the_schoo
     assert outcome.kind == "no_rota" and outcome.explanation is not None
     page = explanation_html(chinese, outcome.explanation)
     assert '<html lang="zh-CN">' in page and "无法排出轮流表" in page
-    assert "冲突 1：Library：reading每周需要2班次，但排除各班课表后，该室只有1班次" in page
+    assert (
+        "冲突 1：Library：reading的2个班级每周需要2班次，但排除各班课表后，该室只有1班次（每周周一lunch"
+        in page
+    )
     assert page.count('<li data-kind="') == 5
     assert '<li data-kind="room" data-subject="library">Library同一时间只能容纳1个班级</li>' in page
     assert (
