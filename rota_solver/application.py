@@ -51,6 +51,11 @@ OutcomeKind = Literal[
 """
 
 SOLVER_STAGES = ("weekly_pattern", "weekly_staff", "term_dates")
+VERIFY_SECONDS = 0.3
+VERIFY_SECONDS_PER_CLASS = 0.006
+"""Time kept back for the verifier and the last bookkeeping: it took 1.5 s for 240 classes."""
+VERIFY_SHARE = 0.1
+"""At most this share of the limit is kept back."""
 EXIT_CODES: dict[OutcomeKind, int] = {
     "solved": 0,
     "no_rota": 1,
@@ -130,6 +135,10 @@ def run(
     """
     control = control or RunControl(request.options.time_limit_seconds)
     scenario = request.scenario
+    # The solver and the explainer stop early enough for the verifier to finish within the limit.
+    needed = VERIFY_SECONDS + VERIFY_SECONDS_PER_CLASS * len(scenario.classes)
+    reserve = min(control.left() * VERIFY_SHARE, needed)
+    working = control.child(control.left() - reserve, share_cuts=True)
 
     def phase(name: str) -> None:
         if progress is not None:
@@ -166,11 +175,11 @@ def run(
                 notice_school_days=request.notice_school_days,
                 options=request.options,
                 progress=progress,
-                control=control,
+                control=working,
             )
             rota, diff = result.rota, result.diff
         else:
-            rota = solve(scenario, request.options, progress, control=control)
+            rota = solve(scenario, request.options, progress, control=working)
     except RunCancelled:
         return done("cancelled", "cancelled")
     except CannotRerun as exc:
@@ -182,7 +191,7 @@ def run(
         phase("explaining")
         try:
             explanation = explain_infeasibility(
-                scenario, budget_seconds=control.left(), seed=request.options.seed, control=control
+                scenario, budget_seconds=working.left(), seed=request.options.seed, control=working
             )
         except RunCancelled:
             return done("cancelled", "cancelled")
@@ -192,7 +201,7 @@ def run(
     try:
         if rota.unmet:
             phase("explaining")
-            rota = explain_unmet(scenario, rota, control)
+            rota = explain_unmet(scenario, rota, working)
     except RunCancelled:
         return done("cancelled", "cancelled")
     phase("verifying")

@@ -38,11 +38,14 @@ class RunControl:
         self.cut_short: list[str] = []
         """Stages whose search the deadline ended before it was finished, in order, once each."""
 
-    def child(self, seconds: float) -> RunControl:
+    def child(self, seconds: float, share_cuts: bool = False) -> RunControl:
         """A control for a sub-run of at most ``seconds`` (and never past this one's deadline) that
-        this one's :meth:`cancel` also stops; its cut stages are its own."""
-        sub = RunControl(min(seconds, self.left()), self._clock)
+        this one's :meth:`cancel` also stops; its cut stages are its own unless ``share_cuts`` (a
+        part of this run that ends early so that something after it still has time)."""
+        sub = RunControl(max(0.0, min(seconds, self.left())), self._clock)
         sub._lock, sub._running, sub._cancelled = self._lock, self._running, self._cancelled
+        if share_cuts:
+            sub.cut_short = self.cut_short
         return sub
 
     # --- asked from any thread ----------------------------------------------------------------
