@@ -311,9 +311,31 @@ def each_activity_has_a_free_slot(scenario: Scenario, calendar: TermCalendar) ->
     w = Words(scenario)
     finder = SpotFinder(scenario, calendar, Fixed())
     for item in term_items_without_pattern(scenario, calendar):
+        key = term_item_key(item)
+        room = scenario.room(item.room) if item.room is not None else None
+        if item.kind == "activity" and room is not None:
+            # Too many at once for the room: its seats or classes at once, not the timetables, are
+            # the reason.
+            reasons: list[str] = []
+            limits: list[GroupKey] = []
+            if item.seats > room.seats:
+                reasons.append(w.say("activity_seats", pupils=item.seats, seats=room.seats))
+                limits.append(("seats", room.id))
+            if item.room_classes > room.classes_at_once:
+                reasons.append(w.say("activity_classes", k=room.classes_at_once))
+                limits.append(("room", room.id))
+            if reasons:
+                text = w.say(
+                    "activity_room",
+                    what=describe(scenario, key, w).detail,
+                    n=len(item.classes),
+                    room=w.room(room.id),
+                    reasons=w.labels.join(reasons),
+                )
+                out.append(Finding("each_activity_fits_its_room", (key, *limits), text))
+                continue
         if item.spots:
             continue
-        key = term_item_key(item)
         what = describe(scenario, key, w).detail
         candidates = _raw_spots(scenario, calendar, finder, item)
         if not candidates:

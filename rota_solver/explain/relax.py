@@ -160,6 +160,8 @@ def _for_group(
         return _one([Candidate(text, Change(path=f"rules[{i}].spacing.min_days_apart", value=old - 1))])
     if kind == "room":
         return [*_classes_at_once(s, w, key[1]), *_one(_other_rooms(s, w, key[1], demand_rules))]
+    if kind in ("seats", "room") and not demand_rules:
+        return []  # an activity's room: its own relaxations (another room, a class at a time)
     if kind == "seats":
         i = _index(s.rooms, key[1])
         room = s.rooms[i]
@@ -189,7 +191,7 @@ def _for_group(
     if kind == "helper_class":
         return _one(_helper_class(s, w, key[1], demand_rules))
     if kind == "activity":
-        return _one(_activity(s, w, key[1]))
+        return [*_one(_activity_room(s, w, key[1])), *_one(_activity(s, w, key[1]))]
     if kind == "returns" and s.stocktake is not None:
         old = s.stocktake.returns_within_days
         text = w.say("s_returns_days", n=min(old + 7, 60), old=old)
@@ -366,6 +368,39 @@ def _helper_class(s: Scenario, w: Words, group_id: str, rule_ids: list[str]) -> 
         out.append(Candidate(text, Change(path=f"helper_groups[{i}].class_id", value=school_class.id)))
         if len(out) == 3:
             break
+    return out
+
+
+def _activity_room(s: Scenario, w: Words, item_key: str) -> list[Candidate]:
+    """For an activity with more pupils than its room seats: the rooms that seat them all (smallest
+    first), or each class on its own."""
+    i = _index(s.activities, item_key.split(".")[0])
+    activity = s.activities[i]
+    if activity.room is None or activity.participants.each_class or activity.participants.teacher_groups:
+        return []
+    classes = s.activity_classes(activity)
+    helpers = {g.id for g in s.activity_helper_groups(activity)}
+    pupils = sum(c.size for c in classes) + sum(g.members for g in s.helper_groups if g.id in helpers)
+    here = s.room(activity.room)
+    if pupils <= here.seats and len(classes) <= here.classes_at_once:
+        return []
+    name = activity.name or activity.id
+    out = [
+        Candidate(
+            w.say("s_activity_room", activity=name, room=w.room(room.id), seats=room.seats),
+            Change(path=f"activities[{i}].room", value=room.id),
+        )
+        for room in sorted(s.rooms, key=lambda r: r.seats)
+        if room.id != activity.room and room.seats >= pupils and room.classes_at_once >= len(classes)
+    ][:2]
+    largest = max((c.size for c in classes), default=0)
+    if classes and largest <= here.seats:
+        out.append(
+            Candidate(
+                w.say("s_activity_each_class", activity=name, largest=largest),
+                Change(path=f"activities[{i}].participants.each_class", value=True),
+            )
+        )
     return out
 
 

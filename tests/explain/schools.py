@@ -225,3 +225,30 @@ def three_classes_on_two_afternoons() -> Scenario:
     return afternoons_only(
         [{"id": f"1-{n}", "name": f"Class 1-{n}", "grade": 1, "size": 30} for n in (1, 2, 3)]
     )
+
+
+def talk_too_big_for_the_library() -> Scenario:
+    """An author talk for grades 1 and 2 together (ten classes, 389 pupils) in week 1's afternoons,
+    in the library (100 seats, ten classes at once); the hall seats 400."""
+    sizes = {"1-1": 40, "1-2": 40, **{f"2-{n}": 39 for n in range(1, 8)}, "2-8": 36}
+    return tiny_school(
+        rooms=[
+            {"id": "library", "name": "Library", "seats": 100, "classes_at_once": 10},
+            {"id": "hall", "name": "Hall", "seats": 400, "classes_at_once": 10},
+        ],
+        classes=[
+            {"id": c, "name": f"Class {c}", "grade": int(c[0]), "size": size} for c, size in sizes.items()
+        ],
+        activities=[
+            {
+                "id": "talk",
+                "name": "Author talk",
+                "kind": "event",
+                "participants": {"grades": [1, 2]},
+                "when": {"weeks": [1]},
+                "duration_minutes": 40,
+                "windows": ["afternoon"],
+                "room": "library",
+            }
+        ],
+    )

@@ -214,6 +214,11 @@ TERM: dict[str, tuple[Callable[[], Scenario], str, Groups]] = {
         "orientation.1.1-1",
         {("activity", ("orientation.1.1-1",)), ("timetable", ("1-1",))},
     ),
+    "an activity with more pupils than its room seats": (
+        schools.talk_too_big_for_the_library,
+        "talk.1",
+        {("activity", ("talk.1",)), ("seats", ("library",))},
+    ),
     "a stocktake shift needing more librarians than there are": (
         schools.stocktake_needs_two_librarians,
         "stocktake.2026-09-17.1",
@@ -245,4 +250,20 @@ def test_orientation_words_name_the_week_the_window_and_the_lessons() -> None:
     )
     assert [s.text for s in unmet.explanation.suggestions] == [
         "allow the lunch 11:30–12:30 window for Orientation"
+    ]
+
+
+def test_an_activity_too_big_for_its_room_says_so_with_both_figures() -> None:
+    """The seats, not the timetables, are the reason: both figures, and a room that fits or one
+    class at a time."""
+    rota = explained(schools.talk_too_big_for_the_library())
+    [unmet] = rota.unmet
+    assert unmet.explanation is not None
+    assert unmet.explanation.text == (
+        "Author talk must take place in teaching week(s) 1 in afternoon 14:00–15:30 (40 min); but its 10 "
+        "class(es) come together, and Library has only 100 seats for their 389 pupils"
+    )
+    assert [s.text for s in unmet.explanation.suggestions] == [
+        "hold Author talk in Hall (400 seats) instead",
+        "give each class its own Author talk (at most 40 pupils at once)",
     ]
