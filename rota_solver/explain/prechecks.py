@@ -313,9 +313,9 @@ def each_activity_has_a_free_slot(scenario: Scenario, calendar: TermCalendar) ->
     for item in term_items_without_pattern(scenario, calendar):
         key = term_item_key(item)
         room = scenario.room(item.room) if item.room is not None else None
-        if item.kind == "activity" and room is not None:
-            # Too many at once for the room: its seats or classes at once, not the timetables, are
-            # the reason.
+        if item.kind == "activity" and not item.all_day and room is not None:
+            # Too many at once for the room (an all-day event holds none): its seats or classes at
+            # once, not the timetables, are the reason.
             reasons: list[str] = []
             limits: list[GroupKey] = []
             if item.seats > room.seats:

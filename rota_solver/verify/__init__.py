@@ -9,7 +9,7 @@ staff rules; timed activity events and stocktake shifts share the classes, rooms
 them. An all-day event takes its classes away for the day and gives its room over to it.
 
 One module per rule family: ``sessions``, ``classes``, ``rooms``, ``staff``, ``stocktake``,
-``activities``; ``index`` and ``_common`` hold what they share.
+``activities``, ``summaries``; ``index`` and ``_common`` hold what they share.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from .staff import (
     check_staffing,
 )
 from .stocktake import check_no_borrowing_during_stocktake, check_returns_before_due
+from .summaries import check_summary_adds_up
 
 CHECKS: tuple[Check, ...] = (
     check_session_on_school_day,
@@ -63,6 +64,7 @@ CHECKS: tuple[Check, ...] = (
     check_returns_before_due,
     check_no_borrowing_during_stocktake,
     check_activity_placed,
+    check_summary_adds_up,
 )
 """Every check, in the order verify runs them."""
 
@@ -95,6 +97,7 @@ __all__ = [
     "check_staff_daily_cap",
     "check_staff_one_place_at_a_time",
     "check_staffing",
+    "check_summary_adds_up",
     "check_times_in_school_timezone",
     "verify",
 ]
