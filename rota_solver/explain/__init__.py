@@ -17,6 +17,7 @@ reports them unmet): :func:`explain_unmet` explains those in the rota's unmet li
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 
@@ -39,7 +40,7 @@ from .prechecks import (
     term_items_without_pattern,
     weekly_prechecks,
 )
-from .relax import working_suggestions
+from .relax import Candidate, working_suggestions
 from .words import Words, group_order
 
 PROBE_SECONDS = 1.0
@@ -198,7 +199,9 @@ def explain_unmet(scenario: Scenario, rota: Rota, control: RunControl | None = N
     """``rota`` with each unmet activity, returns session and stocktake shift explained: why it
     cannot be placed, with figures, and relaxations tested by solving again within ``control``'s
     deadline (each test at most UNMET_VERDICT_SECONDS; one not tested in time is not suggested).
-    Gaps are left as they are. The rota is returned unchanged when nothing is unmet."""
+    A gap says how long the class waits against its limit and why (sessions lost, no free slot for a
+    make-up), with the same kind of tested suggestions. Every unmet item gets its sentence, even
+    when no time is left to test a suggestion. The rota is returned unchanged when nothing is unmet."""
     if not rota.unmet:
         return rota
     control = control or RunControl()
@@ -212,7 +215,7 @@ def explain_unmet(scenario: Scenario, rota: Rota, control: RunControl | None = N
     for item in rota.unmet:
         key = unmet_key(item)
         if key is None:
-            unmet.append(item)
+            unmet.append(_explain_gap(scenario, rota, item, words, options, control))
             continue
         finding = findings.get(key)
         groups = finding.groups if finding is not None else (key,)
@@ -239,3 +242,68 @@ def explain_unmet(scenario: Scenario, rota: Rota, control: RunControl | None = N
         )
         unmet.append(item.model_copy(update={"explanation": conflict}))
     return rota.model_copy(update={"unmet": unmet})
+
+
+def _explain_gap(
+    scenario: Scenario, rota: Rota, item: Unmet, words: Words, options: SolveOptions, control: RunControl
+) -> Unmet:
+    """A gap: the longest wait between the class's sessions of the rule against its limit, the
+    sessions lost in it, and suggestions (a longer limit, one more class at once, other windows)
+    tested by solving the whole term again."""
+    class_id, _, rule_id = item.subject.partition("/")
+    rule_index = next(i for i, r in enumerate(scenario.rules) if r.id == rule_id)
+    rule = scenario.rules[rule_index]
+    dates = sorted(
+        {s.date for s in rota.sessions if s.class_id == class_id and s.rule_id == rule_id}
+        | {scenario.term.start, scenario.term.end}
+    )
+    first, last = max(
+        itertools.pairwise(dates),
+        key=lambda pair: (pair[1] - pair[0]).days,
+        default=(dates[0], dates[-1]),
+    )
+    wait = (last - first).days
+    lost = [x for x in rota.lost if x.class_id == class_id and x.rule_id == rule_id and first < x.date < last]
+    reasons = list(dict.fromkeys(x.reason for x in lost))
+    text = words.say(
+        "gap",
+        cls=words.cls(class_id),
+        rule=words.rule(rule),
+        days=wait,
+        first=words.date(first),
+        last=words.date(last),
+        limit=rule.gap_limit,
+        lost=words.say("gap_lost", n=len(lost), reasons=words.labels.join(reasons)) if lost else "",
+        windows=words.windows(rule.windows),
+    )
+    groups: tuple[GroupKey, ...] = (("demand", rule_id, class_id), ("room", rule.room))
+    # The wait itself first, then a day more (whether the limit counts the last day or not).
+    longer = [wait, wait + 1] if wait > rule.gap_limit else [rule.gap_limit + 1]
+    ladder = [
+        Candidate(
+            words.say("s_gap_days", rule=words.rule(rule), n=n, old=rule.gap_limit),
+            Change(path=f"rules[{rule_index}].max_gap_days", value=n),
+        )
+        for n in longer
+        if n <= 120
+    ]
+
+    def verdict(changed: Scenario) -> bool | None:
+        if control.left() <= 0:
+            return None
+        try:
+            again = solve(changed, options, control=control.child(UNMET_VERDICT_SECONDS))
+        except (NoRotaExists, NoSolutionInTime):
+            return None
+        if any(u.kind == "gap" and u.subject == item.subject for u in again.unmet):
+            return None
+        return not again.unmet
+
+    conflict = Conflict(
+        groups=[describe(scenario, g, words) for g in groups],
+        text=text,
+        suggestions=working_suggestions(scenario, groups, verdict, first=[ladder]),
+        found_by="solver",
+        minimal=False,
+    )
+    return item.model_copy(update={"explanation": conflict})

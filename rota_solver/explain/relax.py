@@ -63,16 +63,17 @@ def working_suggestions(
     scenario: Scenario,
     groups: Sequence[GroupKey],
     verdict: Callable[[Scenario], bool | None],
+    first: Sequence[Sequence[Candidate]] = (),
 ) -> list[Suggestion]:
     """Up to MAX_KEPT candidates for ``groups`` that ``verdict`` accepts: True, a rota exists with
     the change; False, the change resolves this conflict but another remains; None, rejected.
 
     Each ladder is climbed from its smallest change until one works (a room's classes at once from
     what its free slots need, a window's days from the days its sessions need), then the next
-    ladder; at most MAX_TRIES solves in all."""
+    ladder; ``first`` ladders go before those of the groups; at most MAX_TRIES solves in all."""
     kept: list[Suggestion] = []
     tries = 0
-    for ladder in ladders(scenario, groups):
+    for ladder in [*first, *ladders(scenario, groups)]:
         for candidate in ladder:
             changed = apply_change(scenario, candidate.change)
             if changed is None:

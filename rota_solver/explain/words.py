@@ -85,6 +85,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "reason_teachers": "{name} is not free in {n}",
         "clash": "{what}; but each of its {spots} free slot(s) is taken by the weekly rota or another "
         "activity",
+        "gap": "{cls} waits {days} days for {rule} ({first} to {last}), but at most {limit} are allowed"
+        "{lost}; no free slot of {windows} in between can take a make-up",
+        "gap_lost": ": {n} session(s) lost ({reasons})",
         "unexplained": "No rota exists, but the conflict could not be narrowed down in {seconds:g} s: "
         "try allowing more windows or days, or fewer sessions per week.",
         "not_minimal": " (not proven to be the smallest such set in the time available)",
@@ -107,6 +110,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "s_activity_weeks": "allow {activity} in teaching week(s) {weeks}",
         "s_activity_end": "allow {activity} until {date}",
         "s_returns_days": "start the final returns {n} days before loans are due instead of {old}",
+        "s_gap_days": "let a class wait up to {n} days between {rule} sessions instead of {old}",
         "s_shift_staffing": "staff each stocktake shift in {window} with {n} {role}(s) instead of {old}",
     },
     "zh-CN": {
@@ -166,6 +170,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "reason_room": "{room}在{n}个时段容纳不下",
         "reason_teachers": "{name}有{n}个时段没空",
         "clash": "{what}；但它的{spots}个空闲时段都已被每周轮流安排或其他活动占用",
+        "gap": "{cls}的{rule}要等{days}天（{first}至{last}），但最多只能间隔{limit}天{lost}；"
+        "其间{windows}没有空闲时段可以补课",
+        "gap_lost": "：{n}次课取消（{reasons}）",
         "unexplained": "无法排出轮流表，但在{seconds:g}秒内未能找出具体冲突："
         "请尝试开放更多时段或日期，或减少每周次数。",
         "not_minimal": "（在可用时间内未能证明这是最小的冲突集合）",
@@ -187,6 +194,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "s_activity_weeks": "允许{activity}在第{weeks}周进行",
         "s_activity_end": "允许{activity}最晚在{date}进行",
         "s_returns_days": "把最后还书的时段从截止日前{old}天改为前{n}天",
+        "s_gap_days": "允许同一班级两次{rule}之间最多间隔{n}天（原为{old}天）",
         "s_shift_staffing": "{window}时段的每次图书清点安排{n}名{role}（原为{old}名）",
     },
 }

@@ -252,3 +252,25 @@ def talk_too_big_for_the_library() -> Scenario:
             }
         ],
     )
+
+
+def library_closed_for_a_week() -> Scenario:
+    """Two classes read weekly at Monday and Tuesday lunch (one 20-minute slot a day, the library's
+    only slots), at most 10 days apart; the library is closed all of week 2, and week 1 has no free
+    slot left for a make-up before it."""
+    return tiny_school(
+        term={"start": "2026-09-07", "end": "2026-09-25"},
+        windows=[
+            {"id": "lunch", "days": ["mon", "tue"], "start": "11:30", "end": "11:50"},
+            {"id": "afternoon", "periods": ["p5", "p6"]},
+        ],
+        rooms=[
+            {
+                "id": "library",
+                "name": "Library",
+                "seats": 60,
+                "closed": [{"name": "repairs", "start": "2026-09-14", "end": "2026-09-18"}],
+            }
+        ],
+        rules=[rule(max_gap_days=10)],
+    )

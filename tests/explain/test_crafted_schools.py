@@ -10,6 +10,8 @@ import pytest
 
 from rota_solver.application import SolveRequest, run
 from rota_solver.conflict import Conflict
+from rota_solver.control import RunControl
+from rota_solver.explain import explain_unmet
 from rota_solver.explain.core import minimal_core
 from rota_solver.explain.groups import build_guarded
 from rota_solver.explain.relax import apply_change
@@ -267,3 +269,49 @@ def test_an_activity_too_big_for_its_room_says_so_with_both_figures() -> None:
         "hold Author talk in Hall (400 seats) instead",
         "give each class its own Author talk (at most 40 pupils at once)",
     ]
+
+
+def test_a_real_gap_says_how_long_the_class_waits_and_why_with_tested_suggestions() -> None:
+    """The library closes for week 2; each class's week-1 session is its only slot, so the wait
+    runs past max_gap_days: the sentence gives the wait, the limit and the lost session; the longer
+    limit solves, and a wider window clears this class's gap (the other class's gap remains)."""
+    scenario = schools.library_closed_for_a_week()
+    rota = explained(scenario)
+    assert sorted(u.subject for u in rota.unmet if u.kind == "gap") == ["1-1/reading", "1-2/reading"]
+    [unmet] = [u for u in rota.unmet if u.subject == "1-2/reading"]
+    assert unmet.explanation is not None
+    assert unmet.explanation.text == (
+        "Class 1-2 waits 14 days for reading (7 Sep to 21 Sep), but at most 10 are allowed: 1 session(s) "
+        "lost (repairs); no free slot of lunch 11:30–11:50 in between can take a make-up"
+    )
+    suggestions = unmet.explanation.suggestions
+    assert suggestions[0].text == "let a class wait up to 14 days between reading sessions instead of 10"
+    assert suggestions[0].solves and len(suggestions) >= 2
+    for suggestion in suggestions:
+        changed = apply_change(scenario, suggestion.change)
+        assert changed is not None
+        again = solve(changed, OPTIONS)
+        assert [v for v in verify(changed, again) if not v.listed_unmet] == []
+        assert not any(u.subject == unmet.subject for u in again.unmet), suggestion
+        assert suggestion.solves == (not again.unmet), suggestion
+
+
+UNMET_SCHOOLS = [
+    *(make for make, _, _ in TERM.values()),
+    schools.library_closed_for_a_week,
+]
+
+
+@pytest.mark.parametrize("make", UNMET_SCHOOLS, ids=lambda make: make.__name__)
+def test_every_unmet_item_is_explained_even_with_no_time_left(make: Callable[[], Scenario]) -> None:
+    """Through the service every unmet item (gaps included) has its explanation; with no time to
+    test a suggestion, each still has its sentence."""
+    scenario = make()
+    rota = explained(scenario)
+    assert rota.unmet and all(u.explanation is not None and u.explanation.text for u in rota.unmet)
+    bare = rota.model_copy(update={"unmet": [u.model_copy(update={"explanation": None}) for u in rota.unmet]})
+    late = explain_unmet(scenario, bare, RunControl(0.0))
+    assert [u.explanation.text if u.explanation else None for u in late.unmet] == [
+        u.explanation.text if u.explanation else None for u in rota.unmet
+    ]
+    assert all(u.explanation is not None and u.explanation.suggestions == [] for u in late.unmet)
