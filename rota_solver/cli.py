@@ -33,6 +33,7 @@ from calendars import write_feeds
 from .application import Outcome, RerunRequest, SolveRequest, run
 from .conflict import Explanation
 from .errors import InvalidScenario
+from .labels import Labels, labels_for
 from .loading import load_scenario
 from .outputs import write_explanation, write_outputs
 from .progress import Progress
@@ -191,7 +192,7 @@ def _options(args: argparse.Namespace) -> SolveOptions:
 
 
 def _solve(scenario: Scenario, args: argparse.Namespace) -> int:
-    ticker = _Ticker()
+    ticker = _Ticker(labels_for(scenario.school.locale))
     with ticker:
         outcome = run(SolveRequest(scenario, _options(args)), progress=ticker.update)
     return _finish(scenario, outcome, args.out)
@@ -209,7 +210,7 @@ def _rerun(scenario: Scenario, args: argparse.Namespace) -> int:
         notice_school_days=args.notice_days,
         options=_options(args),
     )
-    ticker = _Ticker()
+    ticker = _Ticker(labels_for(scenario.school.locale))
     with ticker:
         outcome = run(request, progress=ticker.update)
     code = _finish(scenario, outcome, args.out)
@@ -245,13 +246,11 @@ def _finish(scenario: Scenario, outcome: Outcome, out: Path) -> int:
     written = write_outputs(scenario, rota, out)
     feeds = write_feeds(scenario, rota, out)
     _print_summary(scenario, rota)
-    _print_written(written, feeds)
+    _print_written(scenario, written, feeds)
     if outcome.kind == "stopped_at_limit":
         print(outcome.message, file=sys.stderr)
-    if rota.unmet:
-        print("verifier: every hard rule holds, except the requirements listed as unmet above")
-    else:
-        print("verifier: every hard rule holds on every dated session")
+    labels = labels_for(scenario.school.locale)
+    print(labels.format("cli_verified_unmet" if rota.unmet else "cli_verified"))
     return outcome.exit_code
 
 
@@ -280,7 +279,7 @@ def _export(scenario: Scenario, args: argparse.Namespace) -> int:
     out: Path = args.out if args.out is not None else args.rota.parent
     written = write_outputs(scenario, rota, out)
     feeds = write_feeds(scenario, rota, out)
-    _print_written(written, feeds)
+    _print_written(scenario, written, feeds)
     return EXIT_OK
 
 
@@ -296,46 +295,112 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where + ': ' if where else ''}{message}{more}"
 
 
-def _print_written(written: list[Path], feeds: list[Path]) -> None:
+def _print_written(scenario: Scenario, written: list[Path], feeds: list[Path]) -> None:
+    labels = labels_for(scenario.school.locale)
     for path in written:
-        print(f"wrote {path}")
+        print(labels.format("cli_wrote", path=path))
     calendars = [p for p in feeds if p.suffix == ".ics"]
     if feeds:
-        print(f"wrote {feeds[0].parent}/ ({len(calendars)} calendar feeds and {feeds[-1].name})")
+        print(
+            labels.format(
+                "cli_wrote_feeds", folder=feeds[0].parent, count=len(calendars), index=feeds[-1].name
+            )
+        )
 
 
 def _print_summary(scenario: Scenario, rota: Rota) -> None:
+    """The solve in the school's language: stages, counts, the penalty terms, each class's rules."""
+    lines, unmet = summary_lines(scenario, rota)
+    print("\n".join(lines))
+    if unmet:
+        print("\n".join(unmet), file=sys.stderr)
+
+
+def summary_lines(scenario: Scenario, rota: Rota) -> tuple[list[str], list[str]]:
+    """The summary ``rota solve`` prints, every word in the school's language (names, not ids):
+    the lines for stdout, and those about unmet requirements for stderr."""
+    labels = labels_for(scenario.school.locale)
     report = rota.report
-    print(
-        f"{rota.school}: {report.status}, penalty {report.objective} (bound {report.best_bound}), "
-        f"build {report.build_seconds:.2f} s, solve {report.solve_seconds:.2f} s"
-    )
+    lines = [
+        labels.format(
+            "cli_result",
+            school=rota.school,
+            status=labels.status(report.status),
+            objective=report.objective,
+            bound=report.best_bound,
+            build=f"{report.build_seconds:.2f}",
+            solve=f"{report.solve_seconds:.2f}",
+        )
+    ]
     for stage in report.stages:
-        print(f"  stage {stage.name}: {stage.status}, penalty {stage.objective}, {stage.seconds:.2f} s")
-    made_up = sum(1 for s in rota.sessions if s.origin == "makeup")
-    print(
-        f"{len(rota.sessions)} sessions over {rota.teaching_weeks} teaching weeks ({made_up} make-ups), "
-        f"{len(rota.activities)} activities and shifts; {len(rota.lost)} pattern sessions lost"
+        lines.append(
+            "  "
+            + labels.format(
+                "cli_stage",
+                stage=labels.stage(stage.name),
+                status=labels.status(stage.status),
+                objective=stage.objective,
+                seconds=f"{stage.seconds:.2f}",
+            )
+        )
+        lines.append("    " + labels.proof(stage.proof, stage.proves))
+    lines.append(
+        labels.format(
+            "cli_counts",
+            sessions=len(rota.sessions),
+            weeks=rota.teaching_weeks,
+            made_up=sum(1 for s in rota.sessions if s.origin == "makeup"),
+            activities=len(rota.activities),
+            lost=len(rota.lost),
+        )
     )
+    names = _bearer_names(scenario)
     for term in report.terms:
         if term.units:
-            who = ", ".join(f"{k} x{v}" for k, v in term.bearers.items())
-            print(f"  {term.name}: {term.units} x {term.weight} = {term.cost}  ({who})")
+            who = labels.join(
+                [labels.format("cli_bearer", name=names.get(k, k), count=v) for k, v in term.bearers.items()]
+            )
+            line = labels.format(
+                "cli_term",
+                title=labels.penalty(term.name),
+                units=term.units,
+                weight=term.weight,
+                cost=term.cost,
+            )
+            lines.append("  " + line + (labels.format("in_brackets", text=who) if who else ""))
     columns = ("required", "on_makeup_days", "planned", "lost", "made_up", "extra_returns", "held")
-    heads = ("required", "makeup d", "planned", "lost", "made up", "extra", "held")
-    print(f"  {'class':<12} {'rule':<18}" + "".join(f" {h:>8}" for h in heads))
+    heads = [labels.heading(key) for key in ("class", "rule", *columns)]
+    lines.append(
+        "  " + _pad(heads[0], 12) + " " + _pad(heads[1], 18) + "".join(_right(h, 9) for h in heads[2:])
+    )
+    rules = {r.id: r.name or r.id for r in scenario.rules}
     for row in rota.summaries:
-        label = _pad(scenario.school_class(row.class_id).label, 12)
-        figures = "".join(f" {getattr(row, column):>8}" for column in columns)
-        print(f"  {label} {row.rule_id:<18}{figures}")
+        figures = tuple(getattr(row, column) for column in columns)
+        lines.append(
+            "  "
+            + _pad(scenario.school_class(row.class_id).label, 12)
+            + " "
+            + _pad(rules.get(row.rule_id, row.rule_id), 18)
+            + "".join(_right(str(n), 9) for n in figures)
+        )
+    unmet = []
     if rota.unmet:
-        print(f"{len(rota.unmet)} requirement(s) could not be met:", file=sys.stderr)
-        for unmet in rota.unmet:
-            print(f"  - {unmet.message}", file=sys.stderr)
-            if unmet.explanation is not None:
-                print(f"    {unmet.explanation.text}", file=sys.stderr)
-                for suggestion in unmet.explanation.suggestions:
-                    print(f"    -> {suggestion.text}", file=sys.stderr)
+        unmet.append(labels.format("cli_unmet", count=len(rota.unmet)))
+        for item in rota.unmet:
+            unmet.append(f"  - {item.message}")
+            if item.explanation is not None:
+                unmet.append(f"    {item.explanation.text}")
+                unmet += [f"    -> {suggestion.text}" for suggestion in item.explanation.suggestions]
+    return lines, unmet
+
+
+def _bearer_names(scenario: Scenario) -> dict[str, str]:
+    """Who bears a penalty, by the id the report keys it with: classes, staff, helper groups."""
+    names = {c.id: c.label for c in scenario.classes}
+    names.update({m.id: m.name or m.id for m in scenario.staff})
+    names.update({g.id: g.name or g.id for g in scenario.helper_groups})
+    names.update({a.id: a.name or a.id for a in scenario.activities})
+    return names
 
 
 def _print_no_rota(scenario: Scenario, explanation: Explanation | None, message: str, out: Path) -> None:
@@ -354,16 +419,26 @@ def _print_no_rota(scenario: Scenario, explanation: Explanation | None, message:
     print(f"wrote {write_explanation(scenario, explanation, out)}", file=sys.stderr)
 
 
+def _columns(text: str) -> int:
+    """Width in a terminal, where a Chinese character takes two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _pad(text: str, width: int) -> str:
-    """Left-align in a terminal, where a Chinese character takes two columns."""
-    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - columns)
+    """Left-align in a terminal."""
+    return text + " " * max(0, width - _columns(text))
+
+
+def _right(text: str, width: int) -> str:
+    """Right-align in a terminal."""
+    return " " * max(0, width - _columns(text)) + text
 
 
 class _Ticker:
     """Prints a progress line every second once a solve has run longer than a second."""
 
-    def __init__(self) -> None:
+    def __init__(self, labels: Labels) -> None:
+        self._labels = labels
         self._latest: Progress | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -388,13 +463,20 @@ class _Ticker:
         while not self._stop.wait(1.0):
             elapsed = time.monotonic() - self._started
             latest = self._latest
+            words = self._labels
             if latest is None:
-                best = "no rota yet"
+                best = words.format("cli_no_rota_yet")
             elif latest.objective is None or latest.bound is None:
-                best = latest.stage
+                best = words.stage(latest.stage)
             else:
-                best = f"{latest.stage}: best penalty {latest.objective:g}, bound {latest.bound:g}"
-            print(f"\rsolving... {elapsed:4.0f} s, {best}   ", end="", file=sys.stderr, flush=True)
+                best = words.format(
+                    "cli_best",
+                    stage=words.stage(latest.stage),
+                    objective=f"{latest.objective:g}",
+                    bound=f"{latest.bound:g}",
+                )
+            line = words.format("cli_solving", seconds=f"{elapsed:4.0f}", best=best)
+            print(f"\r{line}   ", end="", file=sys.stderr, flush=True)
             self._printed = True
 
 

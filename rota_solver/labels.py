@@ -108,6 +108,8 @@ class Labels:
     """Printed names of the hard rules, by the rule id the model, verifier and explainer share."""
     stages: Mapping[str, str]
     """Printed names of the solve stages (weekly_pattern, term_dates)."""
+    proofs: Mapping[str, str]
+    """What a stage's status proves, by the stage report's ``proof`` id (weekly_optimal, ...)."""
     sentences: Mapping[str, str]
     """Translations of the solver's fixed English sentences; others print as given."""
     formats: Mapping[str, str]
@@ -167,6 +169,10 @@ class Labels:
 
     def stage(self, name: str) -> str:
         return self.stages.get(name, name)
+
+    def proof(self, proof_id: str, given: str = "") -> str:
+        """What a stage proves, by its ``proof`` id; ``given`` (an old rota's text) when unknown."""
+        return self.proofs.get(proof_id) or self.translate(given)
 
     def translate(self, sentence: str) -> str:
         """One of the solver's fixed sentences in the school's language; others as given."""
@@ -376,6 +382,9 @@ _ZH = Labels(
             "MakeupSessions": "补课",
             "DisplacedSessions": "让位于活动",
             "ExtraReturnsSessions": "额外还书时段",
+            "JointActivityTime": "合办活动时间",
+            "ChangedSessions": "变更",
+            "ChangedDuties": "更换值班人员",
             "Unmet": "未满足",
         }
     ),
@@ -389,6 +398,11 @@ _ZH = Labels(
             "MakeupSessions": "为使各班两次课的间隔不超过上限而增加的一节补课。",
             "DisplacedSessions": "因活动（入馆教育、活动日）而让出的一节常规课。",
             "ExtraReturnsSessions": "期末还书另占一个时段，而没有用该班最后一次借阅的时段。",
+            "JointActivityTime": (
+                "几个班同时参加的一次活动，找不到这些班都没有图书馆课、值班人员也有空的时间。"
+            ),
+            "ChangedSessions": "重新排班改动的已发布安排（改期、换人或换场地、取消、新增），与变更清单一致。",
+            "ChangedDuties": "已发布的课时间不变，但换了值班人员。",
             "Unmet": "未能满足的要求（活动、还书、清点值班或间隔）：见未满足清单。",
         }
     ),
@@ -417,7 +431,24 @@ _ZH = Labels(
             RuleId.SUMMARY_ADDS_UP: "汇总数字对得上",
         }
     ),
-    stages=_frozen({"weekly_pattern": "每周轮流表", "term_dates": "学期日程"}),
+    stages=_frozen(
+        {
+            "weekly_pattern": "每周轮流表",
+            "weekly_staff": "值班分配",
+            "term_dates": "学期日程",
+            "explaining": "查找原因",
+        }
+    ),
+    proofs=_frozen(
+        {
+            "weekly_optimal": "已证明每周轮流表对各班的偏好最优，且在这张表下值班已尽量均衡。",
+            "weekly_limit": "求解时限已到：轮流表满足全部硬性规则，但未证明最优。",
+            "weekly_limit_duties_shared": "求解时限已到：轮流表满足全部硬性规则，但未证明最优；"
+            "时限到之前值班已分配完毕。",
+            "term_optimal": "在每周轮流表固定的前提下，学期日程的补课、让位课（及未满足的要求）已证明最少。",
+            "term_limit": "求解时限已到：学期日程有效，但未证明补课最少。",
+        }
+    ),
     sentences=_frozen(
         {
             "The weekly rotation table is proven best for the weekly wishes.": (
@@ -446,6 +477,22 @@ _ZH = Labels(
             "unmet_count": "{title}（{count}项）",
             "entry_separator": "；",
             "in_brackets": "（{text}）",
+            # The command line's summary of a solve (rota solve, rota rerun).
+            "cli_result": "{school}：{status}，总罚分 {objective}（下界 {bound}），"
+            "建模 {build} 秒，求解 {solve} 秒",
+            "cli_stage": "{stage}：{status}，罚分 {objective}，{seconds} 秒",
+            "cli_counts": "{weeks} 个教学周共 {sessions} 节课（其中补课 {made_up} 节），"
+            "活动与清点值班 {activities} 项；停上的常规课 {lost} 节",
+            "cli_term": "{title}：{units} × {weight} = {cost}",
+            "cli_bearer": "{name}×{count}",
+            "cli_unmet": "{count} 项要求未能满足：",
+            "cli_verified": "校验：每节课都满足全部硬性规则",
+            "cli_verified_unmet": "校验：除上面列出的未满足要求外，全部硬性规则都满足",
+            "cli_wrote": "已写入 {path}",
+            "cli_solving": "正在求解…… {seconds} 秒，{best}",
+            "cli_no_rota_yet": "尚无可行解",
+            "cli_best": "{stage}：目前最好罚分 {objective}，下界 {bound}",
+            "cli_wrote_feeds": "已写入 {folder}/（{count} 个日历订阅和 {index}）",
         }
     ),
     month_names=tuple(f"{n}月份" for n in _ZH_NUMBERS),
@@ -608,10 +655,18 @@ _EN = Labels(
             "MakeupSessions": "Make-up sessions",
             "DisplacedSessions": "Displaced sessions",
             "ExtraReturnsSessions": "Extra returns sessions",
+            "JointActivityTime": "Joint activity time",
+            "ChangedSessions": "Changes",
+            "ChangedDuties": "Changed duties",
             "Unmet": "Unmet requirements",
         }
     ),
-    penalty_descriptions=_frozen({}),
+    penalty_descriptions=_frozen(
+        {
+            "ChangedSessions": "A published event the rerun moved, gave other staff or room, cancelled or "
+            "added, as listed in the changes.",
+        }
+    ),
     rules=_rule_names(
         {
             RuleId.SESSION_ON_SCHOOL_DAY: "On a school day",
@@ -637,7 +692,28 @@ _EN = Labels(
             RuleId.SUMMARY_ADDS_UP: "Summary adds up",
         }
     ),
-    stages=_frozen({"weekly_pattern": "Weekly rotation table", "term_dates": "Term dates"}),
+    stages=_frozen(
+        {
+            "weekly_pattern": "Weekly rotation table",
+            "weekly_staff": "Duties",
+            "term_dates": "Term dates",
+            "explaining": "Explaining",
+        }
+    ),
+    proofs=_frozen(
+        {
+            "weekly_optimal": "The weekly rotation table is proven best for the classes' wishes, and its "
+            "duties then proven as evenly shared as that table allows.",
+            "weekly_limit": "The time limit ended the search: the table keeps every hard rule but is not "
+            "proven best.",
+            "weekly_limit_duties_shared": "The time limit ended the search: the table keeps every hard rule "
+            "but is not proven best. Its duties were shared out before the limit.",
+            "term_optimal": "With the weekly table fixed, the dated plan has the fewest make-up and "
+            "displaced sessions (and unmet requirements) possible.",
+            "term_limit": "The time limit ended the dated stage: its plan is valid but not proven to need "
+            "the fewest make-ups.",
+        }
+    ),
     sentences=_frozen({}),
     formats=_frozen(
         {
@@ -651,6 +727,23 @@ _EN = Labels(
             "unmet_count": "{title} ({count})",
             "entry_separator": "; ",
             "in_brackets": " ({text})",
+            # The command line's summary of a solve (rota solve, rota rerun).
+            "cli_result": "{school}: {status}, penalty {objective} (bound {bound}), build {build} s, "
+            "solve {solve} s",
+            "cli_stage": "{stage}: {status}, penalty {objective}, {seconds} s",
+            "cli_counts": "{sessions} sessions over {weeks} teaching weeks ({made_up} make-ups), "
+            "{activities} activities and shifts; {lost} pattern sessions lost",
+            "cli_term": "{title}: {units} × {weight} = {cost}",
+            "cli_bearer": "{name} ×{count}",
+            "cli_unmet": "{count} requirement(s) could not be met:",
+            "cli_verified": "verifier: every hard rule holds on every dated session",
+            "cli_verified_unmet": "verifier: every hard rule holds, except the requirements listed as unmet "
+            "above",
+            "cli_wrote": "wrote {path}",
+            "cli_solving": "solving... {seconds} s, {best}",
+            "cli_no_rota_yet": "no rota yet",
+            "cli_best": "{stage}: best penalty {objective}, bound {bound}",
+            "cli_wrote_feeds": "wrote {folder}/ ({count} calendar feeds and {index})",
         }
     ),
     month_names=_EN_MONTH_NAMES,

@@ -192,7 +192,7 @@ def _stage_row(stage: StageReport, labels: Labels) -> StageRow:
         objective=stage.objective,
         best_bound=stage.best_bound,
         seconds=stage.seconds,
-        proves=labels.translate(stage.proves),
+        proves=labels.proof(stage.proof, stage.proves),
     )
 
 

@@ -161,7 +161,10 @@ class PenaltyTerm(_Out):
     description: str = Field(description="The wish, in one sentence.")
     weight: int = Field(description="Penalty points per unit.")
     units: int = Field(description="Units of shortfall in one rotation cycle.")
-    cost: int = Field(description="weight x units.")
+    cost: int = Field(
+        description="weight x units; for a rerun's ChangedSessions the solver's price of the changes "
+        "(each stage prices its own), while units count the changes the diff lists."
+    )
     bearers: dict[str, int] = Field(description="Units by class or staff id.")
 
 
@@ -173,7 +176,12 @@ class StageReport(_Out):
     objective: int = Field(description="Stage penalty.")
     best_bound: int = Field(description="Proven lower bound on the stage penalty.")
     seconds: float = Field(description="Build and solve time of the stage.")
-    proves: str = Field(description="What the stage's status covers.")
+    proves: str = Field(description="What the stage's status covers, in English.")
+    proof: str = Field(
+        default="",
+        description="Id of what the stage's status covers (weekly_optimal, weekly_limit, "
+        "weekly_limit_duties_shared, term_optimal, term_limit); pages print it in the school's language.",
+    )
 
 
 class SolveReport(_Out):

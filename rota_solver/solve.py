@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .control import RunControl
 from .errors import NoRotaExists, NoSolutionInTime
 from .expand import expand_pattern, summarise
+from .labels import labels_for
 from .model.builder import BuiltModel, build_model
 from .model.hard_rules import HARD_RULES, HardRule
 from .model.layer import WeeklyLayer
@@ -140,19 +141,21 @@ def solve(
     pattern = _pattern(built, solver, calendar.cycle_weeks)
     proto = built.rm.model.proto
     both = table_status == cp_model.OPTIMAL and status == cp_model.OPTIMAL
+    weekly_proof = (
+        "weekly_optimal"
+        if both
+        else "weekly_limit_duties_shared"
+        if status == cp_model.OPTIMAL
+        else "weekly_limit"
+    )
     weekly = StageReport(
         name="weekly_pattern",
         status="optimal" if both else "feasible",
         objective=round(objective),
         best_bound=round(bound),
         seconds=round(build_seconds + weekly_solve_seconds, 3),
-        proves=(
-            "The weekly rotation table is proven best for the classes' wishes, and its duties then "
-            "proven as evenly shared as that table allows."
-            if both
-            else "The time limit ended the search: the table keeps every hard rule but is not proven best."
-            + (" Its duties were shared out before the limit." if status == cp_model.OPTIMAL else "")
-        ),
+        proves=labels_for("en").proof(weekly_proof),
+        proof=weekly_proof,
     )
     weekly_terms = _terms(built, solver)
     expansion = expand_pattern(scenario, calendar, pattern)

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from ..control import RunControl
 from ..errors import CannotRerun
 from ..progress import ProgressCallback
-from ..rota import Rota
+from ..rota import PenaltyTerm, Rota
 from ..scenario import Scenario, minutes
 from ..slots import Slot, class_busy_at
 from ..solve import SolveOptions, solve
+from ..term.model import CHANGE_TERM
 from ..term_calendar import TermCalendar, build_term_calendar
 from .diff import Change, EventState, RotaDiff, carry_over
-from .keep import PublishedLayer
+from .keep import CHANGE_DESCRIPTION, CHANGE_NAME, RESTAFFED_NAME, PublishedLayer
 from .words import diff_text
 
 NOTICE_SCHOOL_DAYS = 2
@@ -67,7 +68,34 @@ def rerun(
     layer = PublishedLayer(published, freeze)
     rota = solve(scenario, options, progress, layer=layer, control=control)
     carried, diff = carry_over(published, rota, freeze)
-    return RerunResult(carried, diff)
+    return RerunResult(_changes_as_diffed(carried, diff), diff)
+
+
+def _changes_as_diffed(rota: Rota, diff: RotaDiff) -> Rota:
+    """The report's change terms as one line that counts what the diff lists.
+
+    Each stage prices changes in its own units (the weekly stage per table cell times its sessions
+    ahead, and per duty; the dated stage per item), so their counts neither agree with each other nor
+    with the events that changed. The report keeps their cost (the objective is the sum of the
+    terms) under one ``ChangedSessions`` term whose units are the diff's changes, borne by class."""
+    merged = [t for t in rota.report.terms if t.name in _CHANGE_TERMS]
+    if not merged:
+        return rota
+    bearers = {class_id: len(indexes) for class_id, indexes in sorted(diff.by_class.items())}
+    term = PenaltyTerm(
+        name=CHANGE_NAME,
+        description=CHANGE_DESCRIPTION,
+        weight=merged[0].weight,  # the first stage's price of a change; cost is both stages'
+        units=len(diff.changes),
+        cost=sum(t.cost for t in merged),
+        bearers=bearers,
+    )
+    kept = [t for t in rota.report.terms if t.name not in _CHANGE_TERMS]
+    report = rota.report.model_copy(update={"terms": [*kept, term]})
+    return rota.model_copy(update={"report": report})
+
+
+_CHANGE_TERMS = frozenset({CHANGE_NAME, RESTAFFED_NAME, CHANGE_TERM})  # the two stages' names
 
 
 def _check_same_term(scenario: Scenario, published: Rota) -> None:

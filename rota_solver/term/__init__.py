@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 
 from ..control import RunControl
 from ..errors import NoSolutionInTime
+from ..labels import labels_for
 from ..progress import ProgressCallback, Reporter
 from ..rota import ActivityEvent, CalendarDay, DatedSession, LostSession, PenaltyTerm, StageReport, Unmet
 from ..scenario import Scenario
@@ -365,19 +366,15 @@ def _outcome(scenario: Scenario, calendar: TermCalendar, solved: _Solved, second
         key=lambda a: (a.date, a.start or dt.datetime.combine(a.date, dt.time(0), tzinfo=tz), a.id)
     )
     unmet = _unmet(tm, solver)
+    proof = "term_optimal" if status == cp_model.OPTIMAL else "term_limit"
     stage = StageReport(
         name="term_dates",
         status="optimal" if status == cp_model.OPTIMAL else "feasible",
         objective=round(solver.objective_value),
         best_bound=round(solved.bound),
         seconds=round(seconds, 3),
-        proves=(
-            "With the weekly table fixed, the dated plan has the fewest make-up and displaced sessions "
-            "(and unmet requirements) possible."
-            if status == cp_model.OPTIMAL
-            else "The time limit ended the dated stage: its plan is valid but not proven to need the "
-            "fewest make-ups."
-        ),
+        proves=labels_for("en").proof(proof),
+        proof=proof,
     )
     return TermOutcome(
         sessions,
