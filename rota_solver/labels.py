@@ -429,6 +429,7 @@ _ZH = Labels(
             RuleId.NO_BORROWING_DURING_STOCKTAKE: "清点期间不借阅",
             RuleId.ACTIVITY_PLACED: "活动已安排",
             RuleId.SUMMARY_ADDS_UP: "汇总数字对得上",
+            RuleId.TABLE_KEPT: "课表每节都有着落",
         }
     ),
     stages=_frozen(
@@ -690,6 +691,7 @@ _EN = Labels(
             RuleId.NO_BORROWING_DURING_STOCKTAKE: "No borrowing during stocktake",
             RuleId.ACTIVITY_PLACED: "Activity placed",
             RuleId.SUMMARY_ADDS_UP: "Summary adds up",
+            RuleId.TABLE_KEPT: "Every table session held or lost",
         }
     ),
     stages=_frozen(

@@ -31,6 +31,8 @@ class RuleId(StrEnum):
     """A room never holds more classes than classes_at_once, nor more people than its seats."""
     ROOM_OPEN = "RoomOpen"
     """Nothing takes place in a room on a day it is closed."""
+    TABLE_KEPT = "TableKept"
+    """Every weekly-table cell on every school day following its weekday is held there or listed lost."""
     FREQUENCY = "Frequency"
     """Each class comes as often as its rule asks, in its phase, with phases balanced over the classes."""
     SPACING = "Spacing"
@@ -102,6 +104,7 @@ KEPT_ELSEWHERE: Mapping[RuleId, tuple[str, ...]] = MappingProxyType(
             "rota_solver.term.model.each_item_placed_once",
         ),
         RuleId.SUMMARY_ADDS_UP: ("rota_solver.expand.summarise",),
+        RuleId.TABLE_KEPT: ("rota_solver.expand.expand_pattern", "rota_solver.term.plan.stop_for_stocktake"),
     }
 )
 """Rule families no weekly hard-rule function states, and where the solver keeps each."""

@@ -24,6 +24,7 @@ from .classes import (
     check_frequency,
     check_gap_limit,
     check_spacing,
+    check_table_kept,
 )
 from .rooms import check_room_capacity, check_room_open
 from .sessions import (
@@ -53,6 +54,7 @@ CHECKS: tuple[Check, ...] = (
     check_room_capacity,
     check_room_open,
     check_frequency,
+    check_table_kept,
     check_spacing,
     check_staffing,
     check_staff_available,
@@ -98,6 +100,7 @@ __all__ = [
     "check_staff_one_place_at_a_time",
     "check_staffing",
     "check_summary_adds_up",
+    "check_table_kept",
     "check_times_in_school_timezone",
     "verify",
 ]

@@ -238,6 +238,62 @@ def check_frequency(scenario: Scenario, rota: Rota, found: _Found) -> None:
                 found.add(f"Rule {rule.id} spreads its classes unevenly over its {k}-week cycle: {spread}.")
 
 
+@check(RuleId.TABLE_KEPT)
+def check_table_kept(scenario: Scenario, rota: Rota, found: _Found) -> None:
+    """Every cell of the weekly table (``rota.pattern``) on every school day that follows its weekday
+    in its cycle week is held there (a dated session of the table, or the final returns session it
+    became) or listed lost, not both; and no table session is held where the table has no cell.
+
+    A make-up day runs its followed weekday's row once more, so a week with one has an extra
+    occurrence that must not silently vanish. In a rerun the old table ran until the week the new
+    one took effect: only the weeks after it are checked. A rota without its weekly table (one made
+    by hand for a test) has nothing to check against."""
+    if not rota.pattern:
+        return
+    calendar = _calendar(scenario)
+    changeover: int | None = None
+    if rota.frozen_before is not None:
+        later = [d.teaching_week for d in calendar.days if d.date >= rota.frozen_before]
+        changeover = min(later) if later else calendar.teaching_weeks + 1
+    checked = {d.date: d for d in calendar.days if changeover is None or d.teaching_week > changeover}
+    cells: dict[tuple[int, str], list[tuple[str, str, dt.time]]] = defaultdict(list)
+    for cell in rota.pattern:
+        cells[(cell.cycle_week, cell.weekday)].append((cell.class_id, cell.rule_id, cell.start))
+    held: dict[tuple[str, str, dt.date, dt.time], list[DatedSession]] = defaultdict(list)
+    for s in rota.sessions:
+        if s.origin != "makeup" and s.date in checked:
+            held[(s.class_id, s.rule_id, s.date, s.start.time())].append(s)
+    lost = Counter((x.class_id, x.rule_id, x.date, x.start) for x in rota.lost if x.date in checked)
+    due: set[tuple[str, str, dt.date, dt.time]] = set()
+    for day in checked.values():
+        for class_id, rule_id, start in cells.get((day.cycle_week, day.follows), []):
+            key = (class_id, rule_id, day.date, start)
+            due.add(key)
+            where = f"Class {class_id}'s rule {rule_id} table session on {day.date} {_hhmm(start)}"
+            where += f" ({day.follows}'s timetable{', a make-up day' if day.makeup else ''})"
+            ids = [s.id for s in held.get(key, [])]
+            if not ids and not lost[key]:
+                found.add(f"{where} is neither held nor listed lost.")
+            elif ids and lost[key]:
+                found.add(f"{where} is both held and listed lost.", *ids)
+            elif lost[key] > 1:
+                found.add(f"{where} is listed lost {lost[key]} times.")
+    for key, sessions in held.items():
+        pattern = [s for s in sessions if s.origin == "pattern"]
+        if pattern and key not in due:
+            found.add(
+                f"{_describe(scenario, pattern[0])} is a table session where the weekly table has no cell.",
+                *(s.id for s in pattern),
+            )
+    for key in lost:
+        if key not in due:
+            class_id, rule_id, date, start = key
+            found.add(
+                f"Lost session of class {class_id}, rule {rule_id} on {date} {_hhmm(start)} is not a "
+                "cell of the weekly table on that school day."
+            )
+
+
 @check(RuleId.SPACING)
 def check_spacing(scenario: Scenario, rota: Rota, found: _Found) -> None:
     """Two pattern sessions of one class and rule in one teaching week, both on ordinary days, are at
