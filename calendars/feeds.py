@@ -19,7 +19,8 @@ Each event is built once and shared by the feeds it belongs to:
 - an activity (timed, or all-day): its classes and their grades, its staff on duty and staff
   taking part, its helper teams, its room if any, and the library feed (teacher groups have no
   feed);
-- a holiday, closure, stocktake or make-up school day: every feed, as an all-day event.
+- a holiday, closure, stocktake or make-up school day: every feed, as an all-day event; a run of
+  days of one kind and name (a half term, a weekend between allowed) is one event over them all.
 """
 
 from __future__ import annotations
@@ -195,6 +196,7 @@ class _EventBuilder:
         self.labels = words.labels
         self.tz = scenario.school.tz
         self.tzid = scenario.school.timezone
+        self.school_weekdays: frozenset[str] = frozenset(scenario.term.weekdays)
         self.domain = uid_domain(scenario.school.name)
         self.rota = rota
         self.classes: Mapping[str, SchoolClass] = {c.id: c for c in scenario.classes}
@@ -268,9 +270,10 @@ class _EventBuilder:
         event.add("dtstart", start, parameters={"TZID": self.tzid})
         event.add("dtend", end, parameters={"TZID": self.tzid})
 
-    def _all_day(self, event: Event, day: dt.date) -> None:
+    def _all_day(self, event: Event, day: dt.date, last: dt.date | None = None) -> None:
+        """All day from ``day`` through ``last`` (default: ``day``); DTEND is exclusive."""
         event.add("dtstart", day)
-        event.add("dtend", day + dt.timedelta(days=1))
+        event.add("dtend", (last or day) + dt.timedelta(days=1))
 
     def session(self, s: DatedSession, cancelled: Revision | None = None) -> _Item:
         """The session's event; ``cancelled``: the revision of the rerun that removed it."""
@@ -349,17 +352,23 @@ class _EventBuilder:
         return item
 
     def days(self, days: list[CalendarDay]) -> list[_Item]:
+        """One all-day event per run of special days: a five-day half term is one event over the
+        five days, not five. A run is days of one kind and name, consecutive but for the days
+        between that are no school days anyway (a weekend). Its UID is its first day's, so a
+        one-day closure keeps the UID it always had, and a run keeps its UID while it starts on
+        the same day."""
         items = []
         seen: dict[str, int] = {}
-        for day in sorted(days, key=lambda d: (d.date, d.kind, d.name)):
-            base = f"day.{day.date.isoformat()}.{day.kind}"
+        for run in day_runs(days, self.school_weekdays):
+            first = run[0]
+            base = f"day.{first.date.isoformat()}.{first.kind}"
             seen[base] = seen.get(base, 0) + 1
-            # Two days of one kind on one date (never seen): the second gets a suffix.
+            # Two runs of one kind from one date (never seen): the second gets a suffix.
             name = base if seen[base] == 1 else f"{base}.{seen[base]}"
-            items.append(self._day(name, day))
+            items.append(self._day(name, first, run[-1].date))
         return items
 
-    def _day(self, name: str, day: CalendarDay) -> _Item:
+    def _day(self, name: str, day: CalendarDay, last: dt.date) -> _Item:
         weekday = self.labels.weekday(day.follows or WEEKDAYS[day.date.weekday()])
         note = self.words.day_notes.get(day.kind, "").format(weekday=weekday)
         if day.kind == "makeup":
@@ -369,9 +378,33 @@ class _EventBuilder:
             summary = day.name or self.labels.day_kind(day.kind)
             description = [note]
         event = self._event(name, summary, description, day.kind, None)
-        self._all_day(event, day.date)
+        self._all_day(event, day.date, last)
         event.add("transp", "TRANSPARENT")
         return _Item(self._uid(name), dt.datetime.combine(day.date, dt.time(0)), event, None)
+
+
+def day_runs(days: Iterable[CalendarDay], school_weekdays: Iterable[str]) -> list[list[CalendarDay]]:
+    """The special days as the feeds show them, one event per run: days of one kind and name in
+    date order, consecutive but for days that are no school days anyway (a weekend between).
+    Make-up days stay one event each."""
+    weekdays = frozenset(school_weekdays)
+
+    def no_school_between(last: dt.date, day: dt.date) -> bool:
+        between = (last + dt.timedelta(days=n) for n in range(1, (day - last).days))
+        return day > last and not any(WEEKDAYS[d.weekday()] in weekdays for d in between)
+
+    runs: list[list[CalendarDay]] = []
+    open_runs: dict[tuple[str, str, str | None], list[CalendarDay]] = {}
+    for day in sorted(days, key=lambda d: (d.date, d.kind, d.name)):
+        key = (day.kind, day.name, day.follows)
+        run = open_runs.get(key)
+        if run is not None and day.kind != "makeup" and no_school_between(run[-1].date, day.date):
+            run.append(day)
+            continue
+        run = [day]
+        open_runs[key] = run
+        runs.append(run)
+    return runs
 
 
 def _still_to_come(scenario: Scenario, rota: Rota) -> list[CancelledEvent]:

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from calendars import Feed, build_feeds, write_feeds
-from calendars.feeds import build_feed
+from calendars.feeds import build_feed, day_runs
 from rota_solver.cli import main
 from rota_solver.rota import Rota
 from rota_solver.scenario import Scenario
@@ -131,9 +131,11 @@ def test_feeds_exist_even_without_sessions_and_hold_every_special_day(tiny_feeds
 
 
 def test_library_feed_holds_every_session_activity_and_day(demo: Solved, demo_feeds: dict[str, Feed]) -> None:
-    _, rota = demo
+    scenario, rota = demo
     library = demo_feeds["library"]
-    assert library.events == len(rota.sessions) + len(rota.activities) + len(rota.calendar)
+    runs = day_runs(rota.calendar, scenario.term.weekdays)
+    assert len(runs) < len(rota.calendar), "the two-day closures are one event each"
+    assert library.events == len(rota.sessions) + len(rota.activities) + len(runs)
     kinds = {uid.split(".", 1)[0] for uid in uids(library)}
     assert kinds == {"session", "activity", "day"}
 
@@ -141,12 +143,14 @@ def test_library_feed_holds_every_session_activity_and_day(demo: Solved, demo_fe
 def test_a_class_feed_holds_its_sessions_its_activities_and_the_days(
     demo: Solved, demo_feeds: dict[str, Feed]
 ) -> None:
-    _, rota = demo
+    scenario, rota = demo
     feed = demo_feeds["class-3-2"]
     ids = {uid.split("@")[0] for uid in uids(feed)}
     want = {f"session.{s.id}" for s in rota.sessions if s.class_id == "3-2"}
     want |= {f"activity.{a.id}" for a in rota.activities if "3-2" in a.class_ids}
-    want |= {f"day.{d.date.isoformat()}.{d.kind}" for d in rota.calendar}
+    want |= {
+        f"day.{r[0].date.isoformat()}.{r[0].kind}" for r in day_runs(rota.calendar, scenario.term.weekdays)
+    }
     assert ids == want
     assert feed.events == len(want)
 
@@ -283,15 +287,25 @@ def test_session_words_in_chinese(demo: Solved, demo_feeds: dict[str, Feed]) -> 
     assert str(events[f"activity.{activity.id}"]["SUMMARY"]) == activity.name
 
 
+def event_span(event: Any) -> tuple[dt.date, dt.date]:
+    return event.decoded("DTSTART"), event.decoded("DTEND")
+
+
 def test_special_days_are_all_day_and_transparent(demo: Solved, demo_feeds: dict[str, Feed]) -> None:
-    _, rota = demo
+    scenario, rota = demo
     feed = demo_feeds["class-1-1"]
     days = {str(e["UID"]).split("@")[0]: e for e in parse(feed).events if str(e["UID"]).startswith("day.")}
-    assert len(days) == len(rota.calendar)
-    for event in days.values():
+    runs = {
+        f"day.{r[0].date.isoformat()}.{r[0].kind}": r for r in day_runs(rota.calendar, scenario.term.weekdays)
+    }
+    assert sorted(days) == sorted(runs)
+    for uid, event in days.items():
         assert event["DTSTART"].params["VALUE"] == "DATE"
-        assert event.decoded("DTEND") - event.decoded("DTSTART") == dt.timedelta(days=1)
+        # DTEND is exclusive: the day after the run's last day.
+        assert event.decoded("DTEND") == runs[uid][-1].date + dt.timedelta(days=1)
         assert str(event["TRANSP"]) == "TRANSPARENT"
+    # The two-day sports meeting is one event.
+    assert event_span(days["day.2026-10-22.closure"]) == (dt.date(2026, 10, 22), dt.date(2026, 10, 24))
     assert str(days["day.2026-10-01.holiday"]["SUMMARY"]) == "国庆节"
     assert str(days["day.2026-10-10.makeup"]["SUMMARY"]) == "调休上课（按周三课表）"
     assert str(days["day.2026-10-22.closure"]["SUMMARY"]) == "秋季运动会"

@@ -25,6 +25,7 @@ import pytest
 import recurring_ical_events  # type: ignore[import-untyped,unused-ignore]
 
 from calendars import Feed, build_feeds, write_feeds
+from calendars.feeds import day_runs
 from rota_solver.rota import Rota
 from rota_solver.scenario import Scenario
 from rota_solver.solve import solve
@@ -328,7 +329,8 @@ def test_time_zones_defined_and_no_floating_times(published: Published) -> None:
 def test_each_feed_holds_exactly_its_rota_events(published: Published) -> None:
     pub = published
     per_feed, _ = _expected(pub)
-    calendar_dates = Counter(day.date for day in pub.rota.calendar)
+    runs = day_runs(pub.rota.calendar, pub.scenario.term.weekdays)
+    calendar_dates = Counter(run[0].date for run in runs)
     problems: list[str] = []
     day_sets: dict[str, set[str]] = {}
     for key, calendar, js in _feeds(pub):
@@ -345,8 +347,8 @@ def test_each_feed_holds_exactly_its_rota_events(published: Published) -> None:
         bad = sorted(u for u in rota_uids if not UID_PATTERN.match(u))
         if bad:
             problems.append(f"{key}: UIDs of no known form, e.g. {bad[:3]}")
-        if len(days) != len(pub.rota.calendar):
-            problems.append(f"{key}: {len(days)} special days, the rota has {len(pub.rota.calendar)}")
+        if len(days) != len(runs):
+            problems.append(f"{key}: {len(days)} special days, the rota has {len(runs)} runs of them")
         dates: Counter[dt.date] = Counter()
         for event in calendar.events:
             if _uid(event) in days:
@@ -359,7 +361,7 @@ def test_each_feed_holds_exactly_its_rota_events(published: Published) -> None:
             problems.append(
                 f"{key}: special days on {sorted(dates.elements())}, rota {sorted(calendar_dates.elements())}"
             )
-        count = len(expected) + len(pub.rota.calendar)
+        count = len(expected) + len(runs)
         counts = (len(calendar.events), len(js["events"]), pub.feeds[key].events if key in pub.feeds else -1)
         if counts != (count, count, count):
             problems.append(f"{key}: VEVENTs icalendar/ical.js/Feed.events {counts}, the rota gives {count}")
@@ -371,8 +373,13 @@ def test_each_feed_holds_exactly_its_rota_events(published: Published) -> None:
 
 def test_events_at_the_rota_instants_in_both_parsers(published: Published) -> None:
     """DTSTART/DTEND of every session and timed activity: the rota's UTC instant and school wall time in
-    both parsers. All-day activities and special days: one whole date (DTEND the day after) in both."""
+    both parsers. All-day activities: one whole date (DTEND the day after) in both; special days: their
+    run's dates (DTEND the day after its last)."""
     pub = published
+    last_of = {
+        f"day.{run[0].date.isoformat()}.{run[0].kind}": run[-1].date
+        for run in day_runs(pub.rota.calendar, pub.scenario.term.weekdays)
+    }
     tz = ZoneInfo(pub.scenario.school.timezone)
     _, when = _expected(pub)
     problems: list[str] = []
@@ -390,11 +397,13 @@ def test_events_at_the_rota_instants_in_both_parsers(published: Published) -> No
                 if not uid.startswith("day.") or day is None:
                     continue  # reported by test_each_feed_holds_exactly_its_rota_events
                 want = Expected(f"special day {uid}", True, day, None, None)
+                day_after = last_of[uid.split("@")[0]] + dt.timedelta(days=1)
             if "RRULE" in event or js_event["recurring"]:
                 problems.append(f"{key}: {uid} recurs")
             start, end = event.decoded("DTSTART"), event.decoded("DTEND") if "DTEND" in event else None
             if want.all_day:
-                day_after = want.date + dt.timedelta(days=1)
+                if uid in when:
+                    day_after = want.date + dt.timedelta(days=1)
                 if _date_value(start) != want.date or (end is not None and _date_value(end) != day_after):
                     problems.append(
                         f"{key}: {uid}: icalendar reads {start!r}..{end!r}, {want.what} is all day"
