@@ -17,7 +17,10 @@ thread ends moments later and discards whatever it had found.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
+import socket
 import threading
 import time
 import uuid
@@ -48,7 +51,10 @@ log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_SECONDS = 0.5
 """Least time between two progress writes of one job."""
-RESTART_ERROR = "interrupted by a restart of the service"
+RESTART_ERROR = "interrupted: the server process running it stopped (restart, crash or kill)"
+HEARTBEATS_PER_LEASE = 6
+"""A job's lease (``Settings.job_lease_seconds``: how long it stays ours without a renewal) is
+renewed this many times over; expired jobs of dead processes are looked for as often."""
 SHUTDOWN_ERROR = "interrupted: the service shut down"
 
 StopReason = Literal["cancel", "shutdown"]
@@ -95,6 +101,11 @@ class JobRunner:
         self._controls: dict[str, _Control] = {}
         self._lock = threading.Lock()
         self._closed = False
+        self.owner = f"{socket.gethostname()[:48]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        """This process's name on its jobs' leases."""
+        self._stopping = threading.Event()
+        self._heartbeat = threading.Thread(target=self._keep_leases, name="rota-job-lease", daemon=True)
+        self._heartbeat.start()
 
     def start(
         self, slug: str, scenario_version: int | None = None, rerun: RerunParams | None = None
@@ -112,7 +123,14 @@ class JobRunner:
                 raise RuntimeError("the job runner is shut down")
             with self._sessions() as s:
                 info = storage.create_job(
-                    s, slug, scenario_version, self._settings.job_time_limit_seconds, job_id, rerun
+                    s,
+                    slug,
+                    scenario_version,
+                    self._settings.job_time_limit_seconds,
+                    job_id,
+                    rerun,
+                    owner=self.owner,
+                    lease_until=self._lease_end(),
                 )
             control = _Control(job_id)
             self._controls[job_id] = control
@@ -145,20 +163,43 @@ class JobRunner:
         return control is None or control.done.wait(timeout)
 
     def recover_on_startup(self) -> int:
-        """Mark jobs left queued or running by an earlier process failed; how many.
+        """Mark failed the jobs whose owner's lease has run out (the process that ran them died);
+        how many. Jobs of a live server process on the same database keep running. The heartbeat
+        does the same every few seconds, so a crash elsewhere frees its schools within a lease."""
+        expired = self._fail_expired()
+        return len(expired)
 
-        Call once at start-up, before :meth:`start`. Jobs of this runner are left alone.
-        """
-        with self._lock:
-            own = set(self._controls)
+    def _lease_end(self) -> dt.datetime:
+        return storage.utcnow() + dt.timedelta(seconds=self._settings.job_lease_seconds)
+
+    def _fail_expired(self) -> list[str]:
         with self._sessions() as s:
-            active = storage.fail_active_jobs(s, storage.utcnow(), RESTART_ERROR, exclude=own)
-        if active:
-            log.warning("marked %d job(s) interrupted by a restart as failed", active)
-        return active
+            expired = storage.fail_expired_jobs(s, storage.utcnow(), RESTART_ERROR)
+        for job_id in expired:
+            log.warning("job %s failed: %s", job_id, RESTART_ERROR)
+        return expired
+
+    def _keep_leases(self) -> None:
+        """Renew this process's leases; stop jobs cancelled through another process; fail the jobs
+        of processes that died."""
+        while not self._stopping.wait(self._settings.job_lease_seconds / HEARTBEATS_PER_LEASE):
+            try:
+                with self._lock:
+                    mine = dict(self._controls)
+                if mine:
+                    with self._sessions() as s:
+                        active = set(storage.renew_leases(s, self.owner, self._lease_end()))
+                    for job_id, control in mine.items():
+                        if job_id not in active and control.stop_reason is None:
+                            log.info("job %s was cancelled elsewhere: stopping it", job_id)
+                            control.request_stop("cancel")
+                self._fail_expired()
+            except SQLAlchemyError:  # the database is away for a moment: try again next beat
+                log.warning("could not renew the job leases", exc_info=True)
 
     def shutdown(self) -> None:
         """Stop every job (they end failed, as interrupted) and wait for the worker threads."""
+        self._stopping.set()
         with self._lock:
             self._closed = True
             controls = list(self._controls.values())
@@ -181,18 +222,20 @@ class JobRunner:
         try:
             self._solve_job(control, started)
         except Exception as exc:
-            log.exception("job %s failed unexpectedly", control.job_id)
+            if isinstance(exc, SQLAlchemyError):  # a full disk, a lost database: say so, in one line
+                reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+                error = f"could not store the job's result: {reason}"
+                log.error("job %s: %s", control.job_id, error)
+            else:
+                error = f"internal error: {type(exc).__name__}: {exc}"
+                log.exception("job %s failed unexpectedly", control.job_id)
             try:
                 with self._sessions() as s:
                     storage.finish_job(
-                        s,
-                        control.job_id,
-                        "failed",
-                        storage.utcnow(),
-                        time.monotonic() - started,
-                        error=f"internal error: {type(exc).__name__}: {exc}",
+                        s, control.job_id, "failed", storage.utcnow(), time.monotonic() - started, error=error
                     )
             except SQLAlchemyError:
+                # Its lease, no longer renewed, runs out: the heartbeat then fails it.
                 log.exception("job %s: could not record the failure", control.job_id)
         finally:
             control.done.set()

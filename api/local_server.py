@@ -35,14 +35,19 @@ class LocalServer:
 
 @contextmanager
 def local_server(
-    data_dir: Path, admin_token: str, command: Callable[[int], list[str]], log: Path, cwd: Path
+    data_dir: Path,
+    admin_token: str,
+    command: Callable[[int], list[str]],
+    log: Path,
+    cwd: Path,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[LocalServer]:
     """Start ``command(port)`` with the service's settings from the environment (the caller's
-    ROTA_* variables left out), wait up to 30 s for /health, and stop it afterwards (SIGTERM,
-    then kill)."""
+    ROTA_* variables left out; ``settings`` added, e.g. ``{"ROTA_JOB_LEASE_SECONDS": "3"}``), wait
+    up to 30 s for /health, and stop it afterwards (SIGTERM, then kill)."""
     port = free_loopback_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ROTA_")}
-    env |= {"ROTA_DATA_DIR": str(data_dir), "ROTA_ADMIN_TOKEN": admin_token}
+    env |= {"ROTA_DATA_DIR": str(data_dir), "ROTA_ADMIN_TOKEN": admin_token, **(settings or {})}
     with log.open("wb") as out:
         process = subprocess.Popen(
             command(port), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT

@@ -86,7 +86,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def app_factory() -> FastAPI:
     """For ``uvicorn api.main:app_factory --factory``: the app with settings from the environment."""
+    configure_logging()
     return create_app()
+
+
+def configure_logging() -> None:
+    """The service's own messages (each job's life: queued, started, phases, outcome, duration)
+    to standard error beside uvicorn's, once per process."""
+    service = logging.getLogger("api")
+    if not service.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        service.addHandler(handler)
+        service.setLevel(logging.INFO)
+        service.propagate = False
 
 
 def _add_error_handlers(app: FastAPI) -> None:

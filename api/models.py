@@ -156,6 +156,10 @@ class SolveJob(Base):
     job was cancelled or interrupted."""
     cut_short: Mapped[str | None] = mapped_column(String(128))
     """Comma-separated stages the time limit cut short; null when none was."""
+    owner: Mapped[str | None] = mapped_column(String(96))
+    """The server process that queued (and runs) the job: host, process id and a random part."""
+    lease_until: Mapped[dt.datetime | None]
+    """The owner renews this while it lives; an active job past it was left by a dead process."""
     rota_version_id: Mapped[int | None] = mapped_column(ForeignKey("rota_versions.id"))
     created_at: Mapped[dt.datetime]
     started_at: Mapped[dt.datetime | None]

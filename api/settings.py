@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, gt=0)
     job_time_limit_seconds: float = Field(default=60.0, gt=0)
     """Wall-clock limit of a whole job: every solver stage and the explainer end within it."""
+    job_lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
+    """ROTA_JOB_LEASE_SECONDS: a server process renews its jobs' lease this often (a sixth of it);
+    the jobs of a process that died are failed, and their schools freed, once it runs out."""
     job_workers: int = Field(default=1, ge=1, le=64)
     """Solve jobs running at once (each with one CP-SAT worker)."""
 

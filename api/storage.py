@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Literal, cast, get_args
 
-from sqlalchemy import CursorResult, Update, func, select, update
+from sqlalchemy import CursorResult, Update, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransactionOrigin, defer
 
@@ -358,8 +358,11 @@ def create_job(
     time_limit_seconds: float,
     job_id: str,
     rerun: RerunParams | None = None,
+    owner: str | None = None,
+    lease_until: dt.datetime | None = None,
 ) -> JobInfo:
-    """A queued job for the school's scenario ``scenario_number`` (default: the newest): a solve,
+    """A queued job, held by ``owner`` until ``lease_until`` (renewed with :func:`renew_leases`),
+    for the school's scenario ``scenario_number`` (default: the newest): a solve,
     or with ``rerun`` a rerun against the version the school has published now.
 
     :class:`Conflict` if the school already has a queued or running job (a partial unique index
@@ -390,6 +393,8 @@ def create_job(
         elapsed_seconds=0.0,
         time_limit_seconds=time_limit_seconds,
         created_at=utcnow(),
+        owner=owner,
+        lease_until=lease_until,
     )
     if rerun is not None:
         published_id = _published_rota_id(s, school.id)
@@ -528,6 +533,49 @@ def cancel_job(s: Session, job_id: str, at: dt.datetime) -> JobInfo:
     _commit(s)
     s.refresh(job)
     return _job_info(s, job)
+
+
+def renew_leases(s: Session, owner: str, until: dt.datetime) -> list[str]:
+    """Extend the lease of every active job of ``owner``; the ids of its jobs no longer active
+    (cancelled, perhaps through another server process) are not among those renewed."""
+    _set_job(
+        s,
+        update(SolveJob)
+        .where(SolveJob.owner == owner, SolveJob.status.in_(ACTIVE_JOB_STATES))
+        .values(lease_until=until),
+    )
+    _commit(s)
+    rows = s.scalars(
+        select(SolveJob.id).where(SolveJob.owner == owner, SolveJob.status.in_(ACTIVE_JOB_STATES))
+    )
+    return list(rows)
+
+
+def fail_expired_jobs(s: Session, at: dt.datetime, error: str) -> list[str]:
+    """Mark failed every active job whose owner's lease ran out before ``at`` (its process died);
+    the ids of those jobs. Jobs from before leases existed count as expired."""
+    expired = list(
+        s.scalars(
+            select(SolveJob.id).where(
+                SolveJob.status.in_(ACTIVE_JOB_STATES),
+                or_(SolveJob.lease_until.is_(None), SolveJob.lease_until < at),
+            )
+        )
+    )
+    if not expired:
+        return []
+    _set_job(
+        s,
+        update(SolveJob)
+        .where(
+            SolveJob.id.in_(expired),
+            SolveJob.status.in_(ACTIVE_JOB_STATES),
+            or_(SolveJob.lease_until.is_(None), SolveJob.lease_until < at),  # not renewed meanwhile
+        )
+        .values(status="failed", finished_at=at, error=error),
+    )
+    _commit(s)
+    return expired
 
 
 def fail_active_jobs(

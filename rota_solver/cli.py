@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import threading
 import time
@@ -41,6 +42,7 @@ from .rerun import NOTICE_SCHOOL_DAYS, diff_text
 from .rota import Rota
 from .scenario import Scenario
 from .solve import SolveOptions, scenario_digest
+from .term_calendar import calendar_warnings
 
 EXIT_OK, EXIT_NO_ROTA, EXIT_INVALID, EXIT_VERIFIER, EXIT_UNMET = 0, 1, 2, 3, 4
 
@@ -55,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidScenario as exc:
         print(f"invalid scenario: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    for warning in calendar_warnings(scenario):
+        print(warning, file=sys.stderr)
     if args.command == "validate":
         print(f"{args.file}: valid ({len(scenario.classes)} classes, {len(scenario.rules)} rules)")
         return EXIT_OK
@@ -117,6 +121,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the port and the database (default 1); each runs "
+        "ROTA_JOB_WORKERS solves at once, and a school still has one job at a time",
+    )
+    serve.add_argument(
         "--data-dir",
         type=Path,
         default=None,
@@ -152,7 +163,7 @@ def _serve(args: argparse.Namespace) -> int:
         import uvicorn
 
         from api.errors import ServiceMisconfigured
-        from api.main import create_app
+        from api.main import configure_logging, create_app
         from api.settings import get_settings
     except ImportError as exc:
         print(
@@ -168,7 +179,14 @@ def _serve(args: argparse.Namespace) -> int:
     except ServiceMisconfigured as exc:
         print(f"rota serve: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+    configure_logging()
+    if args.workers > 1:
+        # Each process builds its app from the environment: hand it the data directory that way.
+        os.environ["ROTA_DATA_DIR"] = str(settings.data_dir)
+        app = "api.main:app_factory"
+        uvicorn.run(app, factory=True, host=args.host, port=args.port, workers=args.workers)
+    else:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port)
     return EXIT_OK
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -70,9 +71,15 @@ def plan_term(
     started = time.perf_counter()
     # Probing in presolve took 0.5 s of the demo school's 1.1 s and found nothing the LP does not.
     solver.parameters.cp_model_probing_level = 0
-    search = _Search(solver, control, Reporter(STAGE, progress) if progress else None)
+    # A fresh solve keeps a moment back: should the search find nothing in time, the plain table
+    # with nothing placed is still a rota (see _nothing_placed).
+    reserve = min(FALLBACK_SECONDS, control.left() * 0.1) if layer is None else 0.0
+    searching = control.child(control.left() - reserve, share_cuts=True)
+    search = _Search(solver, searching, Reporter(STAGE, progress) if progress else None)
     if layer is None:
         solved = _solve_people_later(scenario, calendar, inputs, fixed, search)
+        if solved.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            solved = _nothing_placed(solved, solver, control)
     else:
         tm, terms, status = _solve(scenario, calendar, inputs, fixed, search, layer, only_forced=True)
         if not _settled(terms, solver, status):
@@ -112,6 +119,9 @@ class _Search:
 
 
 Terms = dict[str, list[tuple[cp_model.LinearExprT, str]]]
+
+FALLBACK_SECONDS = 1.0
+"""Time a fresh solve's dated stage keeps back for its fallback (at most a tenth of what is left)."""
 
 NAMING_ROUNDS = 3
 """Rounds of placing against head counts before every date is planned person by person."""
@@ -173,6 +183,26 @@ def _solve_people_later(
     terms = build_term_model(tm)
     status = search.run(tm.model)
     return _Solved(tm, terms, status, solver, solver.best_objective_bound)
+
+
+def _nothing_placed(cut: _Solved, like: cp_model.CpSolver, control: RunControl) -> _Solved:
+    """The dated plan when the time ran out before any was found: the weekly table's sessions on
+    their dates, nothing added or moved, every item listed unmet; valid, and not proven anything."""
+    tm = cut.tm
+    for var in tm.place.values():
+        tm.model.add(var == 0)
+    for var in tm.convert.values():
+        tm.model.add(var == 0)
+    for var in tm.held.values():
+        tm.model.add(var == 1)
+    tm.model.clear_hints()  # type: ignore[no-untyped-call]
+    solver = cp_model.CpSolver()
+    solver.parameters.copy_from(like.parameters)
+    status = control.search(solver, tm.model, stage=STAGE, tentative=True)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        status = cp_model.FEASIBLE  # the plan of last resort, not the best one
+    bound = cut.bound if math.isfinite(cut.bound) else 0.0
+    return _Solved(tm, cut.terms, status, solver, bound)
 
 
 def _no_worse(named: _Solved, relaxed: cp_model.CpSolver) -> bool:
