@@ -4,6 +4,7 @@ shutdown really stop CP-SAT; a restart fails interrupted jobs and leaves publica
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,13 +12,15 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import storage
 from api.db import init_db, make_engine, make_session_factory
 from api.errors import Conflict, NotFound
 from api.jobs import RESTART_ERROR, SHUTDOWN_ERROR, JobRunner
+from api.models import SolveJob
 from api.schemas import Job
 from api.settings import Settings
 from bench.synthetic import synthetic_school
@@ -288,3 +291,55 @@ def test_recover_on_startup_fails_interrupted_jobs_and_keeps_the_publication(
     assert restarted.recover_on_startup() == 0
     again = restarted.start("tiny")  # no longer blocked by the dead job
     assert restarted.wait(again.id, 30) and job(sessions, again.id).status == "succeeded"
+
+
+def test_a_failed_write_fails_the_job_with_the_reason_and_frees_the_school(
+    sessions: sessionmaker[Session], make_runner: MakeRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while storing the rota: the job ends failed, saying why, never left running."""
+    with sessions() as s:
+        storage.save_scenario(s, "tiny", yaml.safe_dump(school_dict()), "yaml", "admin")
+    real = storage.finish_job
+
+    def disk_full(*args: Any, **kwargs: Any) -> bool:
+        if kwargs.get("rota") is not None:
+            full = sqlite3.OperationalError("database or disk is full")
+            raise OperationalError("INSERT INTO rota_versions", {}, full)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(storage, "finish_job", disk_full)
+    runner = make_runner()
+    started = runner.start("tiny")
+    assert runner.wait(started.id, 60)
+    done = job(sessions, started.id)
+    assert done.status == "failed" and done.error is not None
+    assert done.error == "could not store the job's result: database or disk is full"
+    monkeypatch.setattr(storage, "finish_job", real)
+    again = runner.start("tiny")
+    assert runner.wait(again.id, 60)
+    assert job(sessions, again.id).status == "succeeded"
+
+
+def test_a_second_runner_fails_only_jobs_whose_lease_ran_out(
+    sessions: sessionmaker[Session], make_runner: MakeRunner, slow_text: str
+) -> None:
+    with sessions() as s:
+        storage.save_scenario(s, "slow", slow_text, "yaml", "admin")
+        storage.save_scenario(s, "tiny", yaml.safe_dump(school_dict()), "yaml", "admin")
+    first = make_runner()
+    running = first.start("slow")
+    second = make_runner()
+    assert second.recover_on_startup() == 0, "the first runner's lease is alive"
+    assert job(sessions, running.id).status in ("queued", "running")
+    with pytest.raises(Conflict):
+        second.start("slow")
+    # As if the first runner's process had died: its lease runs out unrenewed.
+    with sessions() as s:
+        s.execute(
+            update(SolveJob).where(SolveJob.id == running.id).values(lease_until=storage.utcnow())
+        )
+        s.commit()
+        first._stopping.set()  # its heartbeat would renew the lease
+    assert second.recover_on_startup() == 1
+    ended = job(sessions, running.id)
+    assert (ended.status, ended.error) == ("failed", RESTART_ERROR)
