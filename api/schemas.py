@@ -70,6 +70,11 @@ class ValidationResult(_Body):
 
     valid: Literal[True] = Field(description="Always true: an invalid scenario is answered with 422.")
     classes: int = Field(description="Number of classes the scenario describes.")
+    warnings: list[str] = Field(
+        default=[],
+        description="Warnings, one line each in the school's language, e.g. a year of the term for which "
+        "the holiday data has no official make-up working days (调休): list them under term.makeup_days.",
+    )
 
 
 class ScenarioVersion(_Body):

@@ -35,7 +35,7 @@ from .rota import Rota
 from .scenario import Scenario
 from .solve import SolveOptions, scenario_digest, solve
 from .table_csv import rota_csv
-from .term_calendar import TermCalendar, build_term_calendar
+from .term_calendar import TermCalendar, build_term_calendar, calendar_warnings
 from .verify import Violation, verify
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "TermCalendar",
     "Violation",
     "build_term_calendar",
+    "calendar_warnings",
     "diff_sections",
     "diff_text",
     "html_document",

@@ -490,6 +490,9 @@ _ZH = Labels(
             "cli_verified": "校验：每节课都满足全部硬性规则",
             "cli_verified_unmet": "校验：除上面列出的未满足要求外，全部硬性规则都满足",
             "cli_wrote": "已写入 {path}",
+            "warning_no_makeup_data": "警告：节假日数据（holidays {version}）没有 {country} {years} 年的"
+            "调休上班日，日历会漏掉那几天；请在场景的 term 下写上 makeup_days，例如 "
+            "makeup_days: [{{date: YYYY-MM-DD, follows: mon, name: 春节调休}}]",
             "cli_solving": "正在求解…… {seconds} 秒，{best}",
             "cli_no_rota_yet": "尚无可行解",
             "cli_best": "{stage}：目前最好罚分 {objective}，下界 {bound}",
@@ -742,6 +745,10 @@ _EN = Labels(
             "cli_verified_unmet": "verifier: every hard rule holds, except the requirements listed as unmet "
             "above",
             "cli_wrote": "wrote {path}",
+            "warning_no_makeup_data": "warning: the holiday data (holidays {version}) has no official "
+            "make-up working days (调休) for {country} in {years}, so the calendar would miss them; "
+            "add them under term: as makeup_days, e.g. "
+            "makeup_days: [{{date: YYYY-MM-DD, follows: mon, name: ...}}]",
             "cli_solving": "solving... {seconds} s, {best}",
             "cli_no_rota_yet": "no rota yet",
             "cli_best": "{stage}: best penalty {objective}, bound {bound}",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
 import holidays
 
+from .labels import labels_for
 from .scenario import WEEKDAYS, Activity, Scenario, Weekday, weekday_of
 
 _HOLIDAY_LANGUAGE = {"zh-CN": "zh_CN", "en": "en_US"}
@@ -175,6 +177,48 @@ def _official_makeup_days(scenario: Scenario) -> dict[dt.date, tuple[Weekday, st
         follows = weekday_of(swapped[0]) if swapped else _nearest_school_weekday(workday, scenario)
         found[workday] = (follows, "")
     return found
+
+
+def makeup_data_missing(scenario: Scenario) -> list[int]:
+    """Years of the term for which the holiday source has no substituted working days (China's
+    调休) for the school's country, though it has them for other years: the calendar would miss
+    that year's make-up days. A year the scenario lists ``makeup_days`` in is taken as covered."""
+    term = scenario.term
+    if term.holiday_country is None:
+        return []
+    years = range(term.start.year, term.end.year + 1)
+    known = _makeup_years(term.holiday_country, term.holiday_subdivision, years[-1])
+    if not known:
+        return []  # the country has no substituted working days at all
+    declared = {m.date.year for m in term.makeup_days}
+    return [year for year in years if year not in known and year not in declared]
+
+
+@functools.cache
+def _makeup_years(country: str, subdivision: str | None, last: int) -> frozenset[int]:
+    table = holidays.country_holidays(country, subdiv=subdivision, years=range(_FIRST_MAKEUP_YEAR, last + 1))
+    return frozenset(day.year for day in getattr(table, "weekend_workdays", set()))
+
+
+_FIRST_MAKEUP_YEAR = 2000
+"""The first year the holiday source is asked about, when finding which years it has data for."""
+
+
+def calendar_warnings(scenario: Scenario) -> list[str]:
+    """Warnings about the scenario's term calendar, one line each in the school's language: a year
+    with no official make-up days in the holiday source, and how to add them."""
+    missing = makeup_data_missing(scenario)
+    if not missing:
+        return []
+    labels = labels_for(scenario.school.locale)
+    return [
+        labels.format(
+            "warning_no_makeup_data",
+            version=holidays.__version__,
+            country=scenario.term.holiday_country,
+            years=labels.join([str(year) for year in missing]),
+        )
+    ]
 
 
 def _date_format(table: holidays.HolidayBase) -> str:

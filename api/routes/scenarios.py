@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 
-from rota_solver import InvalidScenario, ScenarioProblem, parse_scenario
+from rota_solver import InvalidScenario, ScenarioProblem, calendar_warnings, parse_scenario
 
 from .. import storage
 from ..deps import AdminDep, SchoolSlug, SessionDep, require_admin
@@ -128,4 +128,4 @@ def get_scenario(
 )
 def validate_scenario(body: ScenarioBody) -> ValidationResult:
     scenario = parse_scenario(body.text)
-    return ValidationResult(valid=True, classes=len(scenario.classes))
+    return ValidationResult(valid=True, classes=len(scenario.classes), warnings=calendar_warnings(scenario))

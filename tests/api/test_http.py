@@ -188,9 +188,9 @@ def test_invalid_scenario_is_422_with_every_problem_as_the_cli_reports_it(client
 
 def test_validate_checks_without_storing(client: TestClient) -> None:
     valid = client.post("/scenarios/validate", content=tiny_yaml(), headers=YAML)
-    assert valid.status_code == 200 and valid.json() == {"valid": True, "classes": 2}
+    assert valid.status_code == 200 and valid.json() == {"valid": True, "classes": 2, "warnings": []}
     as_json = client.post("/scenarios/validate", json=school_dict(), headers=AUTH)
-    assert as_json.json() == {"valid": True, "classes": 2}
+    assert as_json.json() == {"valid": True, "classes": 2, "warnings": []}
     invalid = client.post("/scenarios/validate", content=tiny_yaml(rules=[rule(room="attic")]), headers=YAML)
     assert invalid.status_code == 422 and invalid.json()["problems"][0]["path"] == "rules[0].room"
     assert client.get("/schools/tiny", headers=AUTH).status_code == 404
