@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.metadata
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -214,7 +215,7 @@ def calendar_warnings(scenario: Scenario) -> list[str]:
     return [
         labels.format(
             "warning_no_makeup_data",
-            version=holidays.__version__,
+            version=importlib.metadata.version("holidays"),
             country=scenario.term.holiday_country,
             years=labels.join([str(year) for year in missing]),
         )
