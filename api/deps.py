@@ -96,6 +96,12 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 AdminDep = Annotated[str, Depends(require_admin)]
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+MAX_NUMBER = 2**31 - 1
+"""The largest version number a path or query takes (a 32-bit integer column holds it); larger
+numbers get 422, not a database overflow."""
+VersionNumber = Annotated[
+    int, Path(ge=1, le=MAX_NUMBER, description="Rota version number, counting up from 1.")
+]
 SchoolSlug = Annotated[
     str,
     Path(

@@ -13,8 +13,10 @@ changes likewise as ``RotaDiff`` JSON.
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any, Literal, cast, get_args
 
@@ -25,9 +27,11 @@ from sqlalchemy.orm import Session, SessionTransactionOrigin, defer
 from rota_solver import (
     NOTICE_SCHOOL_DAYS,
     Explanation,
+    InvalidScenario,
     Rota,
     RotaDiff,
     Scenario,
+    ScenarioProblem,
     parse_scenario,
     scenario_digest,
 )
@@ -212,27 +216,70 @@ def save_scenario(s: Session, slug: str, text: str, fmt: ScenarioFormat, by: str
     if fmt not in get_args(ScenarioFormat):
         raise ValueError(f"scenario format {fmt!r} is not yaml or json")
     scenario = parse_scenario(text)
+    _refuse_lone_surrogates(text, scenario)
+    digest = scenario_digest(scenario)
+    # Simultaneous uploads may pick the same next number (or both create the school): the loser's
+    # commit breaks a unique constraint, and it tries again with the numbers as they are now.
+    # Only a unit of work of its own can be retried; in the caller's transaction the error stands.
+    retries = _SAVE_ATTEMPTS if _owns_transaction(s) else 1
+    for attempt in range(1, retries + 1):
+        try:
+            version = _add_scenario_version(s, slug, scenario.school.name, text, fmt, by, digest)
+            _commit(s)
+        except IntegrityError:
+            if retries == 1:
+                raise
+            s.rollback()
+            if attempt == retries:
+                raise Conflict(
+                    f"school {slug!r} had {retries} other scenario uploads at the same moment: "
+                    "upload again"
+                ) from None
+            time.sleep(random.uniform(0.0, 0.01 * attempt))
+            continue
+        return _scenario_info(slug, version)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+_SAVE_ATTEMPTS = 20
+"""How often an upload that lost a race for its version number tries again before answering 409."""
+
+
+def _add_scenario_version(
+    s: Session, slug: str, name: str, text: str, fmt: ScenarioFormat, by: str, digest: str
+) -> ScenarioVersion:
     now = utcnow()
     school = s.scalar(select(School).where(School.slug == slug).with_for_update())
     if school is None:
-        school = School(slug=slug, name=scenario.school.name, created_at=now, feed_token=new_feed_token())
+        school = School(slug=slug, name=name, created_at=now, feed_token=new_feed_token())
         s.add(school)
         s.flush()
     else:
-        school.name = scenario.school.name
-    number = _next_number(s, ScenarioVersion, school.id)
+        school.name = name
     version = ScenarioVersion(
         school_id=school.id,
-        number=number,
+        number=_next_number(s, ScenarioVersion, school.id),
         text=text,
         format=fmt,
         submitted_at=now,
         submitted_by=by[:_SUBMITTER_MAX],
-        digest=scenario_digest(scenario),
+        digest=digest,
     )
     s.add(version)
-    _commit(s)
-    return _scenario_info(slug, version)
+    s.flush()
+    return version
+
+
+def _refuse_lone_surrogates(text: str, scenario: Scenario) -> None:
+    """:class:`InvalidScenario` when the text or what it says holds a lone UTF-16 surrogate (a
+    JSON ``"\\ud800"`` escape): no database or JSON answer can carry one."""
+    try:
+        text.encode("utf-8")
+        scenario.model_dump_json(warnings=False).encode("utf-8")
+    except ValueError:  # UnicodeEncodeError, or pydantic's serialization error wrapping one
+        raise InvalidScenario(
+            [ScenarioProblem("", "the scenario holds a lone UTF-16 surrogate (e.g. \\ud800): not text")]
+        ) from None
 
 
 def get_school(s: Session, slug: str) -> SchoolInfo:
@@ -602,12 +649,17 @@ def fail_active_jobs(
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _commit(s: Session) -> None:
+def _owns_transaction(s: Session) -> bool:
+    """Whether ``s``'s transaction is this function's to commit (it began on its own)."""
     transaction = s.get_transaction()
-    if transaction is not None and transaction.origin is not SessionTransactionOrigin.AUTOBEGIN:
-        s.flush()  # the caller began the transaction and commits it
-    else:
+    return transaction is None or transaction.origin is SessionTransactionOrigin.AUTOBEGIN
+
+
+def _commit(s: Session) -> None:
+    if _owns_transaction(s):
         s.commit()
+    else:
+        s.flush()  # the caller began the transaction and commits it
 
 
 def _set_job(s: Session, statement: Update) -> int:

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from .. import storage
-from ..deps import RunnerDep, SchoolSlug, SessionDep, require_admin
+from ..deps import MAX_NUMBER, RunnerDep, SchoolSlug, SessionDep, require_admin
 from ..schemas import UNAUTHORIZED, ConflictBody, Job, error
 
 router = APIRouter(
@@ -35,7 +35,8 @@ def start_solve(
     runner: RunnerDep,
     response: Response,
     scenario_version: Annotated[
-        int | None, Query(ge=1, description="Scenario version to solve; the latest if left out.")
+        int | None,
+        Query(ge=1, le=MAX_NUMBER, description="Scenario version to solve; the latest if left out."),
     ] = None,
 ) -> Job:
     job = Job.of(runner.start(school, scenario_version))

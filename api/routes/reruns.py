@@ -13,12 +13,13 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response, status
+from pydantic import AfterValidator
 
 from rota_solver import NOTICE_SCHOOL_DAYS, diff_text
 
 from .. import storage
 from ..changes_page import changes_html
-from ..deps import RunnerDep, SchoolSlug, SessionDep, require_admin
+from ..deps import MAX_NUMBER, RunnerDep, SchoolSlug, SessionDep, VersionNumber, require_admin
 from ..schemas import UNAUTHORIZED, ConflictBody, Job, Responses, error
 from ..storage import RerunParams
 
@@ -30,6 +31,18 @@ router = APIRouter(
 
 _MAX_NOTICE_DAYS = 60
 """More school days than any term has: a larger notice is surely a typing mistake."""
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+"""The dates a rerun takes: far enough either way for any term, and clear of the calendar's ends
+(a rerun counts days on from today and the freeze date)."""
+
+
+def _in_range(day: dt.date) -> dt.date:
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ValueError(f"{day} is out of range for a rerun: give a date from {FIRST_DATE} to {LAST_DATE}")
+    return day
+
+
+RerunDate = Annotated[dt.date, AfterValidator(_in_range)]
 
 
 @router.post(
@@ -49,18 +62,21 @@ def start_rerun(
     runner: RunnerDep,
     response: Response,
     scenario_version: Annotated[
-        int | None, Query(ge=1, description="Scenario version to rerun; the latest if left out.")
+        int | None,
+        Query(ge=1, le=MAX_NUMBER, description="Scenario version to rerun; the latest if left out."),
     ] = None,
     today: Annotated[
-        dt.date | None,
+        RerunDate | None,
         Query(
-            description="Today's date for the rerun (for replays and tests); the school's date if left out."
+            description="Today's date for the rerun (for replays and tests); the school's date if left out. "
+            f"From {FIRST_DATE} to {LAST_DATE}."
         ),
     ] = None,
     freeze: Annotated[
-        dt.date | None,
+        RerunDate | None,
         Query(
-            description="Nothing before this date changes; `notice_days` school days after today if left out."
+            description="Nothing before this date changes; `notice_days` school days after today if left "
+            f"out. From {FIRST_DATE} to {LAST_DATE}."
         ),
     ] = None,
     notice_days: Annotated[
@@ -97,7 +113,7 @@ _CHANGES: Responses = {
 )
 def get_changes(
     school: SchoolSlug,
-    number: int,
+    number: VersionNumber,
     session: SessionDep,
     fmt: Annotated[
         Literal["json", "text", "html"],

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from rota_solver import printable_html, rota_csv
 
 from .. import storage
-from ..deps import SchoolSlug, SessionDep, get_feed_cache, require_admin
+from ..deps import SchoolSlug, SessionDep, VersionNumber, get_feed_cache, require_admin
 from ..feed_cache import FeedCache
 from ..schemas import UNAUTHORIZED, FeedToken, Responses, RotaVersion, School, error
 
@@ -60,7 +60,7 @@ _ROTA: Responses = {
 )
 def get_rota(
     school: SchoolSlug,
-    number: int,
+    number: VersionNumber,
     session: SessionDep,
     fmt: Annotated[
         Literal["json", "csv", "html"],
@@ -83,7 +83,7 @@ def get_rota(
     responses=_NOT_FOUND,
     summary="Publish a rota version: the school's feeds serve it from now on",
 )
-def publish_rota(school: SchoolSlug, number: int, session: SessionDep) -> RotaVersion:
+def publish_rota(school: SchoolSlug, number: VersionNumber, session: SessionDep) -> RotaVersion:
     return RotaVersion.of(storage.publish(session, school, number, dt.datetime.now(dt.UTC)))
 
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response,
 from rota_solver import InvalidScenario, ScenarioProblem, calendar_warnings, parse_scenario
 
 from .. import storage
-from ..deps import AdminDep, SchoolSlug, SessionDep, require_admin
+from ..deps import MAX_NUMBER, AdminDep, SchoolSlug, SessionDep, require_admin
 from ..schemas import UNAUTHORIZED, ProblemReport, Responses, ScenarioVersion, ValidationResult, error
 
 _YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain"})
@@ -109,7 +109,9 @@ def put_scenario(
 def get_scenario(
     school: SchoolSlug,
     session: SessionDep,
-    version: Annotated[int | None, Query(ge=1, description="Version number; the latest if left out.")] = None,
+    version: Annotated[
+        int | None, Query(ge=1, le=MAX_NUMBER, description="Version number; the latest if left out.")
+    ] = None,
 ) -> Response:
     if version is None:
         info = storage.latest_scenario(session, school)
