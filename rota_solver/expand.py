@@ -102,7 +102,8 @@ def _duty(cell: PatternSession) -> tuple[str, dt.time, dt.time, str]:
 def _cover_absences(
     scenario: Scenario, day: SchoolDay, cells: list[PatternSession]
 ) -> dict[tuple[str, dt.time, dt.time, str], list[str]]:
-    """Staff per duty on this date; a duty that cannot be covered is left out."""
+    """Staff per duty on this date; a duty that cannot be covered is left out. A duty that needs no
+    staff (its rule's ``staffing`` is empty) is never touched by anyone's day off."""
     duties: dict[tuple[str, dt.time, dt.time, str], list[str]] = {}
     for cell in cells:
         duties.setdefault(_duty(cell), list(cell.staff_ids))
@@ -116,6 +117,9 @@ def _cover_absences(
     members = {m.id: m for m in scenario.staff}
     covered: dict[tuple[str, dt.time, dt.time, str], list[str]] = {}
     for duty, staff in duties.items():
+        if not away & set(staff):
+            covered[duty] = list(staff)
+            continue
         _, start, end, _ = duty
         slot = Slot(day.follows, minutes(start), minutes(end), "")
         team = []
@@ -138,11 +142,10 @@ def _cover_absences(
                 None,
             )
             if stand_in is None:
-                team = []
                 break
             team.append(stand_in)
             busy[stand_in].append((slot.start, slot.end))
-        if team:
+        else:
             covered[duty] = team
     return covered
 

@@ -12,10 +12,13 @@ PERIODS = [("p5", "14:00", "14:40"), ("p6", "14:50", "15:30"), ("p7", "15:40", "
 
 
 @st.composite
-def schools(draw: st.DrawFn) -> dict[str, Any]:
+def schools(draw: st.DrawFn, away: bool = False) -> dict[str, Any]:
     """A school of 1-6 classes, 1-3 rules, 1-2 rooms, 1-2 librarians and 0-2 helper groups,
     over a term of one to three weeks that may start mid-week and hold a closure, with maybe a
-    stocktake, an orientation, teacher groups' weekly reading and an all-day event."""
+    stocktake, an orientation, teacher groups' weekly reading and an all-day event.
+
+    With ``away``, every staff member has one to six days off, and a rule after the first may need no
+    staff."""
     start = dt.date(2026, 9, 7) + dt.timedelta(days=draw(st.integers(0, 4)))
     end = start + dt.timedelta(days=draw(st.integers(4, 20)))
     term: dict[str, Any] = {"start": start.isoformat(), "end": end.isoformat()}
@@ -61,7 +64,10 @@ def schools(draw: st.DrawFn) -> dict[str, Any]:
         }
         if draw(st.booleans()):
             member["max_sessions_per_day"] = draw(st.integers(1, 4))
-        if draw(st.integers(0, 3)) == 0:
+        if away:
+            offsets = draw(st.lists(st.integers(0, (end - start).days), min_size=1, max_size=6))
+            member["days_off"] = sorted({(start + dt.timedelta(days=d)).isoformat() for d in offsets})
+        elif draw(st.integers(0, 3)) == 0:
             member["days_off"] = [
                 (start + dt.timedelta(days=draw(st.integers(0, (end - start).days)))).isoformat()
             ]
@@ -78,11 +84,13 @@ def schools(draw: st.DrawFn) -> dict[str, Any]:
 
     grades = sorted({c["grade"] for c in classes})
     rules: list[dict[str, Any]] = []
-    for i in range(draw(st.integers(1, 3))):
+    for i in range(draw(st.integers(2 if away else 1, 3))):
         every = draw(st.booleans())
         window = draw(st.sampled_from(["lunch", "afternoon"]))
-        staffing = {"librarian": 1}
-        if helpers and window == "lunch" and draw(st.booleans()):
+        staffing: dict[str, int] = {"librarian": 1}
+        if away and i > 0 and draw(st.booleans()):
+            staffing = {}
+        elif helpers and window == "lunch" and draw(st.booleans()):
             staffing["helper"] = 1
         rules.append(
             {

@@ -12,6 +12,7 @@ from rota_solver.model import builder
 from rota_solver.rerun import diff_text, freeze_date, rerun
 from rota_solver.rota import Rota
 from rota_solver.term_calendar import build_term_calendar
+from tests.factories import rule
 from tests.rerun.helpers import (
     FREEZE,
     OPTIONS,
@@ -213,3 +214,29 @@ def test_a_change_reaching_back_before_the_freeze_is_refused_with_the_fix() -> N
     changed = scenario_of(with_class(data, "1-2", busy=[undated]))
     with pytest.raises(CannotRerun, match=f"since: {FREEZE}"):
         rerun(changed, published, today=THURSDAY, options=OPTIONS)
+
+
+def test_a_day_off_in_a_rerun_leaves_the_rules_that_need_no_staff_alone() -> None:
+    """Issue 14 item 1: both librarians away for a week cancel that week's duties, never the quiet
+    reading that needs no staff."""
+    data = rerun_school_data()
+    data["rules"] = [
+        *data["rules"],
+        rule(
+            id="quiet",
+            windows=["afternoon"],
+            staffing={},
+            preferences={"days": ["mon", "wed"]},
+            max_gap_days=28,
+        ),
+    ]
+    published = published_rota(scenario_of(data))
+    staff = [{**m, "days_off": [d.isoformat() for d in WEEK_5]} for m in data["staff"]]
+    changed = scenario_of({**data, "staff": staff})
+
+    result = rerun_checked(changed, published)
+
+    quiet = uids(published, lambda s: s.rule_id == "quiet")
+    assert result.diff.changes and not {c.uid for c in result.diff.changes} & quiet
+    assert quiet == uids(result.rota, lambda s: s.rule_id == "quiet")
+    assert not [x for x in result.rota.lost if x.rule_id == "quiet"]
