@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -141,6 +142,14 @@ class _Spec:
     title: str
 
 
+def grade_key(scenario: Scenario, grade: int) -> str:
+    """The grade's feed: named after the school's own name for it when it gives one with Latin
+    letters or digits (``year-6``, ``reception``), else ``grade-N``, the address it always had."""
+    name = scenario.grade_name(grade)
+    slug = re.sub(r"[^a-z0-9]+", "-", (name or "").lower()).strip("-")
+    return slug if slug else f"grade-{grade}"
+
+
 def _feed_specs(scenario: Scenario, words: FeedWords) -> list[_Spec]:
     school = scenario.school.name
     sep = words.title_separator
@@ -150,7 +159,10 @@ def _feed_specs(scenario: Scenario, words: FeedWords) -> list[_Spec]:
 
     specs = [_Spec(LIBRARY_KEY, "library", _one_line(f"{school}{sep}{words.rota_title}"))]
     grades = sorted({c.grade for c in scenario.classes})
-    specs += [spec(f"grade-{g}", "grade", words.labels.grade(g), words.rota_title) for g in grades]
+    specs += [
+        spec(grade_key(scenario, g), "grade", words.labels.grade(g, scenario.grade_name(g)), words.rota_title)
+        for g in grades
+    ]
     specs += [spec(f"class-{c.id}", "class", c.label, words.rota_title) for c in scenario.classes]
     specs += [spec(f"room-{r.id}", "room", r.name or r.id, words.rota_title) for r in scenario.rooms]
     specs += [spec(f"staff-{m.id}", "staff", m.name or m.id, words.duty_title) for m in scenario.staff]
@@ -206,6 +218,7 @@ class _EventBuilder:
         self.helpers = {g.id: g.name or g.id for g in scenario.helper_groups}
         self.people = {m.id: m.name or m.id for m in scenario.staff} | self.helpers
         self.teachers = {t.id: t.name or t.id for t in scenario.teacher_groups}
+        self.grade_feeds = {c.grade: grade_key(scenario, c.grade) for c in scenario.classes}
 
     # feeds
     def _person_feed(self, person_id: str) -> str:
@@ -218,7 +231,7 @@ class _EventBuilder:
             school_class = self.classes.get(class_id)
             # An unknown class has no grade feed; its missing class feed reports it.
             if school_class is not None:
-                feeds.add(f"grade-{school_class.grade}")
+                feeds.add(self.grade_feeds[school_class.grade])
         return feeds
 
     # words

@@ -186,8 +186,13 @@ class Labels:
         """Heading of a month of the term: 九月份 / September."""
         return self.month_names[month - 1]
 
-    def grade(self, grade: int) -> str:
-        """All classes of a grade: 五年级 / Grade 5."""
+    def grade(self, grade: int, name: str | None = None) -> str:
+        """All classes of a grade: the school's own ``name`` for it, else 五年级 / Grade 5, and
+        学前班 / Reception for grade 0."""
+        if name:
+            return name
+        if grade == 0:
+            return self.format("grade_zero")
         number = _ZH_NUMBERS[grade - 1] if self.locale == "zh-CN" and 1 <= grade <= 12 else str(grade)
         return self.format("grade", number=number)
 
@@ -474,6 +479,7 @@ _ZH = Labels(
             "times_on": "{weekday}{count}次",
             "for_lost": "补{date}",
             "grade": "{number}年级",
+            "grade_zero": "学前班",
             "away": "{names}请假",
             "unmet_count": "{title}（{count}项）",
             "entry_separator": "；",
@@ -728,6 +734,7 @@ _EN = Labels(
             "times_on": "{weekday} ×{count}",
             "for_lost": "for {date}",
             "grade": "Grade {number}",
+            "grade_zero": "Reception",
             "away": "{names} away",
             "unmet_count": "{title} ({count})",
             "entry_separator": "; ",

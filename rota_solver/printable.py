@@ -560,7 +560,9 @@ class _Names:
             if school_class is not None:
                 grade = [g.id for g in self.scenario.classes if g.grade == school_class.grade]
                 if len(grade) > 1 and wanted >= set(grade):
-                    out.append(self.labels.grade(school_class.grade))
+                    out.append(
+                        self.labels.grade(school_class.grade, self.scenario.grade_name(school_class.grade))
+                    )
                     done.update(grade)
                     continue
             out.append(self.class_name(c))

@@ -278,10 +278,27 @@ class BusyPeriod(_Model):
         return (self.since is None or self.since <= day) and (self.until is None or day <= self.until)
 
 
+class GradeName(_Model):
+    """What a school calls one of its grades."""
+
+    number: int = Field(ge=0, le=13, description="The grade number the classes use (0 for Reception).")
+    name: str = Field(
+        min_length=1,
+        max_length=40,
+        description="Its name, e.g. Reception, Year 6, 六年级; printed, and the grade's feed is named "
+        "after it (`reception.ics`, `year-6.ics`; `grade-N.ics` when it has no Latin letters or digits).",
+    )
+
+
 class SchoolClass(_Model):
     id: Id = Field(description="Class id, e.g. 3-2.")
     name: str = Field(default="", description="Printed name, e.g. 三年级2班.")
-    grade: int = Field(ge=1, le=12, description="Grade 1-6 in a primary school.")
+    grade: int = Field(
+        ge=0,
+        le=13,
+        description="The class's grade (year) number, 0-13: 1-6 in a Chinese primary school, 0 for "
+        "Reception (or a pre-primary class); `grades` names them.",
+    )
     size: int = Field(gt=0, description="Pupils in the class.")
     homeroom_teacher: str = Field(default="", description="Homeroom teacher (班主任).")
     busy: list[BusyPeriod] = Field(
@@ -529,6 +546,15 @@ class Scenario(_Model):
     stocktake: Stocktake | None = Field(default=None, description="End-of-term stocktake, if any.")
     activities: list[Activity] = Field(default=[], description="Monthly and recurring activities.")
     weights: Weights = Field(default=Weights(), description="Prices of the soft wishes.")
+    grades: list[GradeName] = Field(
+        default=[],
+        description="Names of the grades, where the default (一年级…六年级; Grade 1…, Reception for 0) "
+        "is not what the school says, e.g. [{number: 0, name: Reception}, {number: 1, name: Year 1}].",
+    )
+
+    def grade_name(self, grade: int) -> str | None:
+        """The school's own name for ``grade``, if it gives one."""
+        return next((g.name for g in self.grades if g.number == grade), None)
 
     # --- lookups (indexed once: the solver asks them thousands of times) ---
     @cached_property
@@ -700,6 +726,12 @@ def _check_classes(s: Scenario) -> None:
                         ("classes", i, "busy", j, field),
                         f"{day} is outside the term {s.term.start}..{s.term.end}",
                     )
+    seen: dict[int, int] = {}
+    for i, grade in enumerate(s.grades):
+        if grade.number in seen:
+            twice = f"grade {grade.number} is named twice (also grades[{seen[grade.number]}])"
+            raise FieldError(("grades", i, "number"), twice)
+        seen[grade.number] = i
     for i, room in enumerate(s.rooms):
         for j, closure in enumerate(room.closed):
             if closure.start < s.term.start or closure.last > s.term.end:

@@ -122,11 +122,19 @@ def _person_key(scenario: Scenario, person_id: str) -> str:
     raise AssertionError(f"{person_id!r} is neither a staff member nor a helper group")
 
 
+def _grade_key(scenario: Scenario, grade: int) -> str:
+    """As the README says: the school's own name for the grade, lower case, runs of anything but
+    Latin letters and digits as one hyphen; grade-N when that leaves nothing."""
+    name = next((g.name for g in scenario.grades if g.number == grade), "")
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug or f"grade-{grade}"
+
+
 def _entity_keys(scenario: Scenario) -> set[str]:
     """Every feed a scenario can have."""
     return (
         {f"class-{c.id}" for c in scenario.classes}
-        | {f"grade-{c.grade}" for c in scenario.classes}
+        | {_grade_key(scenario, c.grade) for c in scenario.classes}
         | {f"staff-{m.id}" for m in scenario.staff}
         | {f"helpers-{g.id}" for g in scenario.helper_groups}
         | {f"room-{r.id}" for r in scenario.rooms}
@@ -148,12 +156,12 @@ def _domain(pub: Published) -> str:
 def _expected(pub: Published) -> tuple[dict[str, set[str]], dict[str, Expected]]:
     """Session and activity UIDs per feed, by the publishing rules, and when each takes place."""
     scenario, rota, domain = pub.scenario, pub.rota, _domain(pub)
-    grade_of = {c.id: c.grade for c in scenario.classes}
+    grade_of = {c.id: _grade_key(scenario, c.grade) for c in scenario.classes}
     per_feed: dict[str, set[str]] = {}
     when: dict[str, Expected] = {}
     for session in rota.sessions:
         uid = f"session.{session.id}@{domain}"
-        keys = {f"class-{session.class_id}", f"room-{session.room_id}", f"grade-{grade_of[session.class_id]}"}
+        keys = {f"class-{session.class_id}", f"room-{session.room_id}", grade_of[session.class_id]}
         keys |= {_person_key(scenario, p) for p in session.staff_ids} | {"library"}
         for key in keys:
             per_feed.setdefault(key, set()).add(uid)
@@ -162,7 +170,7 @@ def _expected(pub: Published) -> tuple[dict[str, set[str]], dict[str, Expected]]
         uid = f"activity.{activity.id}@{domain}"
         people = activity.staff_ids + activity.participant_staff_ids + activity.helper_group_ids
         keys = {f"class-{c}" for c in activity.class_ids} | {
-            f"grade-{grade_of[c]}" for c in activity.class_ids
+            grade_of[c] for c in activity.class_ids
         }
         keys |= {_person_key(scenario, p) for p in people} | {"library"}
         if activity.room_id is not None:
@@ -217,10 +225,17 @@ def test_feed_files_match_build_feeds(published: Published) -> None:
         problems.append("calendars/index.html is missing")
     entities = _entity_keys(pub.scenario)
     per_feed, _ = _expected(pub)
+    grade_keys = {_grade_key(pub.scenario, c.grade) for c in pub.scenario.classes}
     for key, feed in sorted(pub.feeds.items()):
         prefix = key.split("-", 1)[0]
         kind: str = (
-            "library" if key == "library" else prefix if prefix in KEY_PREFIXES else f"unknown ({prefix!r})"
+            "library"
+            if key == "library"
+            else "grade"
+            if key in grade_keys
+            else prefix
+            if prefix in KEY_PREFIXES
+            else f"unknown ({prefix!r})"
         )
         if feed.kind != kind:
             problems.append(f"{key}: kind {feed.kind!r}, expected {kind!r}")
