@@ -1,7 +1,13 @@
-"""Read a scenario file (YAML or JSON) into a :class:`Scenario`, with line numbers in errors."""
+"""Read a scenario file (YAML or JSON) into a :class:`Scenario`, with line numbers in errors.
+
+Whatever the text, the answer is a scenario or :class:`InvalidScenario` naming the line: impossible
+dates, keys given twice, nesting too deep, lists past the scenario's limits, and characters no
+name may hold (control characters, lone surrogates) are refused here, before validation.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +15,10 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import InvalidScenario, ScenarioProblem
-from .scenario import FieldError, Loc, Scenario
+from .scenario import LIMITS, FieldError, Loc, Scenario
+
+MAX_DEPTH = 40
+"""Deepest nesting of lists and mappings a scenario may have (a real one has about 8)."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -21,8 +30,17 @@ class _Loader(yaml.SafeLoader):
             return "0" + value if value.index(":") == 1 else value  # 8:00 -> 08:00, as pydantic wants
         return super().construct_yaml_int(node)
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):  # 2026-02-30, 2026-13-01, 0000-01-01
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a date that exists", node.start_mark
+            ) from None
+
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -39,14 +57,23 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def parse_scenario(text: str, source: str | None = None) -> Scenario:
     """Validate scenario text (YAML or JSON); raise :class:`InvalidScenario`."""
+    _check_characters(text, source)
+    loader = _Loader(text)
     try:
-        root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        root = loader.get_single_node()
+        if root is not None:
+            _check_nodes(root, source)
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise InvalidScenario([ScenarioProblem("", f"not valid YAML: {problem}", line)], source) from None
+    except RecursionError:
+        problem = ScenarioProblem("", f"nested more than {MAX_DEPTH} levels deep", 1)
+        raise InvalidScenario([problem], source) from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise InvalidScenario(
             [ScenarioProblem("", "expected a mapping with school, term, classes, ...", 1)], source
@@ -55,6 +82,60 @@ def parse_scenario(text: str, source: str | None = None) -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         raise InvalidScenario(_problems(exc, root), source) from None
+
+
+def _check_characters(text: str, source: str | None) -> None:
+    """No control character (but tab and line ends) and no lone surrogate, anywhere: they would reach
+    printed pages and calendar files."""
+    found = _FORBIDDEN.search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        problem = ScenarioProblem(
+            "", f"character U+{ord(found.group()):04X} is not allowed in a scenario", line
+        )
+        raise InvalidScenario([problem], source)
+
+
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _forbidden(c: str) -> bool:
+    return _FORBIDDEN.match(c) is not None
+
+
+def _check_nodes(root: yaml.Node, source: str | None) -> None:
+    """Keys given twice (YAML would keep the last silently), nesting past MAX_DEPTH, lists past the
+    scenario's limits, and escaped characters no name may hold; iteratively, so depth is no risk."""
+    stack: list[tuple[yaml.Node, int, str]] = [(root, 1, "")]
+    while stack:
+        node, depth, path = stack.pop()
+        line = node.start_mark.line + 1
+        if depth > MAX_DEPTH:
+            raise InvalidScenario(
+                [ScenarioProblem(path, f"nested more than {MAX_DEPTH} levels deep", line)], source
+            )
+        if isinstance(node, yaml.ScalarNode):
+            bad = next((c for c in str(node.value) if _forbidden(c)), None)
+            if bad is not None:
+                message = f"character U+{ord(bad):04X} is not allowed in a scenario"
+                raise InvalidScenario([ScenarioProblem(path, message, line)], source)
+        elif isinstance(node, yaml.SequenceNode):
+            limit = LIMITS.get(path)
+            if limit is not None and len(node.value) > limit:
+                message = f"{len(node.value)} entries; at most {limit} are allowed"
+                raise InvalidScenario([ScenarioProblem(path, message, line)], source)
+            stack += [(child, depth + 1, f"{path}[{i}]") for i, child in enumerate(node.value)]
+        elif isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                name = str(key.value)
+                here = key.start_mark.line + 1
+                if name in seen and name != "<<":
+                    where = f"{path}.{name}" if path else name
+                    message = f"{name!r} is given twice, on lines {seen[name]} and {here}"
+                    raise InvalidScenario([ScenarioProblem(where, message, here)], source)
+                seen[name] = here
+                stack.append((value, depth + 1, f"{path}.{name}" if path else name))
 
 
 def _problems(exc: ValidationError, root: yaml.Node | None) -> list[ScenarioProblem]:

@@ -198,8 +198,14 @@ class Window(_Model):
 class Room(_Model):
     id: Id = Field(description="Room id, e.g. reading_room.")
     name: str = Field(default="", description="Printed name, e.g. 学生阅览室.")
-    seats: int = Field(gt=0, description="Seats: the pupils of all classes in the room at once must fit.")
-    classes_at_once: int = Field(default=1, gt=0, description="How many classes fit at the same time.")
+    seats: int = Field(
+        gt=0,
+        le=10_000,
+        description="Seats (at most 10,000): the pupils of all classes in the room at once must fit.",
+    )
+    classes_at_once: int = Field(
+        default=1, gt=0, le=200, description="How many classes fit at the same time (at most 200)."
+    )
     closed: list[Closure] = Field(
         default=[], description="Dates the room is closed (repairs, exams): nothing takes place in it then."
     )
@@ -230,7 +236,7 @@ class StaffMember(_Model):
     )
     days_off: list[dt.date] = Field(default=[], description="Dates this person is away.")
     max_sessions_per_day: int | None = Field(
-        default=None, gt=0, description="Cap on duties a day; none if empty."
+        default=None, gt=0, le=50, description="Cap on duties a day; none if empty."
     )
 
 
@@ -240,9 +246,11 @@ class HelperGroup(_Model):
     id: Id = Field(description="Helper group id, e.g. helpers_5_1.")
     name: str = Field(default="", description="Printed name, e.g. 五(1)班图书管理员.")
     class_id: Id = Field(description="The class the helpers belong to: never on duty while it is busy.")
-    members: int = Field(default=2, gt=0, description="Pupils in the team (informative).")
+    members: int = Field(default=2, gt=0, le=1000, description="Pupils in the team (at most 1,000).")
     windows: list[Id] = Field(description="Windows the team can work in, e.g. [lunch].")
-    max_sessions_per_day: int | None = Field(default=1, gt=0, description="Cap on duties a day.")
+    max_sessions_per_day: int | None = Field(
+        default=1, gt=0, le=50, description="Cap on duties a day (at most 50)."
+    )
 
     role: Literal["helper"] = Field(default="helper", description="Always `helper` in rule staffing.")
 
@@ -299,10 +307,10 @@ class SchoolClass(_Model):
         description="The class's grade (year) number, 0-13: 1-6 in a Chinese primary school, 0 for "
         "Reception (or a pre-primary class); `grades` names them.",
     )
-    size: int = Field(gt=0, description="Pupils in the class.")
+    size: int = Field(gt=0, le=1000, description="Pupils in the class (at most 1,000).")
     homeroom_teacher: str = Field(default="", description="Homeroom teacher (班主任).")
     busy: list[BusyPeriod] = Field(
-        default=[], description="The class timetable's lessons that block library time."
+        default=[], max_length=400, description="The class timetable's lessons that block library time."
     )
 
     @property
@@ -392,7 +400,9 @@ class TeacherGroup(_Model):
 
     id: Id = Field(description="Teacher group id, e.g. chinese.")
     name: str = Field(default="", description="Printed name, e.g. 语文组.")
-    members: int = Field(default=1, gt=0, description="Teachers in the group (for room seats).")
+    members: int = Field(
+        default=1, gt=0, le=1000, description="Teachers in the group (for room seats; at most 1,000)."
+    )
     availability: list[Availability] = Field(
         default=[Availability()], description="Weekly hours the group is free of lessons."
     )
@@ -502,32 +512,67 @@ class Activity(_Model):
         return self
 
 
-class Weights(_Model):
-    """Prices of the soft wishes, in penalty points per unit."""
+MAX_WEIGHT = 100_000
+"""The largest price of one soft wish."""
 
-    preferred_day: int = Field(default=3, ge=0, description="A session on a day the rule does not prefer.")
+
+class Weights(_Model):
+    """Prices of the soft wishes, in penalty points per unit (each at most MAX_WEIGHT, 100,000: a rerun
+    prices a change above every wish together, and the sum must stay within what CP-SAT holds)."""
+
+    preferred_day: int = Field(
+        default=3, ge=0, le=MAX_WEIGHT, description="A session on a day the rule does not prefer."
+    )
     preferred_window: int = Field(
-        default=2, ge=0, description="A session in a window the rule does not prefer."
+        default=2, ge=0, le=MAX_WEIGHT, description="A session in a window the rule does not prefer."
     )
     same_slot_every_week: int = Field(
-        default=4, ge=0, description="A week a class's session is not at its usual weekday and slot."
+        default=4,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="A week a class's session is not at its usual weekday and slot.",
     )
     spread_over_week: int = Field(
-        default=5, ge=0, description="Each extra session of one class on the same day."
+        default=5, ge=0, le=MAX_WEIGHT, description="Each extra session of one class on the same day."
     )
-    makeup_session: int = Field(default=10, ge=0, description="Each make-up session added after a lost one.")
+    makeup_session: int = Field(
+        default=10, ge=0, le=MAX_WEIGHT, description="Each make-up session added after a lost one."
+    )
     displaced_session: int = Field(
-        default=10, ge=0, description="Each session that gives way to an activity (orientation, event day)."
+        default=10,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Each session that gives way to an activity (orientation, event day).",
     )
     staff_balance: int = Field(
-        default=1, ge=0, description="Duties between the busiest and idlest of one role, per cycle."
+        default=1,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Duties between the busiest and idlest of one role, per cycle.",
     )
     joint_activity_time: int = Field(
         default=100,
         ge=0,
+        le=MAX_WEIGHT,
         description="An occurrence of an activity for several classes at once (a grade's competition) "
         "for which the weekly table leaves no time when all of them are out of library sessions.",
     )
+
+
+LIMITS = {
+    "periods": 40,
+    "windows": 50,
+    "rooms": 50,
+    "staff": 300,
+    "helper_groups": 200,
+    "classes": 1000,
+    "rules": 100,
+    "teacher_groups": 100,
+    "activities": 300,
+    "grades": 14,
+}
+"""The most of each list a scenario may hold: a school of 1,000 classes is four times the largest
+one measured (240 classes), and every list past these sizes is refused before it is validated."""
 
 
 class Scenario(_Model):
@@ -535,19 +580,36 @@ class Scenario(_Model):
 
     school: School
     term: Term
-    periods: list[Period] = Field(default=[], description="The bell schedule.")
-    windows: list[Window] = Field(min_length=1, description="When library sessions may happen.")
-    rooms: list[Room] = Field(min_length=1, description="Library rooms.")
-    staff: list[StaffMember] = Field(default=[], description="Librarians and other staff.")
-    helper_groups: list[HelperGroup] = Field(default=[], description="Student helper teams.")
-    classes: list[SchoolClass] = Field(min_length=1, description="The school's classes.")
-    rules: list[GradeRule] = Field(min_length=1, description="Grade rules: who comes, how often, where.")
-    teacher_groups: list[TeacherGroup] = Field(default=[], description="Teacher groups (教研组).")
+    periods: list[Period] = Field(default=[], max_length=LIMITS["periods"], description="The bell schedule.")
+    windows: list[Window] = Field(
+        min_length=1, max_length=LIMITS["windows"], description="When library sessions may happen."
+    )
+    rooms: list[Room] = Field(min_length=1, max_length=LIMITS["rooms"], description="Library rooms.")
+    staff: list[StaffMember] = Field(
+        default=[], max_length=LIMITS["staff"], description="Librarians and other staff."
+    )
+    helper_groups: list[HelperGroup] = Field(
+        default=[], max_length=LIMITS["helper_groups"], description="Student helper teams."
+    )
+    classes: list[SchoolClass] = Field(
+        min_length=1, max_length=LIMITS["classes"], description="The school's classes (at most 1,000)."
+    )
+    rules: list[GradeRule] = Field(
+        min_length=1, max_length=LIMITS["rules"], description="Grade rules: who comes, how often, where."
+    )
+    teacher_groups: list[TeacherGroup] = Field(
+        default=[], max_length=LIMITS["teacher_groups"], description="Teacher groups (教研组)."
+    )
     stocktake: Stocktake | None = Field(default=None, description="End-of-term stocktake, if any.")
-    activities: list[Activity] = Field(default=[], description="Monthly and recurring activities.")
+    activities: list[Activity] = Field(
+        default=[],
+        max_length=LIMITS["activities"],
+        description="Monthly and recurring activities (at most 300).",
+    )
     weights: Weights = Field(default=Weights(), description="Prices of the soft wishes.")
     grades: list[GradeName] = Field(
         default=[],
+        max_length=LIMITS["grades"],
         description="Names of the grades, where the default (一年级…六年级; Grade 1…, Reception for 0) "
         "is not what the school says, e.g. [{number: 0, name: Reception}, {number: 1, name: Year 1}].",
     )
