@@ -21,7 +21,11 @@ MAX_DEPTH = 40
 """Deepest nesting of lists and mappings a scenario may have (a real one has about 8)."""
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser where PyYAML has it: a 1 MB file composes in a third of the pure-Python time.
+_SafeLoader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+
+
+class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
     """SafeLoader that keeps ``11:30`` a string: YAML 1.1 would read it as base-60 690."""
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
