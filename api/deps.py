@@ -84,6 +84,15 @@ async def require_admin(
     return ADMIN
 
 
+async def get_public_base(state: StateDep, request: Request) -> str:
+    """The service's public address, no trailing slash: ``ROTA_PUBLIC_URL``, or in development the
+    request's own (from its Host header, which production never trusts)."""
+    base = state.settings.public_base(str(request.base_url))
+    if base is None:  # Settings.check refused to start production without one
+        raise RuntimeError("production mode without ROTA_PUBLIC_URL")
+    return base
+
+
 async def get_runner(state: StateDep) -> JobRunner:
     return state.runner
 
@@ -96,6 +105,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 AdminDep = Annotated[str, Depends(require_admin)]
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+PublicBaseDep = Annotated[str, Depends(get_public_base)]
 MAX_NUMBER = 2**31 - 1
 """The largest version number a path or query takes (a 32-bit integer column holds it); larger
 numbers get 422, not a database overflow."""

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import gzip
 import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -28,7 +30,7 @@ class FeedFile:
 
     feed: Feed
     etag: str
-    """Strong ETag: the quoted hex SHA-256 of the bytes."""
+    """Weak ETag: ``W/`` and the quoted hex SHA-256 of the bytes (the gzipped body carries it too)."""
 
 
 @dataclass
@@ -43,6 +45,7 @@ class PublishedFeeds:
     files: dict[str, FeedFile]
     """By file name, in :func:`calendars.build_feeds` order."""
     _html: bytes | None = field(default=None, repr=False)
+    _gzipped: dict[str, bytes] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -55,6 +58,18 @@ class PublishedFeeds:
             if self._html is None:
                 self._html = printable_html(self.scenario, self.rota).encode()
             return self._html
+
+    def gzipped(self, name: str, body: bytes) -> Callable[[], bytes]:
+        """A function giving ``body`` (the file ``name`` of this version) gzipped, compressed on
+        first use and kept: a feed is polled often, and mostly by the same few calendar apps."""
+
+        def compressed() -> bytes:
+            with self._lock:
+                if name not in self._gzipped:
+                    self._gzipped[name] = gzip.compress(body, mtime=0)
+                return self._gzipped[name]
+
+        return compressed
 
 
 class FeedCache:
@@ -119,7 +134,7 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 def _build(slug: str, version: int, at: dt.datetime, scenario: Scenario, rota: Rota) -> PublishedFeeds:
     files = {
-        feed.filename: FeedFile(feed, f'"{hashlib.sha256(feed.ics).hexdigest()}"')
+        feed.filename: FeedFile(feed, f'W/"{hashlib.sha256(feed.ics).hexdigest()}"')
         for feed in build_feeds(scenario, rota)
     }
     return PublishedFeeds(slug, version, at, scenario, rota, files)

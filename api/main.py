@@ -23,6 +23,7 @@ from .deps import ServiceState
 from .errors import Conflict, NotFound
 from .feed_cache import FeedCache
 from .jobs import JobRunner
+from .middleware import AllowHeader, GZipExceptFeeds, redact_access_log
 from .routes import ROUTERS
 from .schemas import ConflictBody, ErrorBody, Health, Problem, ProblemReport
 from .settings import Settings, get_settings
@@ -48,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        admin_token = settings.resolved_admin_token()
+        admin_token = settings.check()
         engine = make_engine(settings.resolved_database_url())
         try:
             init_db(engine)
@@ -74,6 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_size=settings.max_body_bytes,  # 413 once a body grows past it, chunked or not
     )
     _add_error_handlers(app)
+    app.add_middleware(GZipExceptFeeds)
+    app.add_middleware(AllowHeader)
 
     @app.get("/health", tags=["service"], summary="The service is up")
     def health() -> Health:
@@ -92,7 +95,8 @@ def app_factory() -> FastAPI:
 
 def configure_logging() -> None:
     """The service's own messages (each job's life: queued, started, phases, outcome, duration)
-    to standard error beside uvicorn's, once per process."""
+    to standard error beside uvicorn's, once per process; feed tokens left out of the access log."""
+    redact_access_log()
     service = logging.getLogger("api")
     if not service.handlers:
         handler = logging.StreamHandler()

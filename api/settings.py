@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 DEV_TOKEN_FILE = "admin-token"
 """Name of the generated development token, inside ``data_dir``."""
+MIN_PRODUCTION_TOKEN = 32
+"""Characters an admin token needs in production (``secrets.token_urlsafe(32)`` gives 43)."""
 
 
 class Settings(BaseSettings):
@@ -38,7 +40,12 @@ class Settings(BaseSettings):
     admin_token_file: Path | None = None
     """ROTA_ADMIN_TOKEN_FILE: the token is its first line (for Docker/systemd secrets)."""
     mode: Literal["development", "production"] = "development"
-    """ROTA_MODE: production refuses to start without an admin token."""
+    """ROTA_MODE: production refuses to start without an admin token of at least 32 characters, or
+    without ``public_url``."""
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$")
+    """ROTA_PUBLIC_URL: the service's address as teachers reach it, e.g.
+    ``https://library.school.example``: feed addresses and the feed index's links start with it.
+    Unset, development mode takes the request's own address (its Host header); production needs it."""
     max_body_bytes: int = Field(default=1_048_576, gt=0)
     job_time_limit_seconds: float = Field(default=60.0, gt=0)
     """Wall-clock limit of a whole job: every solver stage and the explainer end within it."""
@@ -54,6 +61,31 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'rota.db').resolve()}"
 
+    def public_base(self, request_base: str) -> str | None:
+        """The service's public address without a trailing slash: ``public_url``, else (development
+        only) ``request_base``, the request's own address; None in production without one."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        if self.mode == "production":
+            return None
+        return request_base.rstrip("/")
+
+    def check(self) -> str:
+        """Everything ``rota serve`` needs before it starts: the admin token (returned), the public
+        address in production, and a writable data directory for an SQLite file there.
+
+        Raises :class:`ServiceMisconfigured` with one line saying what to fix.
+        """
+        if self.mode == "production" and not self.public_url:
+            raise ServiceMisconfigured(
+                "production mode needs ROTA_PUBLIC_URL, the address teachers reach the service at "
+                "(e.g. https://library.school.example): feed addresses are built from it, never from "
+                "a request's Host header"
+            )
+        if self.database_url is None:
+            _check_writable(self.data_dir)
+        return self.resolved_admin_token()
+
     def resolved_admin_token(self) -> str:
         """The admin token, from the variable, the file, or (development only) a generated file.
 
@@ -66,9 +98,9 @@ class Settings(BaseSettings):
             token = self.admin_token.get_secret_value().strip()
             if not token:
                 raise ServiceMisconfigured("ROTA_ADMIN_TOKEN is empty")
-            return token
+            return self._long_enough(token, "ROTA_ADMIN_TOKEN")
         if self.admin_token_file is not None:
-            return _token_from_file(self.admin_token_file)
+            return self._long_enough(_token_from_file(self.admin_token_file), "ROTA_ADMIN_TOKEN_FILE's token")
         if self.mode == "production":
             raise ServiceMisconfigured(
                 "production mode needs an admin token: set ROTA_ADMIN_TOKEN or ROTA_ADMIN_TOKEN_FILE"
@@ -76,9 +108,32 @@ class Settings(BaseSettings):
         return _development_token(self.data_dir / DEV_TOKEN_FILE)
 
 
+    def _long_enough(self, token: str, what: str) -> str:
+        if self.mode == "production" and len(token) < MIN_PRODUCTION_TOKEN:
+            raise ServiceMisconfigured(
+                f"{what} has {len(token)} characters; production mode needs at least {MIN_PRODUCTION_TOKEN}: "
+                "make one with  python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return token
+
+
 def get_settings() -> Settings:
     """Settings from the environment (read each call: call once per app and keep the result)."""
     return Settings()
+
+
+def _check_writable(data_dir: Path) -> None:
+    """The data directory exists (made if need be) and this process may write in it."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ServiceMisconfigured(f"cannot make the data directory {data_dir}: {exc.strerror}") from None
+    if not data_dir.is_dir():
+        raise ServiceMisconfigured(f"the data directory {data_dir} is not a directory")
+    if not os.access(data_dir, os.W_OK | os.X_OK):
+        raise ServiceMisconfigured(
+            f"the data directory {data_dir} is not writable by this user: the database lives there"
+        )
 
 
 def _token_from_file(path: Path) -> str:

@@ -55,18 +55,22 @@ __all__ = [
     "ScenarioFormat",
     "ScenarioVersionInfo",
     "SchoolInfo",
+    "UnpublishedSchool",
     "get_changes",
     "get_job",
     "get_rota",
     "get_school",
     "latest_scenario",
+    "list_jobs",
     "list_rotas",
+    "list_schools",
     "new_feed_token",
     "publish",
     "published",
     "rotate_feed_token",
     "save_scenario",
     "scenario_version",
+    "unpublished_school",
 ]
 
 ScenarioFormat = Literal["yaml", "json"]
@@ -86,6 +90,14 @@ class SchoolInfo:
     created_at: dt.datetime
     published_version: int | None
     feed_token: str
+
+
+@dataclass(frozen=True)
+class UnpublishedSchool:
+    """A school whose feed token is known but which has published nothing yet."""
+
+    name: str
+    locale: str
 
 
 @dataclass(frozen=True)
@@ -286,6 +298,11 @@ def get_school(s: Session, slug: str) -> SchoolInfo:
     return _school_info(s, _school(s, slug))
 
 
+def list_schools(s: Session) -> list[SchoolInfo]:
+    """Every school, by slug."""
+    return [_school_info(s, school) for school in s.scalars(select(School).order_by(School.slug))]
+
+
 def latest_scenario(s: Session, slug: str) -> ScenarioVersionInfo:
     school = _school(s, slug)
     version = s.scalar(
@@ -380,6 +397,23 @@ def published(
     )
 
 
+def unpublished_school(s: Session, token: str) -> UnpublishedSchool | None:
+    """The school whose feed token is ``token`` when it has published nothing yet (its name and
+    its newest scenario's locale, to say so in its language); None for an unknown token or a school
+    that has published."""
+    school = s.scalar(select(School).where(School.feed_token == token)) if token else None
+    if school is None or _latest_publication(s, school.id) is not None:
+        return None
+    text = s.scalar(
+        select(ScenarioVersion.text)
+        .where(ScenarioVersion.school_id == school.id)
+        .order_by(ScenarioVersion.number.desc())
+        .limit(1)
+    )
+    locale = parse_scenario(text).school.locale if text is not None else "en"
+    return UnpublishedSchool(name=school.name, locale=locale)
+
+
 def rotate_feed_token(s: Session, slug: str) -> SchoolInfo:
     """Give the school a new feed token; feed URLs with the old one stop working."""
     school = _school(s, slug)
@@ -396,6 +430,18 @@ def get_job(s: Session, job_id: str) -> JobInfo:
     if job is None:
         raise NotFound(f"job {job_id!r}")
     return _job_info(s, job)
+
+
+def list_jobs(s: Session, slug: str, limit: int) -> list[JobInfo]:
+    """The school's jobs, newest first, at most ``limit``."""
+    school = _school(s, slug)
+    jobs = s.scalars(
+        select(SolveJob)
+        .where(SolveJob.school_id == school.id)
+        .order_by(SolveJob.created_at.desc(), SolveJob.id.desc())
+        .limit(limit)
+    )
+    return [_job_info(s, job) for job in jobs]
 
 
 def create_job(

@@ -171,11 +171,17 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INVALID
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:  # e.g. ROTA_MODE=prodution: one line per setting, no traceback
+        for error in exc.errors():
+            name = "ROTA_" + "_".join(str(part) for part in error["loc"]).upper()
+            print(f"rota serve: {name}={error['input']!r}: {error['msg']}", file=sys.stderr)
+        return EXIT_INVALID
     if args.data_dir is not None:
         settings = settings.model_copy(update={"data_dir": args.data_dir})
     try:
-        settings.resolved_admin_token()  # fail here, in one line, rather than in the server's start-up
+        settings.check()  # fail here, in one line, rather than in the server's start-up
     except ServiceMisconfigured as exc:
         print(f"rota serve: {exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -6,31 +6,39 @@ the address can read the rota, and rotating it (``POST /schools/{school}/feed-to
 old address.
 
 Calendar apps poll feeds every few hours, so answers are cheap: the feeds of a published version
-are built once and kept in the app's :class:`~api.feed_cache.FeedCache`, each with a strong ETag
-(SHA-256 of its bytes) and the publish time as Last-Modified, and a conditional request that
-matches gets 304.
+are built once and kept in the app's :class:`~api.feed_cache.FeedCache`, each with a weak ETag
+(SHA-256 of its bytes; weak because the gzipped and the plain body share it) and the publish time
+as Last-Modified, and a conditional request that matches gets 304. Every 404 here is an HTML page:
+a calendar app shows nothing either way, and a person who opens the address reads why.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import gzip
+import hashlib
+from collections.abc import Callable
 from html import escape
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from calendars.index import FeedColumn, feed_page, feed_tables
 from rota_solver import labels_for
 
-from ..deps import SessionDep, get_feed_cache
+from .. import storage
+from ..deps import PublicBaseDep, SessionDep, get_feed_cache
 from ..errors import NotFound
 from ..feed_cache import FeedCache, PublishedFeeds
-from ..schemas import Responses, error
+from ..schemas import Responses
 
 CACHE_CONTROL = "max-age=300"
 ROTA_HTML = "rota.html"
+GZIP_MINIMUM_BYTES = 1024
+"""Bodies at least this large are sent gzipped to clients that accept it."""
 _PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
 """The token is in every address: no Referer to other sites, no search engine."""
 
@@ -39,39 +47,55 @@ FeedCacheDep = Annotated[FeedCache, Depends(get_feed_cache)]
 
 router = APIRouter(prefix="/feeds", tags=["feeds (public, by token)"])
 
-_NOT_FOUND = error(404, "Unknown or rotated token, or no such feed.")
-
-
-_FEED_RESPONSES: Responses = {
-    200: {"content": {"text/calendar": {}}, "description": "The iCalendar feed."},
+_NOT_FOUND: Responses = {
+    404: {
+        "content": {"text/html": {"schema": {"type": "string"}}},
+        "description": "An HTML page: the token is unknown or was rotated, there is no such feed, or (in the "
+        "school's language) nothing is published yet.",
+    }
+}
+_CONDITIONAL: Responses = {
     304: {"description": "Not modified: the `If-None-Match` or `If-Modified-Since` matches."},
+}
+_FEED_RESPONSES: Responses = {
+    200: {"content": {"text/calendar": {"schema": {"type": "string"}}}, "description": "The iCalendar feed."},
+    **_CONDITIONAL,
     **_NOT_FOUND,
 }
+_HTML_RESPONSES: Responses = {200: {"content": {"text/html": {"schema": {"type": "string"}}}}, **_CONDITIONAL}
 
 
-@router.get(
-    "/{token}/",
-    response_class=HTMLResponse,
-    responses=_NOT_FOUND,
-    summary="The feed index page: every calendar with its subscribe links",
-)
-def feed_index(token: str, request: Request, session: SessionDep, cache: FeedCacheDep) -> HTMLResponse:
-    entry = cache.get(session, token)
-    base = f"{request.url.netloc}{request.scope.get('root_path', '')}/feeds/{token}/"
-    page = _index_page(entry, scheme=request.url.scheme, base=base)
-    return HTMLResponse(page, headers={"Cache-Control": CACHE_CONTROL, **_PRIVATE})
-
-
+@router.head(f"/{{token}}/{ROTA_HTML}", include_in_schema=False)
 @router.get(
     f"/{{token}}/{ROTA_HTML}",
     response_class=HTMLResponse,
-    responses=_NOT_FOUND,
+    responses=_HTML_RESPONSES | _NOT_FOUND,
     summary="The published rota as a printable table (A4 landscape)",
 )
-def feed_rota_html(token: str, session: SessionDep, cache: FeedCacheDep) -> Response:
-    entry = cache.get(session, token)
-    headers = {"Cache-Control": CACHE_CONTROL, "Last-Modified": entry.last_modified, **_PRIVATE}
-    return Response(entry.rota_html(), media_type="text/html; charset=utf-8", headers=headers)
+def feed_rota_html(token: str, request: Request, session: SessionDep, cache: FeedCacheDep) -> Response:
+    entry = _published(session, cache, token)
+    if isinstance(entry, Response):
+        return entry
+    page = entry.rota_html()
+    html = "text/html; charset=utf-8"
+    return _send(request, page, html, _etag(page), entry, entry.gzipped(ROTA_HTML, page))
+
+
+@router.head("/{token}/", include_in_schema=False)
+@router.get(
+    "/{token}/",
+    response_class=HTMLResponse,
+    responses=_HTML_RESPONSES | _NOT_FOUND,
+    summary="The feed index page: every calendar with its subscribe links",
+)
+def feed_index(
+    token: str, request: Request, session: SessionDep, cache: FeedCacheDep, public: PublicBaseDep
+) -> Response:
+    entry = _published(session, cache, token)
+    if isinstance(entry, Response):
+        return entry
+    page = _index_page(entry, f"{public}/feeds/{token}/").encode()
+    return _send(request, page, "text/html; charset=utf-8", _etag(page), entry, None)
 
 
 @router.head("/{token}/{filename}", include_in_schema=False)
@@ -84,19 +108,67 @@ def feed_rota_html(token: str, session: SessionDep, cache: FeedCacheDep) -> Resp
 def feed_file(
     token: str, filename: str, request: Request, session: SessionDep, cache: FeedCacheDep
 ) -> Response:
-    entry = cache.get(session, token)
+    entry = _published(session, cache, token)
+    if isinstance(entry, Response):
+        return entry
     file = entry.files.get(filename)
     if file is None:
-        raise NotFound(f"feed {filename!r}")
+        return _not_found_page(f"feed {filename}", None)
+    ics = file.feed.ics
+    return _send(request, ics, "text/calendar; charset=utf-8", file.etag, entry, entry.gzipped(filename, ics))
+
+
+def _published(session: Session, cache: FeedCache, token: str) -> PublishedFeeds | Response:
+    """The published feeds behind ``token``, or the HTML page (404) that says why there are none."""
+    try:
+        return cache.get(session, token)
+    except NotFound:
+        return _not_found_page("feed address", storage.unpublished_school(session, token))
+
+
+def _send(
+    request: Request,
+    body: bytes,
+    media_type: str,
+    etag: str,
+    entry: PublishedFeeds,
+    gzipped: Callable[[], bytes] | None,
+) -> Response:
+    """``body`` with its validators, 304 when the request's match, gzipped when the client takes it.
+
+    The ETag is weak (``W/"<sha-256 of the plain bytes>"``): both encodings of one version carry it,
+    as RFC 9110 allows only weak tags to, and ``Vary: Accept-Encoding`` tells caches they differ."""
     headers = {
-        "ETag": file.etag,
+        "ETag": etag,
         "Last-Modified": entry.last_modified,
         "Cache-Control": CACHE_CONTROL,
+        "Vary": "Accept-Encoding",
         **_PRIVATE,
     }
-    if _not_modified(request, file.etag, entry.published_at):
+    if _not_modified(request, etag, entry.published_at):
         return Response(status_code=304, headers=headers)
-    return Response(file.feed.ics, media_type="text/calendar; charset=utf-8", headers=headers)
+    if len(body) >= GZIP_MINIMUM_BYTES and _accepts_gzip(request):
+        body = gzipped() if gzipped is not None else gzip.compress(body, mtime=0)
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def _etag(body: bytes) -> str:
+    return f'W/"{hashlib.sha256(body).hexdigest()}"'
+
+
+def _accepts_gzip(request: Request) -> bool:
+    """Whether ``Accept-Encoding`` names gzip (or ``*``) with a quality above 0."""
+    for item in request.headers.get("accept-encoding", "").split(","):
+        coding, _, params = item.strip().partition(";")
+        if coding.strip().lower() not in ("gzip", "x-gzip", "*"):
+            continue
+        quality = params.strip().lower().removeprefix("q=")
+        try:
+            return not params.strip() or float(quality) > 0
+        except ValueError:
+            return False
+    return False
 
 
 def _not_modified(request: Request, etag: str, last_modified: dt.datetime) -> bool:
@@ -104,32 +176,70 @@ def _not_modified(request: Request, etag: str, last_modified: dt.datetime) -> bo
     If-Modified-Since (ignored when it cannot be parsed)."""
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
-        tags = [tag.strip() for tag in if_none_match.split(",")]
-        return any(tag == "*" or tag.removeprefix("W/") == etag for tag in tags)
+        tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+        return any(tag == "*" or tag == etag.removeprefix("W/") for tag in tags)
     if_modified_since = request.headers.get("if-modified-since")
     if if_modified_since is None:
         return False
     try:
         since = email.utils.parsedate_to_datetime(if_modified_since)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return False
     if since.tzinfo is None:  # "-0000": UTC by RFC 5322
         since = since.replace(tzinfo=dt.UTC)
     return last_modified <= since
 
 
-def _index_page(entry: PublishedFeeds, *, scheme: str, base: str) -> str:
-    """Every feed of ``entry`` with its ``webcal://`` and ``https://`` addresses, and the printable
-    table; the token is in the address, so the page asks browsers not to send it on as a referrer."""
+_NOT_PUBLISHED = {
+    "zh": (
+        "{school}：尚未发布",
+        "{school}的图书馆轮流安排表还没有发布。发布后，本页会列出所有日历的订阅地址。",
+    ),
+    "en": (
+        "{school}: not published yet",
+        "{school}'s library rota is not published yet. Once it is, this page lists every calendar "
+        "with its subscribe links.",
+    ),
+}
+_NO_SUCH_FEED = (
+    '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    '<meta name="referrer" content="no-referrer"><title>Not found</title></head><body><h1>Not found</h1>'
+    "<p>There is no {what} here: the address may have been mistyped, or replaced by a new one.</p>"
+    '<p lang="zh-CN">找不到该地址：可能输入有误，或已更换为新地址。</p></body></html>\n'
+)
+
+
+def _not_found_page(what: str, school: storage.UnpublishedSchool | None) -> HTMLResponse:
+    """404 as a page: for a school whose token is right but has nothing published, in its language."""
+    headers = {"Cache-Control": "no-cache", **_PRIVATE}
+    if school is None:
+        return HTMLResponse(_NO_SUCH_FEED.format(what=escape(what)), status_code=404, headers=headers)
+    title, text = _NOT_PUBLISHED["zh" if school.locale.lower().startswith("zh") else "en"]
+    lang = labels_for(school.locale).html_lang
+    name = escape(school.name)
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        '<meta name="referrer" content="no-referrer">'
+        f"<title>{title.format(school=name)}</title></head><body><h1>{title.format(school=name)}</h1>"
+        f"<p>{text.format(school=name)}</p></body></html>\n"
+    )
+    return HTMLResponse(page, status_code=404, headers=headers)
+
+
+def _index_page(entry: PublishedFeeds, base: str) -> str:
+    """Every feed of ``entry`` with its ``webcal://`` and ``https://`` addresses (``base`` is the
+    index's own public address), and the printable table; the token is in the address, so the page
+    asks browsers not to send it on as a referrer."""
     scenario = entry.scenario
     printable = labels_for(scenario.school.locale).headings["title"]
+    scheme, _, rest = base.partition("://")
 
     def link(url: str) -> str:
         return f'<a href="{escape(url)}" type="text/calendar">{escape(url)}</a>'
 
     columns: list[FeedColumn] = [
-        ("webcal://", lambda feed: link(f"webcal://{base}{feed.filename}")),
-        (f"{scheme}://", lambda feed: link(f"{scheme}://{base}{feed.filename}")),
+        ("webcal://", lambda feed: link(f"webcal://{rest}{feed.filename}")),
+        (f"{scheme}://", lambda feed: link(f"{base}{feed.filename}")),
     ]
     feeds = [file.feed for file in entry.files.values()]
     body = [f'<p><a href="{ROTA_HTML}">{escape(printable)}</a></p>']

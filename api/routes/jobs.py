@@ -45,6 +45,19 @@ def start_solve(
 
 
 @router.get(
+    "/schools/{school}/jobs",
+    responses=error(404, "No such school."),
+    summary="The school's solve and rerun jobs, newest first",
+)
+def list_jobs(
+    school: SchoolSlug,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=1000, description="At most this many jobs (the newest).")] = 100,
+) -> list[Job]:
+    return [Job.of(info) for info in storage.list_jobs(session, school, limit)]
+
+
+@router.get(
     "/jobs/{job_id}",
     responses=error(404, "No such job."),
     summary="A job's status and live progress: stage, best penalty, bound, elapsed time",

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from rota_solver import printable_html, rota_csv
 
 from .. import storage
-from ..deps import SchoolSlug, SessionDep, VersionNumber, get_feed_cache, require_admin
+from ..deps import PublicBaseDep, SchoolSlug, SessionDep, VersionNumber, get_feed_cache, require_admin
 from ..feed_cache import FeedCache
 from ..schemas import UNAUTHORIZED, FeedToken, Responses, RotaVersion, School, error
 
@@ -29,13 +29,18 @@ _MEDIA_TYPES = {
 }
 
 
+@router.get("/schools", summary="Every school the service keeps, by slug")
+def list_schools(session: SessionDep, public: PublicBaseDep) -> list[School]:
+    return [School.of(info, public) for info in storage.list_schools(session)]
+
+
 @router.get(
     "/schools/{school}",
     responses=error(404, "No such school."),
     summary="The school: its name, published rota version and feed address",
 )
-def get_school(school: SchoolSlug, session: SessionDep, request: Request) -> School:
-    return School.of(storage.get_school(session, school), str(request.base_url))
+def get_school(school: SchoolSlug, session: SessionDep, public: PublicBaseDep) -> School:
+    return School.of(storage.get_school(session, school), public)
 
 
 @router.get("/schools/{school}/rotas", responses=_NOT_FOUND, summary="Every rota version of the school")
@@ -95,9 +100,9 @@ def publish_rota(school: SchoolSlug, number: VersionNumber, session: SessionDep)
 def rotate_feed_token(
     school: SchoolSlug,
     session: SessionDep,
-    request: Request,
+    public: PublicBaseDep,
     cache: Annotated[FeedCache, Depends(get_feed_cache)],
 ) -> FeedToken:
     info = storage.rotate_feed_token(session, school)
     cache.forget(school)
-    return FeedToken.of(info, str(request.base_url))
+    return FeedToken.of(info, public)

@@ -337,10 +337,14 @@ def test_development_generates_a_token_once_and_keeps_it_private(tmp_path: Path)
 
 def test_tokens_from_the_variable_or_a_file(tmp_path: Path) -> None:
     secret = tmp_path / "token"
-    secret.write_text("  from-a-file  \nsecond line\n")
-    assert Settings(mode="production", admin_token_file=secret).resolved_admin_token() == "from-a-file"
-    given = Settings.model_validate({"mode": "production", "admin_token": "given"})
-    assert given.resolved_admin_token() == "given"
+    from_file, long_enough = "from-a-file-" + "f" * 20, "given-" + "g" * 26  # production: 32 or more
+    secret.write_text(f"  {from_file}  \nsecond line\n")
+    assert Settings(mode="production", admin_token_file=secret).resolved_admin_token() == from_file
+    given = Settings.model_validate({"mode": "production", "admin_token": long_enough})
+    assert given.resolved_admin_token() == long_enough
+    with pytest.raises(ServiceMisconfigured, match="at least 32"):
+        Settings.model_validate({"mode": "production", "admin_token": "given"}).resolved_admin_token()
+    assert Settings.model_validate({"admin_token": "given"}).resolved_admin_token() == "given", "development"
     empty = tmp_path / "empty"
     empty.write_text("\n")
     for broken in (
@@ -355,12 +359,12 @@ def test_tokens_from_the_variable_or_a_file(tmp_path: Path) -> None:
 
 def test_settings_come_from_rota_variables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ROTA_MODE", "production")
-    monkeypatch.setenv("ROTA_ADMIN_TOKEN", "from-env")
+    monkeypatch.setenv("ROTA_ADMIN_TOKEN", "from-env-" + "e" * 23)
     monkeypatch.setenv("ROTA_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("ROTA_JOB_TIME_LIMIT_SECONDS", "5")
     monkeypatch.setenv("ROTA_JOB_WORKERS", "2")
     settings = get_settings()
-    assert settings.resolved_admin_token() == "from-env"
+    assert settings.resolved_admin_token() == "from-env-" + "e" * 23
     assert (settings.job_time_limit_seconds, settings.job_workers) == (5.0, 2)
     assert settings.resolved_database_url() == f"sqlite:///{tmp_path.resolve() / 'rota.db'}"
     monkeypatch.setenv("ROTA_DATABASE_URL", "postgresql+psycopg://rota@db/rota")
