@@ -255,6 +255,11 @@ class HelperGroup(_Model):
     role: Literal["helper"] = Field(default="helper", description="Always `helper` in rule staffing.")
 
 
+CYCLE_LABELS = "ABCDEFGH"
+"""Labels of the rotation cycle's weeks, from cycle week 0."""
+WeekOfCycle = Annotated[int, Field(ge=0, le=7)] | Literal["A", "B", "C", "D", "E", "F", "G", "H"]
+
+
 class BusyPeriod(_Model):
     """A slot in a class's own timetable when it cannot come to the library."""
 
@@ -270,6 +275,33 @@ class BusyPeriod(_Model):
     until: dt.date | None = Field(
         default=None, description="Last date the lesson applies (a change that ends); none: to term end."
     )
+    library_may_take: bool = Field(
+        default=False,
+        description="The library may hold a session in this lesson (a reading lesson given to the "
+        "library), priced by weights.lesson_taken; a class's or rule's `library_may_take` subjects do "
+        "the same by `what`.",
+    )
+    weeks: list[WeekOfCycle] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=8,
+        description="Weeks of the rotation cycle the lesson is on in a two-week (or k-week) timetable: "
+        "labels [A] or [B], or cycle week numbers from 0, aligned with the teaching weeks (teaching week "
+        "1 is cycle week 0, A; week n is cycle week (n-1) mod the cycle). None: every week.",
+    )
+    group: str = Field(
+        default="",
+        max_length=100,
+        description="The part of the class the lesson is for (a language set, half the class in a lab); "
+        "empty: the whole class. It blocks the class unless the rule says group_lessons_block: false.",
+    )
+
+    @property
+    def cycle_week_numbers(self) -> set[int] | None:
+        """The cycle weeks the lesson is on (A is 0, B is 1, ...), or None for every week."""
+        if self.weeks is None:
+            return None
+        return {w if isinstance(w, int) else CYCLE_LABELS.index(w) for w in self.weeks}
 
     @model_validator(mode="after")
     def _one_form(self) -> BusyPeriod:
@@ -311,6 +343,13 @@ class SchoolClass(_Model):
     homeroom_teacher: str = Field(default="", description="Homeroom teacher (班主任).")
     busy: list[BusyPeriod] = Field(
         default=[], max_length=400, description="The class timetable's lessons that block library time."
+    )
+    library_may_take: list[str] = Field(
+        default=[],
+        max_length=50,
+        description="Subjects (matched against busy[].what, case aside) whose lessons the library may "
+        "take for any of the class's rules, e.g. [Reading, 阅读]; each session held in one is priced by "
+        "weights.lesson_taken, so free periods are used first.",
     )
 
     @property
@@ -369,12 +408,27 @@ class GradeRule(_Model):
         default={}, description="Staff each session needs by role, e.g. {librarian: 1, helper: 1}."
     )
     preferences: Preferences = Field(default=Preferences(), description="Soft wishes.")
+    library_may_take: list[str] = Field(
+        default=[],
+        max_length=50,
+        description="Subjects (matched against busy[].what, case aside) whose lessons this rule's "
+        "sessions may take, e.g. [Reading, 阅读]; priced by weights.lesson_taken per session.",
+    )
+    group_lessons_block: bool = Field(
+        default=True,
+        description="Whether a lesson for part of a class (busy[].group: a language set, half the class "
+        "in a lab) keeps the class from this rule's sessions: true for a whole-class visit; a rule for "
+        "small groups may say false.",
+    )
     max_gap_days: int | None = Field(
         default=None,
         ge=1,
         le=120,
         description="Longest wait in days between a class's consecutive sessions of the rule, make-ups "
-        "included; default its period plus one week (14 days weekly, 21 fortnightly).",
+        "included; default its period plus one week (14 days weekly, 21 fortnightly). Waits are "
+        "counted in calendar days from the term's start to the rule's last school day (none after "
+        "it); a stretch with no school that holds a holiday or closure counts only its days beyond "
+        "whole weeks, so a two-week break adds nothing to a wait and a one-day closure counts.",
     )
 
     @property
@@ -550,6 +604,13 @@ class Weights(_Model):
         le=MAX_WEIGHT,
         description="Duties between the busiest and idlest of one role, per cycle.",
     )
+    lesson_taken: int = Field(
+        default=30,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Each session held in a lesson the library may take (library_may_take), per week "
+        "of the rotation cycle in the weekly table and per make-up or returns session on a date.",
+    )
     joint_activity_time: int = Field(
         default=100,
         ge=0,
@@ -651,7 +712,21 @@ class Scenario(_Model):
     def window_days(self, window: Window) -> list[Weekday]:
         return list(window.days) if window.days is not None else list(self.term.weekdays)
 
+    def window_cover(self, window: Window) -> list[tuple[dt.time, dt.time]]:
+        """What the window covers: each of its periods (not the breaks between them), or its time
+        range. Two windows overlap only where these do."""
+        if window.periods is not None:
+            return [(self.period(p).start, self.period(p).end) for p in window.periods]
+        assert window.start is not None and window.end is not None
+        return [(window.start, window.end)]
+
+    def longest_slot(self, window: Window) -> int:
+        """Minutes of the window's longest slot: its longest period, or its whole time range."""
+        return max(minutes(end) - minutes(start) for start, end in self.window_cover(window))
+
     def window_span(self, window: Window) -> tuple[dt.time, dt.time]:
+        """From the window's first bell to its last (breaks between its periods included): for
+        shifts that hold the whole window, and for naming it."""
         if window.periods is not None:
             bells = [self.period(p) for p in window.periods]
             return min(b.start for b in bells), max(b.end for b in bells)
@@ -781,6 +856,14 @@ def _check_classes(s: Scenario) -> None:
                     ("classes", i, "busy", j, "period"),
                     f"unknown period {busy.period!r}; known: {sorted(period_ids)}",
                 )
+            weeks = busy.cycle_week_numbers or set()
+            if weeks and max(weeks) >= s.cycle_weeks:
+                raise FieldError(
+                    ("classes", i, "busy", j, "weeks"),
+                    f"week {CYCLE_LABELS[max(weeks)]} (cycle week {max(weeks)}) is not in the rota's "
+                    f"{s.cycle_weeks}-week cycle (weeks {', '.join(CYCLE_LABELS[: s.cycle_weeks])}); the "
+                    "cycle is set by the rules' every_weeks",
+                )
             for field in ("since", "until"):
                 day = getattr(busy, field)
                 if day is not None and not s.term.start <= day <= s.term.end:
@@ -804,13 +887,16 @@ def _check_classes(s: Scenario) -> None:
 
 
 def _check_windows_apart(s: Scenario, loc: Loc, window_ids: list[str]) -> None:
-    """The windows of one rule or activity must not overlap: their slots would collide."""
+    """The windows of one rule or activity must not overlap: their slots would collide. A periods
+    window covers its periods only, so a break between them can be a window of its own."""
     for j, second_id in enumerate(window_ids):
         for first_id in window_ids[:j]:
             first, second = s.window(first_id), s.window(second_id)
             days = set(s.window_days(first)) & set(s.window_days(second))
-            (a0, a1), (b0, b1) = s.window_span(first), s.window_span(second)
-            if days and a0 < b1 and b0 < a1:
+            apart = all(
+                a1 <= b0 or b1 <= a0 for a0, a1 in s.window_cover(first) for b0, b1 in s.window_cover(second)
+            )
+            if days and not apart:
                 on = ", ".join(sorted(days, key=WEEKDAYS.index))
                 raise FieldError((*loc, j), f"window {second_id!r} overlaps window {first_id!r} on {on}")
 
@@ -846,7 +932,7 @@ def _check_rules(s: Scenario) -> None:
                 )
         if not s.rule_classes(rule):
             raise FieldError(("rules", i, "grades"), "no class is in these grades")
-        fits = any(rule.duration_minutes <= _longest_slot(s, s.window(w)) for w in rule.windows)
+        fits = any(rule.duration_minutes <= s.longest_slot(s.window(w)) for w in rule.windows)
         if not fits:
             raise FieldError(
                 ("rules", i, "duration_minutes"),
@@ -925,7 +1011,7 @@ def _check_term_plan(s: Scenario) -> None:
                 (*loc, "when", "month"), f"the term {term.start}..{term.end} has no month {when.month}"
             )
         if activity.duration_minutes is not None and activity.windows:
-            longest = max(_longest_slot(s, s.window(w)) for w in activity.windows)
+            longest = max(s.longest_slot(s.window(w)) for w in activity.windows)
             if activity.duration_minutes > longest:
                 raise FieldError(
                     (*loc, "duration_minutes"),
@@ -940,10 +1026,3 @@ def _term_has_month(term: Term, month: int) -> bool:
             return True
         year, current = (year + 1, 1) if current == 12 else (year, current + 1)
     return False
-
-
-def _longest_slot(s: Scenario, window: Window) -> int:
-    if window.periods is not None:
-        return max(minutes(s.period(p).end) - minutes(s.period(p).start) for p in window.periods)
-    start, end = s.window_span(window)
-    return minutes(end) - minutes(start)

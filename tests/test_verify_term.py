@@ -622,26 +622,38 @@ def test_returns_session_keeps_the_borrowing_gap() -> None:
     assert "2-1" in without[0].message
 
 
-def test_gap_across_a_closure_is_exempt() -> None:
-    # Closed 14-25 Sep: Fri 11 Sep to Mon 28 Sep is 17 days, but 12-27 Sep hold no school day.
-    scenario = school(
+def _closed_two_weeks(max_gap_days: int) -> Scenario:
+    """Closed Mon 14 - Fri 25 Sep: with its weekends, 12-27 Sep hold no school day."""
+    return school(
         term={
             "start": "2026-09-07",
             "end": "2026-10-02",
             "closures": [{"name": "Flu", "start": "2026-09-14", "end": "2026-09-25"}],
         },
-        rules=[READING],
+        rules=[with_(READING, max_gap_days=max_gap_days)],
         stocktake=None,
         activities=[],
     )
+
+
+def _around_the_closure() -> Rota:
     sessions = [session("A", "2026-09-11", "11:30", "1-1"), session("B", "2026-09-28", "11:30", "1-1")]
     sessions += [session("C", "2026-09-07", "11:30", "1-2"), session("D", "2026-10-02", "11:30", "1-2")]
-    rota = make_rota(sessions={s.id: s for s in sessions}, lost_sessions={}, events={})
-    violations = check_gap_limit(scenario, rota)
-    # 1-2 could come Tue 8 - Fri 11 Sep, and nothing covers 8 - 21 Sep.
+    return make_rota(sessions={s.id: s for s in sessions}, lost_sessions={}, events={})
+
+
+def test_a_closure_longer_than_the_gap_limit_is_no_gap() -> None:
+    # Issue 20 item 2: the 16 days with no school count as their last 2 (whole weeks left out), so
+    # 1-1 waits 2 days (Fri 11 to Mon 28), 1-2 10 (Tue 8 - Fri 11, 26-27 Sep, Mon 28 - Thu 1 Oct).
+    assert check_gap_limit(_closed_two_weeks(14), _around_the_closure()) == []
+
+
+def test_a_gap_across_a_closure_counts_the_school_time_around_it() -> None:
+    violations = check_gap_limit(_closed_two_weeks(7), _around_the_closure())
+    # 1-2's 10 counted days break a 7-day limit: 8-11 Sep, 26-27 Sep and Mon 28 Sep.
     assert [v.message for v in violations] == [
-        "Class 1-2 has no rule reading session in the 14 days 2026-09-08..2026-09-21, longer than its gap "
-        "limit allows."
+        "Class 1-2 has no rule reading session in the 7 counted days 2026-09-08..2026-09-28, longer than "
+        "its gap limit allows."
     ]
 
 

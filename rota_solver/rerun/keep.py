@@ -80,7 +80,7 @@ class PublishedLayer:
 
     def _days_ahead(self, scenario: Scenario, calendar: TermCalendar) -> dict[tuple[str, int, str], int]:
         """(rule, cycle week, weekday) -> school days from the freeze to the rule's last day."""
-        stops = rule_stops(scenario)
+        stops = rule_stops(scenario, calendar)
         out: dict[tuple[str, int, str], int] = defaultdict(int)
         for rule in scenario.rules:
             for day in calendar.days:

@@ -409,7 +409,9 @@ def makeups_only_for_sessions_not_held(tm: TermModel) -> None:
 
 
 def gaps_within_limit(tm: TermModel) -> None:
-    """No class waits longer than its rule's gap limit between sessions (or the gap is reported)."""
+    """No class waits longer than its rule's gap limit between sessions (or the gap is reported):
+    every run of that many counted days (:func:`~rota_solver.term.plan.gap_days`, to the rule's
+    last school day) with a school day in it holds a session."""
     scenario = tm.scenario
     school_days = sorted(d.date for d in tm.calendar.days)
     sure: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
@@ -424,20 +426,19 @@ def gaps_within_limit(tm: TermModel) -> None:
         if item.kind in ("makeup", "returns") and item.rule_id is not None:
             maybe[(item.classes[0], item.rule_id)].append((spot.date, var))
     for rule in scenario.rules:
-        stop = tm.inputs.stops[rule.id]
+        counted = tm.inputs.gap_days[rule.id]
         gap = rule.gap_limit
         for school_class in scenario.rule_classes(rule):
             pair = (school_class.id, rule.id)
             # Windows a class could fill from the same candidates share one constraint, and one slack
             # priced per window, so that an unclosable gap costs the same in every model of it.
             shared: dict[frozenset[int], list[tuple[dt.date, dt.date, list[cp_model.LinearExprT]]]] = {}
-            day = scenario.term.start
-            while day + dt.timedelta(days=gap - 1) <= stop:
-                end = day + dt.timedelta(days=gap - 1)
+            for i in range(len(counted) - gap + 1):
+                # ``gap`` counted days: a break's weeks left out of the count hold no school day.
+                day, end = counted[i], counted[i + gap - 1]
                 if not any(day <= d <= end for d in sure[pair]) and any(day <= d <= end for d in school_days):
                     terms = [v for d, v in maybe[pair] if day <= d <= end]
                     shared.setdefault(frozenset(id(v) for v in terms), []).append((day, end, terms))
-                day += dt.timedelta(days=1)
             for windows in shared.values():
                 first, end, terms = windows[0]
                 slack = tm.model.new_bool_var(f"gap[{school_class.id},{rule.id},{first}]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,7 +25,9 @@ class TermInputs:
     """Pattern session id -> ids of the items (orientation, event day) it may give way to."""
     items: list[Item] = field(default_factory=list)
     stops: dict[str, dt.date] = field(default_factory=dict)
-    """Rule id -> last date its gap limit is measured to."""
+    """Rule id -> last date its gap limit is measured to (a school day: see :func:`rule_stops`)."""
+    gap_days: dict[str, list[dt.date]] = field(default_factory=dict)
+    """Rule id -> the days its gap limit counts, in order (see :func:`gap_days`)."""
     settled_unmet: list[Unmet] = field(default_factory=list)
     """Requirements a layer (a rerun) carries over unmet, their chance gone before its freeze."""
     finder: SpotFinder | None = None
@@ -35,20 +38,48 @@ def borrowing_rules(scenario: Scenario) -> list[GradeRule]:
     return [r for r in scenario.rules if r.kind == "borrowing"]
 
 
-def rule_stops(scenario: Scenario) -> dict[str, dt.date]:
-    """Last date each rule runs: loans due for borrowing, the stocktake eve for the rest if it stops."""
+def rule_stops(scenario: Scenario, calendar: TermCalendar) -> dict[str, dt.date]:
+    """Last date each rule's gap limit is measured to: the last school day up to the date the rule
+    stops (loans due for borrowing, the stocktake eve for the rest if it stops, else the term's end).
+    A term that ends with a closure or a weekend has no wait after its last school day."""
     stocktake = scenario.stocktake
+    school_days = [d.date for d in calendar.days]
     stops = {}
     for rule in scenario.rules:
         if stocktake is None:
-            stops[rule.id] = scenario.term.end
+            stop = scenario.term.end
         elif rule.kind == "borrowing":
-            stops[rule.id] = stocktake.loans_due
+            stop = stocktake.loans_due
         elif not stocktake.reading_continues:
-            stops[rule.id] = stocktake.start - dt.timedelta(days=1)
+            stop = stocktake.start - dt.timedelta(days=1)
         else:
-            stops[rule.id] = scenario.term.end
+            stop = scenario.term.end
+        stops[rule.id] = max((d for d in school_days if d <= stop), default=stop)
     return stops
+
+
+def gap_days(scenario: Scenario, calendar: TermCalendar, stop: dt.date) -> list[dt.date]:
+    """The days a gap limit counts, from the term's start to ``stop``: every calendar day, except
+    that a stretch with no school holding a holiday or closure (a break, with its weekends) is left
+    out by its whole weeks, as the rotation pauses over a week with no school. So a two-week break
+    adds nothing to a class's wait, and a one-day closure still counts."""
+    school = {d.date for d in calendar.days}
+    off = {d.date for d in calendar.days_off if d.kind in ("holiday", "closure")}
+    days: list[dt.date] = []
+    stretch: list[dt.date] = []
+    day = scenario.term.start
+    while day <= stop + dt.timedelta(days=1):
+        if day <= stop and day not in school:
+            stretch.append(day)
+        else:
+            if stretch and off.intersection(stretch):
+                stretch = stretch[len(stretch) // 7 * 7 :]
+            days += stretch
+            stretch = []
+            if day <= stop:
+                days.append(day)
+        day += dt.timedelta(days=1)
+    return days
 
 
 def stop_for_stocktake(
@@ -300,7 +331,7 @@ def makeup_items(
         if session_id is not None and (event := _only_event(inputs, session_id)) is not None:
             # That event takes one day: the class's other sessions it alone could displace are held.
             sure += [d for d in one_event_days[(class_id, rule_id, event)] if d != lost_date]
-        if _windows_covered_without(lost_date, sure, rule.gap_limit, scenario.term.start, stop):
+        if _windows_covered_without(lost_date, sure, rule.gap_limit, inputs.gap_days[rule_id]):
             continue
         if returns_days.get((class_id, rule_id)) and lost_date + dt.timedelta(days=rule.gap_limit) > stop:
             continue  # the returns session near the end keeps the gap
@@ -368,18 +399,17 @@ def _week_near(day: dt.date, week_of: dict[dt.date, int], calendar: TermCalendar
     return min(later) if later else calendar.teaching_weeks
 
 
-def _windows_covered_without(
-    lost: dt.date, sure: list[dt.date], gap: int, first: dt.date, stop: dt.date
-) -> bool:
-    """Whether every gap window holding ``lost`` already has a sure session."""
-    start = max(first, lost - dt.timedelta(days=gap - 1))
-    end = min(lost, stop - dt.timedelta(days=gap - 1))
-    day = start
-    while day <= end:
-        window_end = day + dt.timedelta(days=gap - 1)
-        if not any(day <= d <= window_end for d in sure):
+def _windows_covered_without(lost: dt.date, sure: list[dt.date], gap: int, counted: list[dt.date]) -> bool:
+    """Whether every gap window (``gap`` consecutive days of ``counted``) holding ``lost`` already
+    has a sure session; a ``lost`` date left out of the count (in a break) is held by the windows
+    next to it."""
+    at = bisect.bisect_left(counted, lost)
+    inside = at < len(counted) and counted[at] == lost
+    first = max(0, at - gap + 1 if inside else at - gap)
+    for i in range(first, min(at, len(counted) - gap) + 1):
+        start, end = counted[i], counted[i + gap - 1]
+        if not any(start <= d <= end for d in sure):
             return False
-        day += dt.timedelta(days=1)
     return True
 
 
@@ -393,7 +423,14 @@ def build_inputs(
 ) -> TermInputs:
     """Items and displaceable sessions; with a ``layer`` (a rerun), only what is not yet settled."""
     finder = SpotFinder(scenario, calendar, fixed, layer.freeze if layer is not None else None)
-    inputs = TermInputs(held=held, lost=lost, stops=rule_stops(scenario), finder=finder)
+    stops = rule_stops(scenario, calendar)
+    inputs = TermInputs(
+        held=held,
+        lost=lost,
+        stops=stops,
+        gap_days={rule_id: gap_days(scenario, calendar, stop) for rule_id, stop in stops.items()},
+        finder=finder,
+    )
     inputs.items = returns_items(scenario, calendar, finder, held)
     inputs.items += activity_items(scenario, calendar, finder)
     inputs.items += shift_items(scenario, calendar, finder)

@@ -321,21 +321,48 @@ def check_spacing(scenario: Scenario, rota: Rota, found: _Found) -> None:
 
 
 def _stop(scenario: Scenario, rule: GradeRule) -> dt.date:
-    """Last date a rule's gap limit is measured to: loans due for borrowing, the stocktake eve for
-    the rest when reading pauses, else the term's end."""
+    """Last date a rule's gap limit is measured to: the last school day up to loans due for
+    borrowing, the stocktake eve for the rest when reading pauses, else the term's end."""
     stocktake = scenario.stocktake
+    end = scenario.term.end
     if stocktake is not None:
         if rule.kind == "borrowing":
-            return stocktake.loans_due
-        if not stocktake.reading_continues:
-            return stocktake.start - _DAY
-    return scenario.term.end
+            end = stocktake.loans_due
+        elif not stocktake.reading_continues:
+            end = stocktake.start - _DAY
+    school = [d.date for d in _calendar(scenario).days if d.date <= end]
+    return max(school, default=end)
+
+
+def _counted_days(scenario: Scenario, stop: dt.date) -> dict[dt.date, int]:
+    """Each day a gap limit counts, term start to ``stop``, with its position: in a run of days with
+    no school that holds a holiday or closure, whole weeks are not counted (a two-week break adds
+    nothing to a wait; the run's last days, fewer than seven, do count)."""
+    calendar = _calendar(scenario)
+    school = {d.date for d in calendar.days}
+    off = {d.date for d in calendar.days_off if d.kind in ("holiday", "closure")}
+    runs: list[list[dt.date]] = [[]]
+    day = scenario.term.start
+    while day <= stop:
+        if day in school:
+            runs += [[day], []]
+        else:
+            runs[-1].append(day)
+        day += _DAY
+    counted: dict[dt.date, int] = {}
+    for run in runs:
+        if run and run[0] not in school and any(d in off for d in run):
+            run = run[-(len(run) % 7) :] if len(run) % 7 else []
+        for d in run:
+            counted[d] = len(counted)
+    return counted
 
 
 @check(RuleId.GAP_LIMIT)
 def check_gap_limit(scenario: Scenario, rota: Rota, found: _Found) -> None:
-    """Every run of gap_limit days up to the rule's stop has a session (any origin) of each class of
-    the rule, unless the class could come on none of its school days; an unmet entry excuses nothing."""
+    """Every run of gap_limit counted days (term start to the rule's last school day, a break's
+    whole weeks not counted) has a session (any origin) of each class of the rule, unless the class
+    could come on none of its school days; an unmet entry excuses nothing."""
     index = _index(scenario, rota)
     calendar = _calendar(scenario)
     term = scenario.term
@@ -345,6 +372,8 @@ def check_gap_limit(scenario: Scenario, rota: Rota, found: _Found) -> None:
     for rule in scenario.rules:
         limit = rule.gap_limit
         stop = _stop(scenario, rule)
+        counted = _counted_days(scenario, stop)
+        order = sorted(counted, key=counted.__getitem__)
         weekdays = {day for w in rule.windows for day in scenario.window_days(scenario.window(w))}
         # Days a class of the rule could come: its windows exist, and its room is not given over to an event.
         open_days = [
@@ -365,16 +394,19 @@ def check_gap_limit(scenario: Scenario, rota: Rota, found: _Found) -> None:
             for following in [*dates, stop + _DAY]:
                 first, last = previous + _DAY, following - _DAY
                 previous = following
-                if (last - first).days + 1 < limit:
+                # Counted days of the wait: school days are always counted.
+                lo, hi = bisect.bisect_left(order, first), bisect.bisect_right(order, last)
+                if hi - lo < limit:
                     continue
                 at = bisect.bisect_left(could, first)
                 if at == len(could) or could[at] > last:
                     continue  # no day in the gap on which the class could come
-                start = max(first, could[at] - dt.timedelta(days=limit - 1))
-                end = start + dt.timedelta(days=limit - 1)
+                begin = max(lo, counted[could[at]] - (limit - 1))
+                start, end = order[begin], order[begin + limit - 1]
                 note = _unmet_note(rota, "gap", [f"{school_class.id}/{rule.id}"])
+                days = f"{limit} days" if (end - start).days < limit else f"{limit} counted days"
                 found.add(
-                    f"Class {school_class.id} has no rule {rule.id} session in the {limit} days "
+                    f"Class {school_class.id} has no rule {rule.id} session in the {days} "
                     f"{start}..{end}, longer than its gap limit allows{note}.",
                     listed_unmet=bool(note),
                 )
