@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from ..conflict import Change, Suggestion
 from ..model.variables import GroupKey
-from ..scenario import WEEKDAYS, GradeRule, Scenario, Weekday, minutes
+from ..scenario import WEEKDAYS, GradeRule, Scenario, Weekday
 from ..slots import class_busy_at, rule_slots, window_times
 from .prechecks import room_supply
 from .words import Words
@@ -414,8 +414,7 @@ def _activity(s: Scenario, w: Words, item_key: str) -> list[Candidate]:
     if not activity.all_day:
         assert activity.duration_minutes is not None
         for window in s.windows:
-            start, end = s.window_span(window)
-            if window.id in activity.windows or minutes(end) - minutes(start) < activity.duration_minutes:
+            if window.id in activity.windows or s.longest_slot(window) < activity.duration_minutes:
                 continue
             out.append(
                 Candidate(
