@@ -86,6 +86,8 @@ class RerunRequest:
     freeze: dt.date | None = None
     notice_school_days: int = NOTICE_SCHOOL_DAYS
     options: SolveOptions = field(default_factory=SolveOptions)
+    rewrite_past: bool = False
+    """Allow a freeze date before today: sessions that already took place may change."""
 
 
 Request = SolveRequest | RerunRequest
@@ -176,6 +178,7 @@ def run(
                 options=request.options,
                 progress=progress,
                 control=working,
+                rewrite_past=request.rewrite_past,
             )
             rota, diff = result.rota, result.diff
         else:

@@ -38,7 +38,7 @@ from .labels import Labels, labels_for
 from .loading import load_scenario
 from .outputs import write_explanation, write_outputs
 from .progress import Progress
-from .rerun import NOTICE_SCHOOL_DAYS, diff_text
+from .rerun import NOTICE_SCHOOL_DAYS, diff_text, held_sessions_changed
 from .rota import Rota
 from .scenario import Scenario
 from .solve import SolveOptions, scenario_digest
@@ -102,7 +102,14 @@ def _parser() -> argparse.ArgumentParser:
         "--freeze",
         type=dt.date.fromisoformat,
         default=None,
-        help="first date that may change, YYYY-MM-DD (default: from --today and --notice-days)",
+        help="first date that may change, YYYY-MM-DD (default: from --today and --notice-days); "
+        "before today only with --rewrite-past",
+    )
+    again.add_argument(
+        "--rewrite-past",
+        action="store_true",
+        help="allow a --freeze date before today: sessions that already took place may change (the "
+        "count is printed)",
     )
     _solver_options(again, version_default="midnight of --today in the school's timezone")
     export = commands.add_parser(
@@ -233,6 +240,7 @@ def _rerun(scenario: Scenario, args: argparse.Namespace) -> int:
         freeze=args.freeze,
         notice_school_days=args.notice_days,
         options=_options(args),
+        rewrite_past=args.rewrite_past,
     )
     ticker = _Ticker(labels_for(scenario.school.locale))
     with ticker:
@@ -244,6 +252,10 @@ def _rerun(scenario: Scenario, args: argparse.Namespace) -> int:
         changes = outcome.diff.model_dump_json(indent=2) + "\n"
         (args.out / "changes.json").write_text(changes, encoding="utf-8")
         print(f"wrote {args.out / 'changes.txt'} and {args.out / 'changes.json'}")
+        today = args.today or dt.datetime.now(scenario.school.tz).date()
+        if args.rewrite_past and outcome.diff.freeze < today:
+            held = held_sessions_changed(outcome.diff, today)
+            print(f"--rewrite-past: {held} session(s) that already took place (before {today}) change")
         print()
         print(text, end="")
     return code

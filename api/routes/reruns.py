@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import AfterValidator
 
 from rota_solver import NOTICE_SCHOOL_DAYS, diff_text
@@ -49,6 +49,7 @@ RerunDate = Annotated[dt.date, AfterValidator(_in_range)]
     "/schools/{school}/reruns",
     status_code=status.HTTP_202_ACCEPTED,
     responses=error(404, "No such school or scenario version.")
+    | error(422, "A freeze date before today: sessions that already took place would change.")
     | error(
         409,
         "A job of this school is already queued or running, or no rota version is published to rerun "
@@ -84,6 +85,15 @@ def start_rerun(
         Query(ge=0, le=_MAX_NOTICE_DAYS, description="School days of notice when no `freeze` is given."),
     ] = NOTICE_SCHOOL_DAYS,
 ) -> Job:
+    # The school's today is no earlier than the date at UTC-12: a freeze before that, or before the
+    # today given, would change sessions that already took place (the job refuses the rest).
+    earliest_today = today or dt.datetime.now(dt.timezone(-dt.timedelta(hours=12))).date()
+    if freeze is not None and freeze < earliest_today:
+        raise HTTPException(
+            422,
+            detail=f"the freeze date {freeze} is before today {earliest_today}: sessions from then on "
+            "already took place and must not change; give a freeze date from today on",
+        )
     params = RerunParams(today=today, freeze=freeze, notice_days=notice_days)
     job = Job.of(runner.start(school, scenario_version, rerun=params))
     response.headers["Location"] = job.url

@@ -52,12 +52,22 @@ def rerun(
     options: SolveOptions | None = None,
     progress: ProgressCallback | None = None,
     control: RunControl | None = None,
+    rewrite_past: bool = False,
 ) -> RerunResult:
     """The rota for the changed ``scenario`` that keeps ``published`` before the freeze date (given,
-    or ``notice_school_days`` after ``today``) and changes as few published events as possible."""
+    or ``notice_school_days`` after ``today``) and changes as few published events as possible.
+
+    A freeze date before ``today`` would change sessions that already took place: refused
+    (:class:`CannotRerun`) unless ``rewrite_past``; :func:`held_sessions_changed` counts them."""
     _check_same_term(scenario, published)
     calendar = build_term_calendar(scenario)
     today = today or dt.datetime.now(scenario.school.tz).date()
+    if freeze is not None and freeze < today and not rewrite_past:
+        raise CannotRerun(
+            f"the freeze date {freeze} is before today {today}: sessions from {freeze} to "
+            f"{today - dt.timedelta(days=1)} already took place and must not change; give a freeze date "
+            "from today on, or rewrite the past on purpose (rota rerun --rewrite-past)"
+        )
     freeze = freeze or freeze_date(calendar, today, notice_school_days)
     _check_past_untouched(scenario, published, freeze)
     options = options or SolveOptions()
@@ -96,6 +106,13 @@ def _changes_as_diffed(rota: Rota, diff: RotaDiff) -> Rota:
 
 
 _CHANGE_TERMS = frozenset({CHANGE_NAME, RESTAFFED_NAME, CHANGE_TERM})  # the two stages' names
+
+
+def held_sessions_changed(diff: RotaDiff, today: dt.date) -> int:
+    """Published sessions dated before ``today`` (already held) that a rerun moves, changes or cancels."""
+    return sum(
+        1 for c in diff.changes if c.what == "session" and c.before is not None and c.before.date < today
+    )
 
 
 def _check_same_term(scenario: Scenario, published: Rota) -> None:
@@ -158,5 +175,6 @@ __all__ = [
     "RotaDiff",
     "diff_text",
     "freeze_date",
+    "held_sessions_changed",
     "rerun",
 ]

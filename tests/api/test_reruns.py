@@ -169,12 +169,14 @@ def test_a_rerun_that_changes_nothing_says_so(client: TestClient) -> None:
     solve_and_publish(client, data)
     freeze = dt.date(2026, 10, 5)
 
-    # No today given: the school's date now; an explicit freeze date wins over the notice.
-    job = run(client, f"/schools/{SCHOOL}/reruns", freeze=str(freeze), scenario_version=1)
+    # An explicit freeze date wins over the notice. (With no today given the school's date now
+    # counts, and the term here is in the past: a freeze in it would be refused, see below.)
+    job = run(
+        client, f"/schools/{SCHOOL}/reruns", freeze=str(freeze), today=str(THURSDAY), scenario_version=1
+    )
 
     assert job["status"] == "succeeded", job
-    school_today = dt.datetime.now(scenario_of(data).school.tz).date()
-    assert job["rerun"]["today"] in {str(school_today), str(school_today - dt.timedelta(days=1))}
+    assert job["rerun"]["today"] == str(THURSDAY)
     assert job["rerun"]["freeze"] == str(freeze)
     listed = client.get(f"/schools/{SCHOOL}/rotas", headers=AUTH).json()
     assert listed[1]["based_on"] == 1 and listed[1]["changes"]["total"] == 0
@@ -297,3 +299,15 @@ def test_the_changes_page_is_in_the_school_language_and_escapes_names() -> None:
     assert "&lt;script&gt;" in page and "<script>" not in page
     assert "按班级" in page and "按值班人员" in page and "按场地" in page
     assert page.count("<li>") == 3
+
+
+def test_a_freeze_before_today_is_refused(client: TestClient) -> None:
+    """Issue 14 item 8: sessions that already took place never change through the service."""
+    data = rerun_school_data()
+    solve_and_publish(client, data)
+    for params in ({"freeze": "2026-09-14", "today": str(THURSDAY)}, {"freeze": "2026-09-14"}):
+        refused = client.post(f"/schools/{SCHOOL}/reruns", params=params, headers=AUTH)
+        assert refused.status_code == 422, refused.text
+        assert "freeze date 2026-09-14 is before today" in refused.json()["detail"]
+    assert client.get(f"/schools/{SCHOOL}/rotas", headers=AUTH).json()[0]["number"] == 1
+    assert len(client.get(f"/schools/{SCHOOL}/rotas", headers=AUTH).json()) == 1

@@ -83,3 +83,37 @@ def test_rerun_of_another_term_or_a_broken_file_exits_2(
     same.write_text(yaml.safe_dump(data))
     assert main(["rerun", str(same), "--published", str(broken), "--out", out]) == 2
     assert "invalid rota" in capsys.readouterr().err
+
+
+def test_a_freeze_before_today_is_refused_unless_rewriting_the_past(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14 item 8: --freeze before today would silently change sessions already held."""
+    data, published = publish(tmp_path)
+    cell = next(p for p in Rota.model_validate_json(published.read_bytes()).pattern if p.class_id == "1-3")
+    pe = {"day": cell.weekday, "start": str(cell.start)[:5], "end": str(cell.end)[:5], "what": "PE"}
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(yaml.safe_dump(with_class(data, "1-3", busy=[pe])))
+    week_1 = "2026-09-07"
+    args = [
+        "rerun",
+        str(changed),
+        "--published",
+        str(published),
+        "--today",
+        str(THURSDAY),
+        "--freeze",
+        week_1,
+    ]
+    capsys.readouterr()
+
+    assert main([*args, "--out", str(tmp_path / "refused")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"freeze date {week_1} is before today {THURSDAY}" in err
+    assert "--rewrite-past" in err
+    assert not (tmp_path / "refused" / "rota.json").exists()
+
+    assert main([*args, "--rewrite-past", "--out", str(tmp_path / "rewritten")]) == 0
+    printed = capsys.readouterr().out
+    # 1-3's lesson now clashes every week: its sessions of weeks 1-3 (held) move with the rest.
+    assert f"--rewrite-past: 3 session(s) that already took place (before {THURSDAY}) change" in printed

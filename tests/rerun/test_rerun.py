@@ -9,7 +9,7 @@ import pytest
 
 from rota_solver.errors import CannotRerun
 from rota_solver.model import builder
-from rota_solver.rerun import diff_text, freeze_date, rerun
+from rota_solver.rerun import diff_text, freeze_date, held_sessions_changed, rerun
 from rota_solver.rota import Rota
 from rota_solver.term_calendar import build_term_calendar
 from tests.factories import rule
@@ -240,3 +240,22 @@ def test_a_day_off_in_a_rerun_leaves_the_rules_that_need_no_staff_alone() -> Non
     assert result.diff.changes and not {c.uid for c in result.diff.changes} & quiet
     assert quiet == uids(result.rota, lambda s: s.rule_id == "quiet")
     assert not [x for x in result.rota.lost if x.rule_id == "quiet"]
+
+
+def test_a_freeze_before_today_is_refused_and_rewriting_the_past_counts_the_held_sessions() -> None:
+    """Issue 14 item 8: a freeze date before today would change sessions that took place."""
+    data = rerun_school_data()
+    published = published_rota(scenario_of(data))
+    away = published.pattern[0].staff_ids[0]
+    week_2 = [dt.date(2026, 9, 14) + dt.timedelta(days=n) for n in range(5)]
+    staff = [
+        {**m, "days_off": [d.isoformat() for d in week_2]} if m["id"] == away else m for m in data["staff"]
+    ]
+    changed = scenario_of({**data, "staff": staff})
+    with pytest.raises(CannotRerun, match=f"freeze date 2026-09-14 is before today {THURSDAY}"):
+        rerun(changed, published, today=THURSDAY, freeze=dt.date(2026, 9, 14), options=OPTIONS)
+
+    result = rerun_checked(changed, published, freeze=dt.date(2026, 9, 14), rewrite_past=True)
+
+    held = [c for c in result.diff.changes if c.before is not None and c.before.date < THURSDAY]
+    assert held and held_sessions_changed(result.diff, THURSDAY) == len(held)
