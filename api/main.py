@@ -12,8 +12,10 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.openapi.utils import validation_error_definition, validation_error_response_definition
 from fastapi.responses import JSONResponse
 
 from rota_solver import InvalidScenario
@@ -84,7 +86,43 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for router in ROUTERS:
         app.include_router(router)
+    _document_both_422s(app)
     return app
+
+
+_VALIDATION_ERROR = {"$ref": "#/components/schemas/HTTPValidationError"}
+
+
+def _document_both_422s(app: FastAPI) -> None:
+    """Where a route documents a 422 of its own (an invalid scenario's problems, a rerun's freeze
+    date), its parameters can still fail FastAPI's validation, which answers 422 with ``detail``:
+    the OpenAPI says either may come, so that it and the bodies agree."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                response = operation.get("responses", {}).get("422")
+                content = (response or {}).get("content", {}).get("application/json")
+                if not operation.get("parameters") or content is None:
+                    continue
+                own = content.get("schema")
+                if own is None or own == _VALIDATION_ERROR:
+                    continue
+                content["schema"] = {"anyOf": [own, _VALIDATION_ERROR]}
+                response["description"] += (
+                    " Parameters that do not validate are answered with `detail`, a list of problems, as "
+                    "everywhere else."
+                )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("ValidationError", validation_error_definition)
+        components.setdefault("HTTPValidationError", validation_error_response_definition)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def app_factory() -> FastAPI:

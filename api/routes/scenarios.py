@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 
-from rota_solver import InvalidScenario, ScenarioProblem, calendar_warnings, parse_scenario
+from rota_solver import InvalidScenario, Scenario, ScenarioProblem, calendar_warnings, parse_scenario
 
 from .. import storage
 from ..deps import MAX_NUMBER, AdminDep, SchoolSlug, SessionDep, require_admin
@@ -62,7 +62,9 @@ _BODY: dict[str, Any] = {
         "content": {
             "application/yaml": {"schema": {"type": "string"}},
             "text/yaml": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "object"}},
+            "application/json": {
+                "schema": {"type": "object", "required": sorted(Scenario.model_json_schema()["required"])}
+            },
         },
     }
 }
