@@ -24,6 +24,7 @@ from .items import Fixed, Item, Spot, fixed_occupancy
 from .layer import TermLayer
 from .model import CHANGE_TERM, ChangePrices, TermModel, build_term_model
 from .plan import TermInputs, build_inputs, stop_for_stocktake
+from .rhythm import RHYTHM_DESCRIPTION, RHYTHM_TERM
 
 STAGE = "term_dates"
 
@@ -38,6 +39,7 @@ _DESCRIPTIONS = {
     "borrowing slot.",
     "Unmet": "A requirement left unmet (activity, returns, shift or gap): see the unmet list.",
     CHANGE_TERM: "A published session or activity that the rerun moves, cancels or adds.",
+    RHYTHM_TERM: RHYTHM_DESCRIPTION,
 }
 
 

@@ -21,6 +21,7 @@ from ..scenario import Scenario, minutes
 from ..term_calendar import TermCalendar
 from .items import Fixed, Item, Spot, SpotFinder
 from .plan import TermInputs
+from .rhythm import RHYTHM_PENALTY, RHYTHM_TERM, rhythm_units
 
 EXTRA_RETURNS_PENALTY = 1
 """A returns session in a slot of its own rather than the class's last borrowing slot."""
@@ -503,12 +504,21 @@ def build_term_model(tm: TermModel, changes: ChangePrices | None = None) -> dict
     for rule in TERM_RULES:
         rule(tm)
     terms = objective_terms(tm)
+    weeks = {d.date: d.teaching_week for d in tm.calendar.days}
+    rhythm = rhythm_units(tm.model, tm.inputs.items, tm.place, weeks)
+    if rhythm:  # listed only for a school with a recurring activity of k >= 2 weeks
+        terms = {
+            **{n: u for n, u in terms.items() if n != "Unmet"},
+            RHYTHM_TERM: rhythm,
+            "Unmet": terms["Unmet"],
+        }
     weights = {
         "MakeupSessions": tm.scenario.weights.makeup_session,
         "DisplacedSessions": tm.scenario.weights.displaced_session,
         "ExtraReturnsSessions": EXTRA_RETURNS_PENALTY,
         "Unmet": UNMET_PENALTY,
     }
+    weights[RHYTHM_TERM] = RHYTHM_PENALTY
     if changes is not None:
         unmet = terms.pop("Unmet")
         # Every unit is 0 or 1, so a weight one above the sum of the lower ones dominates them.
