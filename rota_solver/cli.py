@@ -43,6 +43,8 @@ from .rota import Rota
 from .scenario import Scenario
 from .solve import SolveOptions, scenario_digest
 from .term_calendar import calendar_warnings
+from .timetable_import.command import add_parser as add_import_parser
+from .timetable_import.command import run_import
 
 EXIT_OK, EXIT_NO_ROTA, EXIT_INVALID, EXIT_VERIFIER, EXIT_UNMET = 0, 1, 2, 3, 4
 
@@ -52,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "import":
+        return run_import(args)
     try:
         scenario = load_scenario(args.file)
     except InvalidScenario as exc:
@@ -120,6 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--out", type=Path, default=None, help="output directory (default: the rota.json's directory)"
     )
+    add_import_parser(commands)
     serve = commands.add_parser(
         "serve",
         help="run the rota service: scenarios, background solves, rota versions and calendar feeds over HTTP",
