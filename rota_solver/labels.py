@@ -388,6 +388,7 @@ _ZH = Labels(
             "DisplacedSessions": "让位于活动",
             "ExtraReturnsSessions": "额外还书时段",
             "JointActivityTime": "合办活动时间",
+            "LessonsTaken": "占用课时",
             "ChangedSessions": "变更",
             "ChangedDuties": "更换值班人员",
             "Unmet": "未满足",
@@ -406,6 +407,7 @@ _ZH = Labels(
             "JointActivityTime": (
                 "几个班同时参加的一次活动，找不到这些班都没有图书馆课、值班人员也有空的时间。"
             ),
+            "LessonsTaken": "在图书馆可以占用的课（如阅读课）上安排的一节课。",
             "ChangedSessions": "重新排班改动的已发布安排（改期、换人或换场地、取消、新增），与变更清单一致。",
             "ChangedDuties": "已发布的课时间不变，但换了值班人员。",
             "Unmet": "未能满足的要求（活动、还书、清点值班或间隔）：见未满足清单。",
@@ -666,6 +668,7 @@ _EN = Labels(
             "DisplacedSessions": "Displaced sessions",
             "ExtraReturnsSessions": "Extra returns sessions",
             "JointActivityTime": "Joint activity time",
+            "LessonsTaken": "Lessons taken",
             "ChangedSessions": "Changes",
             "ChangedDuties": "Changed duties",
             "Unmet": "Unmet requirements",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .scenario import GradeRule, Scenario, SchoolClass, StaffMember, Weekday, minutes
+from .scenario import BusyPeriod, GradeRule, Scenario, SchoolClass, StaffMember, Weekday, minutes
 
 
 @dataclass(frozen=True, order=True)
@@ -51,18 +51,84 @@ def rule_slots(scenario: Scenario, rule: GradeRule) -> list[Slot]:
     return sorted(set(slots))
 
 
-def class_busy_at(
-    scenario: Scenario, school_class: SchoolClass, slot: Slot, on: dt.date | None = None
-) -> bool:
-    """Whether a lesson of the class overlaps the weekly slot: on the date ``on``, or (no date, for the
-    weekly table) on any date of the term, since a table cell must hold all term."""
+def lessons_at(
+    scenario: Scenario,
+    school_class: SchoolClass,
+    slot: Slot,
+    on: dt.date | None = None,
+    *,
+    rule: GradeRule | None = None,
+    cycle_week: int | None = None,
+) -> list[BusyPeriod]:
+    """The class's lessons that overlap the weekly slot: on the date ``on`` (no date: on any date of
+    the term, since a table cell must hold all term), in cycle week ``cycle_week`` (none: in any), and
+    for ``rule`` leaving out lessons for part of the class when the rule says group lessons do not
+    block (none: every lesson counts)."""
+    found = []
     for busy in school_class.busy:
         if on is not None and not busy.applies_on(on):
             continue
+        weeks = busy.cycle_week_numbers
+        if cycle_week is not None and weeks is not None and cycle_week not in weeks:
+            continue
+        if busy.group and rule is not None and not rule.group_lessons_block:
+            continue
         start, end = scenario.busy_span(busy)
         if busy.day == slot.weekday and minutes(start) < slot.end and slot.start < minutes(end):
-            return True
-    return False
+            found.append(busy)
+    return found
+
+
+def library_may_take(school_class: SchoolClass, busy: BusyPeriod, rule: GradeRule | None) -> bool:
+    """Whether a session of ``rule`` may be held in the lesson (never for anything but a rule)."""
+    if rule is None:
+        return False
+    if busy.library_may_take:
+        return True
+    what = busy.what.strip().casefold()
+    subjects = (*school_class.library_may_take, *rule.library_may_take)
+    return bool(what) and any(what == subject.strip().casefold() for subject in subjects)
+
+
+def class_busy_at(
+    scenario: Scenario,
+    school_class: SchoolClass,
+    slot: Slot,
+    on: dt.date | None = None,
+    *,
+    rule: GradeRule | None = None,
+    cycle_week: int | None = None,
+) -> bool:
+    """Whether a lesson keeps the class from the weekly slot (see :func:`lessons_at`): for ``rule``,
+    a lesson the library may take does not (:func:`lessons_taken_at` prices it)."""
+    return any(
+        not library_may_take(school_class, busy, rule)
+        for busy in lessons_at(scenario, school_class, slot, on, rule=rule, cycle_week=cycle_week)
+    )
+
+
+def class_ever_free_at(
+    scenario: Scenario, school_class: SchoolClass, slot: Slot, rule: GradeRule | None = None
+) -> bool:
+    """Whether the class is free at the weekly slot (for ``rule``) in some week of the rotation cycle."""
+    return any(
+        not class_busy_at(scenario, school_class, slot, rule=rule, cycle_week=week)
+        for week in range(scenario.cycle_weeks)
+    )
+
+
+def lessons_taken_at(
+    scenario: Scenario,
+    school_class: SchoolClass,
+    slot: Slot,
+    on: dt.date | None = None,
+    *,
+    rule: GradeRule,
+    cycle_week: int | None = None,
+) -> list[BusyPeriod]:
+    """The lessons a session of ``rule`` at the slot would take, when all it overlaps may be taken."""
+    found = lessons_at(scenario, school_class, slot, on, rule=rule, cycle_week=cycle_week)
+    return found if all(library_may_take(school_class, b, rule) for b in found) else []
 
 
 def staff_available_at(scenario: Scenario, member: StaffMember, slot: Slot) -> bool:

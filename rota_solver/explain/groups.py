@@ -19,7 +19,7 @@ from ..conflict import ConflictGroup, GroupKind
 from ..model.hard_rules import HARD_RULES, HardRule
 from ..model.variables import GroupKey, RotaModel, build_variables
 from ..scenario import Scenario
-from ..slots import class_busy_at, rule_slots
+from ..slots import class_ever_free_at, rule_slots
 from .words import Words
 
 
@@ -81,15 +81,9 @@ def _detail(scenario: Scenario, w: Words, key: GroupKey) -> str:
         return w.say("phases", rule=w.rule(rule), n=n, k=k, high=-(-n // k))
     if kind == "timetable":
         school_class = scenario.school_class(key[1])
-        slots = sorted(
-            {
-                s
-                for r in scenario.rules
-                if school_class in scenario.rule_classes(r)
-                for s in rule_slots(scenario, r)
-            }
-        )
-        free = [s for s in slots if not class_busy_at(scenario, school_class, s)]
+        own_rules = [r for r in scenario.rules if school_class in scenario.rule_classes(r)]
+        slots = sorted({s for r in own_rules for s in rule_slots(scenario, r)})
+        free = [s for s in slots if any(class_ever_free_at(scenario, school_class, s, r) for r in own_rules)]
         which = w.say("which", slots=w.listing([w.slot(s) for s in free])) if free else ""
         return w.say("timetable", cls=school_class.label, free=len(free), total=len(slots), which=which)
     if kind == "room":

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..model.variables import GroupKey
 from ..scenario import WEEKDAYS, HelperGroup, Scenario, StaffMember, Weekday, minutes
-from ..slots import Slot, class_busy_at, rule_slots, staff_available_at
+from ..slots import Slot, class_ever_free_at, rule_slots, staff_available_at
 from ..term.items import Fixed, Item, Spot, SpotFinder
 from ..term.plan import activity_items, returns_items, shift_items
 from ..term_calendar import TermCalendar, occurrence_days
@@ -59,7 +59,7 @@ def each_class_has_days_for_its_frequency(scenario: Scenario) -> list[Finding]:
         need, gap = rule.frequency.sessions, rule.spacing.min_days_apart
         all_days = sorted({s.weekday for s in slots}, key=WEEKDAYS.index)
         for school_class in scenario.rule_classes(rule):
-            free = [s for s in slots if not class_busy_at(scenario, school_class, s)]
+            free = [s for s in slots if class_ever_free_at(scenario, school_class, s, rule)]
             free_days = sorted({s.weekday for s in free}, key=WEEKDAYS.index)
             demand: GroupKey = ("demand", rule.id, school_class.id)
             apart = w.say("apart", days=gap) if need > 1 and gap > 1 else ""
@@ -115,7 +115,7 @@ def room_supply(scenario: Scenario, room_id: str) -> tuple[float, list[Slot], li
         slots = rule_slots(scenario, rule)
         for school_class in scenario.rule_classes(rule):
             demand += rule.frequency.sessions / rule.frequency.weeks
-            usable |= {s for s in slots if not class_busy_at(scenario, school_class, s)}
+            usable |= {s for s in slots if class_ever_free_at(scenario, school_class, s, rule)}
             classes += [school_class.id] if school_class.id not in classes else []
     return demand, _disjoint(usable), classes
 
@@ -137,7 +137,7 @@ def each_room_has_slots_for_its_classes(scenario: Scenario) -> list[Finding]:
             windows += [x for x in rule.windows if x not in windows]
             for school_class in scenario.rule_classes(rule):
                 groups.append(("demand", rule.id, school_class.id))
-                free = [s for s in slots if not class_busy_at(scenario, school_class, s)]
+                free = [s for s in slots if class_ever_free_at(scenario, school_class, s, rule)]
                 if len(free) < len(slots) and ("timetable", school_class.id) not in busy_classes:
                     busy_classes.append(("timetable", school_class.id))
         demand, usable, classes = room_supply(scenario, room.id)
@@ -189,8 +189,8 @@ def _blockers(scenario: Scenario, person: StaffMember | HelperGroup, slots: list
         return [("staff", person.id)]
     own = scenario.school_class(person.class_id)
     in_windows = [s for s in slots if s.window_id in person.windows]
-    class_free = [s for s in slots if not class_busy_at(scenario, own, s)]
-    if any(not class_busy_at(scenario, own, s) for s in in_windows):
+    class_free = [s for s in slots if class_ever_free_at(scenario, own, s)]
+    if any(class_ever_free_at(scenario, own, s) for s in in_windows):
         return []
     if not class_free:
         return [("helper_class", person.id)]
@@ -385,7 +385,7 @@ def _why_no_spot(
     words: dict[GroupKey, str] = {}
     for spot in spots:
         for class_id in item.classes:
-            if not finder.class_free(class_id, spot):
+            if not finder.class_free(class_id, spot, finder.session_rule(item)):
                 key: GroupKey = ("timetable", class_id)
                 counts[key] = counts.get(key, 0) + 1
                 words[key] = "reason_busy"

@@ -1,7 +1,8 @@
 """Relaxations a librarian can make, per kind of requirement group, each tried on a copy of the
 scenario and kept only if solving again shows it works.
 
-Class timetables are not the librarian's to change, so a timetable group has no relaxation; the
+Class timetables are not the librarian's to change, but the library may take a lesson (a reading
+lesson): a timetable group suggests the subjects of the class's lessons in its rules' windows; the
 others suggest another window, a day less of spacing, one more class at once or another room,
 more seats, one person fewer per session, more duty hours, helpers from another class, or a
 wider time for an activity.
@@ -22,7 +23,7 @@ from pydantic import ValidationError
 from ..conflict import Change, Suggestion
 from ..model.variables import GroupKey
 from ..scenario import WEEKDAYS, GradeRule, Scenario, Weekday
-from ..slots import class_busy_at, rule_slots, window_times
+from ..slots import class_ever_free_at, lessons_at, library_may_take, rule_slots, window_times
 from .prechecks import room_supply
 from .words import Words
 
@@ -152,6 +153,8 @@ def _for_group(
             if window.id not in rule.windows
         ]
         return [*_window_days(s, w, rule), *windows]
+    if kind == "timetable":
+        return _one(_take_lessons(s, w, key[1], demand_rules))
     if kind == "spacing":
         i = _index(s.rules, key[1])
         old = s.rules[i].spacing.min_days_apart
@@ -212,7 +215,7 @@ def _for_group(
                 if n > 0
             ]
         )
-    return []  # a class's timetable and the A/B split are not the librarian's to relax
+    return []  # the A/B split is not the librarian's to relax
 
 
 LADDER_RUNGS = 3
@@ -361,7 +364,8 @@ def _helper_class(s: Scenario, w: Words, group_id: str, rule_ids: list[str]) -> 
     ]
     out = []
     for school_class in s.classes:
-        if school_class.id == group.class_id or all(class_busy_at(s, school_class, x) for x in slots):
+        free = any(class_ever_free_at(s, school_class, x) for x in slots)
+        if school_class.id == group.class_id or not free:
             continue
         text = w.say(
             "s_helper_class", name=w.person(group_id), cls=school_class.label, old=w.cls(group.class_id)
@@ -369,6 +373,33 @@ def _helper_class(s: Scenario, w: Words, group_id: str, rule_ids: list[str]) -> 
         out.append(Candidate(text, Change(path=f"helper_groups[{i}].class_id", value=school_class.id)))
         if len(out) == 3:
             break
+    return out
+
+
+def _take_lessons(s: Scenario, w: Words, class_id: str, rule_ids: list[str]) -> list[Candidate]:
+    """Let the library take the class's lessons of one subject (a reading lesson), for each subject
+    taught in its rules' windows, the fewest lessons (the smallest change) first: each names the
+    lessons' hours."""
+    i = _index(s.classes, class_id)
+    school_class = s.classes[i]
+    rules = [r for r in s.rules if school_class in s.rule_classes(r)]
+    rules = [r for r in rules if r.id in rule_ids] or rules
+    by_subject: dict[str, list[Any]] = {}
+    for rule in rules:
+        for slot in rule_slots(s, rule):
+            for busy in lessons_at(s, school_class, slot, rule=rule):
+                if busy.what and not library_may_take(school_class, busy, rule):
+                    found = by_subject.setdefault(busy.what, [])
+                    if busy not in found:
+                        found.append(busy)
+    out = []
+    for subject, lessons in sorted(by_subject.items(), key=lambda x: len(x[1]))[:3]:
+        lessons.sort(key=lambda b: (WEEKDAYS.index(b.day), s.busy_span(b)[0]))
+        spans = [(b.day, *s.busy_span(b)) for b in lessons]
+        hours = w.labels.join([f"{w.labels.weekday(d)} {a:%H:%M}–{b:%H:%M}" for d, a, b in spans])
+        text = w.say("s_take_lesson", cls=school_class.label, subject=subject, hours=hours)
+        value = [*school_class.library_may_take, subject]
+        out.append(Candidate(text, Change(path=f"classes[{i}].library_may_take", value=value)))
     return out
 
 

@@ -70,7 +70,7 @@ class _Table:
             self.helpers_of[g.class_id].append(g.id)
 
     def class_free(self, class_id: str, week: int, slot: Slot) -> bool:
-        if class_busy_at(self.scenario, self.scenario.school_class(class_id), slot):
+        if class_busy_at(self.scenario, self.scenario.school_class(class_id), slot, cycle_week=week):
             return False
         if any(slot.overlaps(s) for s in self.class_at[(class_id, week)]):
             return False
@@ -91,7 +91,7 @@ class _Table:
             if slot.window_id not in person.group.windows:
                 return False
             own = self.scenario.school_class(person.group.class_id)
-            if class_busy_at(self.scenario, own, slot):
+            if class_busy_at(self.scenario, own, slot, cycle_week=week):
                 return False
             if any(slot.overlaps(s) for s in self.class_at[(own.id, week)]):
                 return False

@@ -92,17 +92,25 @@ def sessions_spaced_apart(rm: RotaModel) -> None:
 
 @hard_rule(RuleId.CLASS_NOT_BUSY)
 def class_not_busy(rm: RotaModel) -> None:
-    """A class never comes while its own timetable has it elsewhere (PE, music, exams)."""
-    busy: dict[tuple[str, Slot], bool] = {}
-    for (c, _), keys in rm.by_class_rule.items():
+    """A class never comes while its own timetable has it elsewhere (PE, music, exams): in the
+    lessons of each cycle week (a two-week timetable), except lessons the rule may take (priced by
+    ``lessons_taken``) and, for a rule that says so, lessons for part of the class."""
+    busy: dict[tuple[str, str, int, Slot], bool] = {}
+    for (c, r), keys in rm.by_class_rule.items():
         school_class = rm.scenario.school_class(c)
+        rule = rm.rule(r)
+        # Looked up once per class and slot, not once per rule and cycle week, unless they matter.
+        by_week = any(b.weeks is not None for b in school_class.busy)
+        by_rule = bool(rule.library_may_take) or not rule.group_lessons_block
         with rm.group("timetable", c):
             for key in keys:
-                slot = key[3]
-                if (c, slot) not in busy:
-                    # Looked up once per class and slot, not once per cycle week.
-                    busy[(c, slot)] = class_busy_at(rm.scenario, school_class, slot)
-                if busy[(c, slot)]:
+                week, slot = key[2], key[3]
+                cached = (c, r if by_rule else "", week if by_week else -1, slot)
+                if cached not in busy:
+                    busy[cached] = class_busy_at(
+                        rm.scenario, school_class, slot, rule=rule, cycle_week=week if by_week else None
+                    )
+                if busy[cached]:
                     rm.model.add(rm.placements[key] == 0)
 
 
@@ -205,7 +213,7 @@ def helpers_own_class_free(rm: RotaModel) -> None:
         own = scenario.school_class(person.group.class_id)
         with rm.group("helper_class", person.id):
             for key in rm.by_person.get(person.id, []):
-                if class_busy_at(scenario, own, key[3]):
+                if class_busy_at(scenario, own, key[3], cycle_week=key[2]):
                     rm.model.add(rm.assignments[key] == 0)
             for week in range(rm.cycle_weeks):
                 items: list[tuple[Slot, cp_model.LinearExprT, int]] = [

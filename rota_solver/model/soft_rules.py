@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from ..scenario import Activity, Scenario
-from ..slots import Slot, class_busy_at, staff_available_at, window_times
+from ..slots import Slot, class_busy_at, lessons_taken_at, staff_available_at, window_times
 from ..term_calendar import build_term_calendar, occurrence_days
 from .variables import Person, RotaModel
 
@@ -172,13 +172,33 @@ def joint_activities_find_their_classes_free(rm: RotaModel) -> Penalty:
     )
 
 
+def lessons_taken(rm: RotaModel) -> Penalty:
+    """A session held in a lesson the library may take (a reading lesson): free periods first. The
+    class bears it, one unit per session a cycle week."""
+    scenario = rm.scenario
+    units: list[tuple[cp_model.LinearExprT, str]] = []
+    takers = {c.id for c in scenario.classes if c.library_may_take or any(b.library_may_take for b in c.busy)}
+    for (c, r, week, slot), var in rm.placements.items():
+        rule = rm.rule(r)
+        if c not in takers and not rule.library_may_take:
+            continue
+        if lessons_taken_at(scenario, scenario.school_class(c), slot, rule=rule, cycle_week=week):
+            units.append((var, c))
+    return Penalty(
+        "LessonsTaken",
+        "A session held in one of the class's lessons the library may take (library_may_take).",
+        scenario.weights.lesson_taken,
+        units,
+    )
+
+
 def _free_time(
     rm: RotaModel, activity: Activity, classes: set[str], week: int, slot: Slot, on: dt.date
 ) -> cp_model.IntVar | None:
     """A literal that, when true, keeps the activity's classes and people free at ``slot`` of cycle
     week ``week`` with enough staff off duty; ``None`` when timetables or hours rule the time out."""
     scenario = rm.scenario
-    if any(class_busy_at(scenario, scenario.school_class(c), slot, on=on) for c in classes):
+    if any(class_busy_at(scenario, scenario.school_class(c), slot, on=on, cycle_week=week) for c in classes):
         return None
 
     def overlapping(person_id: str) -> list[cp_model.IntVar]:
@@ -237,5 +257,6 @@ SOFT_RULES: tuple[SoftRule, ...] = (
     spread_over_week,
     balanced_staff_load,
     joint_activities_find_their_classes_free,
+    lessons_taken,
 )
 """The soft rules, each one term of the objective."""

@@ -16,7 +16,7 @@ from typing import Literal
 
 from ..rota import DatedSession
 from ..scenario import Activity, Scenario, Weekday, minutes
-from ..slots import Slot, class_busy_at, staff_available_at, window_times
+from ..slots import Slot, class_busy_at, lessons_taken_at, staff_available_at, window_times
 from ..term_calendar import SchoolDay, TermCalendar
 
 ItemKind = Literal["makeup", "returns", "activity", "shift"]
@@ -122,7 +122,8 @@ class SpotFinder:
         self._groups = {g.id: g for g in scenario.helper_groups}
         # The same spots recur for every class of a rule: at 240 classes these lookups were 350,000
         # calls and most of the term model's build time.
-        self._class_free: dict[tuple[str, Spot], bool] = {}
+        self._class_free: dict[tuple[str, Spot, str | None], bool] = {}
+        self._rules = {r.id: r for r in scenario.rules}
         self._person_can: dict[tuple[str, Spot, bool], bool] = {}
 
     def window_spots(self, day: SchoolDay, window_ids: list[str], duration: int) -> list[Spot]:
@@ -136,16 +137,25 @@ class SpotFinder:
             for start, end in window_times(self.scenario, window_id, duration)
         ]
 
-    def class_free(self, class_id: str, spot: Spot) -> bool:
-        key = (class_id, spot)
+    def class_free(self, class_id: str, spot: Spot, rule_id: str | None = None) -> bool:
+        """Whether the class is free at the spot: for a session of ``rule_id`` (a make-up or returns
+        session), a lesson the rule may take or, if the rule says so, a group's lesson leaves it free;
+        for anything else (an activity, helpers on duty) every lesson of the day's cycle week counts."""
+        key = (class_id, spot, rule_id)
         if key not in self._class_free:
-            self._class_free[key] = self._class_free_uncached(class_id, spot)
+            self._class_free[key] = self._class_free_uncached(class_id, spot, rule_id)
         return self._class_free[key]
 
-    def _class_free_uncached(self, class_id: str, spot: Spot) -> bool:
+    def _cycle_week(self, day: dt.date) -> int | None:
+        school_day = self.days.get(day)
+        return school_day.cycle_week if school_day is not None else None
+
+    def _class_free_uncached(self, class_id: str, spot: Spot, rule_id: str | None) -> bool:
         school_class = self.scenario.school_class(class_id)
         slot = Slot(spot.follows, spot.start, spot.end, spot.window_id)
-        if class_busy_at(self.scenario, school_class, slot, on=spot.date):
+        rule = self._rules[rule_id] if rule_id is not None else None
+        week = self._cycle_week(spot.date)
+        if class_busy_at(self.scenario, school_class, slot, on=spot.date, rule=rule, cycle_week=week):
             return False
         return not overlaps(spot.start, spot.end, self.fixed.class_times.get((class_id, spot.date), []))
 
@@ -203,9 +213,27 @@ class SpotFinder:
         ids = [m.id for m in self.scenario.staff if m.role == role]
         return ids + [g.id for g in self.scenario.helper_groups if g.role == role]
 
+    def session_rule(self, item: Item) -> str | None:
+        """The rule a make-up or returns item is a session of (an activity has none)."""
+        return item.rule_id if item.kind in ("makeup", "returns") else None
+
+    def takes_lesson(self, item: Item, spot: Spot) -> bool:
+        """Whether the item's session at the spot is held in a lesson its rule may take (priced)."""
+        rule_id = self.session_rule(item)
+        if rule_id is None:
+            return False
+        rule = self._rules[rule_id]
+        slot = Slot(spot.follows, spot.start, spot.end, spot.window_id)
+        week = self._cycle_week(spot.date)
+        classes = [self.scenario.school_class(c) for c in item.classes]
+        return any(
+            lessons_taken_at(self.scenario, c, slot, spot.date, rule=rule, cycle_week=week) for c in classes
+        )
+
     def usable(self, item: Item, spot: Spot) -> bool:
+        rule_id = self.session_rule(item)
         return (
-            all(self.class_free(c, spot) for c in item.classes)
+            all(self.class_free(c, spot, rule_id) for c in item.classes)
             and all(self.person_can(p, spot, on_duty=False) for p in item.staff + item.helper_groups)
             and all(self.teacher_group_free(t, spot) for t in item.teacher_groups)
             and self.room_has_space(item.room, spot, item.seats, item.room_classes)

@@ -14,6 +14,7 @@ from ..rota import ActivityEvent, DatedSession, Rota
 from ..rules import RuleId
 from ..scenario import (
     Availability,
+    BusyPeriod,
     GradeRule,
     HelperGroup,
     Scenario,
@@ -156,13 +157,58 @@ def _is_makeup(scenario: Scenario, day: SchoolDay) -> bool:
     return day.makeup
 
 
+_cycle_week_cache: list[tuple[Scenario, dict[dt.date, int]]] = []
+
+
+def _cycle_week_of(scenario: Scenario, day: dt.date) -> int | None:
+    """The rotation-cycle week of a date, from its teaching week (week 1 is cycle week 0, A)."""
+    found = [weeks for cached, weeks in _cycle_week_cache if cached is scenario]
+    if not found:
+        calendar = _calendar(scenario)
+        cycle = calendar.cycle_weeks
+        weeks = {d.date: (d.teaching_week - 1) % cycle for d in calendar.days}
+        weeks.update({d.date: (d.teaching_week - 1) % cycle for d in calendar.days_off if d.teaching_week})
+        _cycle_week_cache[:] = [(scenario, weeks)]
+        found = [weeks]
+    return found[0].get(day)
+
+
+def _lesson_on_week(busy: BusyPeriod, cycle_week: int | None) -> bool:
+    """Whether a lesson of a k-week timetable (``weeks``: A, B or cycle week numbers) is on that week."""
+    if busy.weeks is None or cycle_week is None:
+        return True
+    numbers = {w if isinstance(w, int) else "ABCDEFGH".index(w) for w in busy.weeks}
+    return cycle_week in numbers
+
+
+def _lesson_given_up(school_class: SchoolClass, busy: BusyPeriod, rule: GradeRule) -> bool:
+    """Whether a session of ``rule`` may be held in the lesson: one the library may take, or a group's
+    lesson where the rule says group lessons do not block."""
+    if busy.group and not rule.group_lessons_block:
+        return True
+    if busy.library_may_take:
+        return True
+    subject = busy.what.strip().lower()
+    wanted = {x.strip().lower() for x in [*school_class.library_may_take, *rule.library_may_take]}
+    return subject != "" and subject in wanted
+
+
 def _busy_during(
-    scenario: Scenario, school_class: SchoolClass, follows: Weekday, day: dt.date, span: Span
+    scenario: Scenario,
+    school_class: SchoolClass,
+    follows: Weekday,
+    day: dt.date,
+    span: Span,
+    rule: GradeRule | None = None,
 ) -> list[str]:
-    """Busy periods of the class on the timetable weekday ``follows`` that overlap ``span`` on ``day``."""
+    """Busy periods of the class on the timetable weekday ``follows`` that overlap ``span`` on ``day``,
+    in the date's cycle week; for a session of ``rule``, not those the rule may take or leave to a group."""
     found = []
+    week = _cycle_week_of(scenario, day)
     for busy in school_class.busy:
-        if busy.day != follows or not busy.applies_on(day):
+        if busy.day != follows or not busy.applies_on(day) or not _lesson_on_week(busy, week):
+            continue
+        if rule is not None and _lesson_given_up(school_class, busy, rule):
             continue
         start, end = scenario.busy_span(busy)
         if _overlap(span, (_at(day, start), _at(day, end))):
@@ -173,7 +219,8 @@ def _busy_during(
 
 def _busy_on(scenario: Scenario, school_class: SchoolClass, session: DatedSession) -> list[str]:
     """Busy periods of the class on the session's timetable weekday that overlap the session."""
-    return _busy_during(scenario, school_class, session.follows, session.date, _span(scenario, session))
+    rule = next((r for r in scenario.rules if r.id == session.rule_id), None)
+    return _busy_during(scenario, school_class, session.follows, session.date, _span(scenario, session), rule)
 
 
 def _available(
