@@ -37,6 +37,7 @@ _DESCRIPTIONS = {
     "DisplacedSessions": "A pattern session that gives way to an activity (orientation, event day).",
     "ExtraReturnsSessions": "A final returns session in a slot of its own, not the class's last "
     "borrowing slot.",
+    "LessonsTaken": "A make-up or returns session held in a lesson its rule may take (library_may_take).",
     "Unmet": "A requirement left unmet (activity, returns, shift or gap): see the unmet list.",
     CHANGE_TERM: "A published session or activity that the rerun moves, cancels or adds.",
     RHYTHM_TERM: RHYTHM_DESCRIPTION,

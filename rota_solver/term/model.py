@@ -489,10 +489,17 @@ def objective_terms(tm: TermModel) -> dict[str, Units]:
     ]
     unmet: Units = [(var, key) for key, var in tm.unplaced.items()]
     unmet += [(windows * slack, f"{c}/{r}") for c, r, _, _, slack, windows in tm.gap_slack]
+    # A make-up or returns session held in a lesson its rule may take (listed only when there is one).
+    taken: Units = [
+        (var, tm.item(key).classes[0])
+        for (key, spot), var in tm.place.items()
+        if tm.finder.takes_lesson(tm.item(key), spot)
+    ]
     return {
         "MakeupSessions": makeups,
         "DisplacedSessions": displaced,
         "ExtraReturnsSessions": extra_returns,
+        **({"LessonsTaken": taken} if taken else {}),
         "Unmet": unmet,
     }
 
@@ -516,6 +523,7 @@ def build_term_model(tm: TermModel, changes: ChangePrices | None = None) -> dict
         "MakeupSessions": tm.scenario.weights.makeup_session,
         "DisplacedSessions": tm.scenario.weights.displaced_session,
         "ExtraReturnsSessions": EXTRA_RETURNS_PENALTY,
+        "LessonsTaken": tm.scenario.weights.lesson_taken,
         "Unmet": UNMET_PENALTY,
     }
     weights[RHYTHM_TERM] = RHYTHM_PENALTY
