@@ -37,7 +37,7 @@ from pathlib import Path
 from icalendar import Calendar, Event, Timezone
 
 from rota_solver.rota import ActivityEvent, CalendarDay, CancelledEvent, DatedSession, Revision, Rota
-from rota_solver.scenario import WEEKDAYS, Scenario, SchoolClass
+from rota_solver.scenario import WEEKDAYS, Scenario, SchoolClass, ascii_slug
 
 from .feed_file import Feed, FeedKind
 from .index import index_html
@@ -150,6 +150,18 @@ def grade_key(scenario: Scenario, grade: int) -> str:
     return slug if slug else f"grade-{grade}"
 
 
+def feed_key(kind: FeedKind, item_id: str) -> str:
+    """The feed of one class, room, staff member or helper team: ``class-3-2``; an id in another
+    script gets its ASCII slug (``class-A1-d821c6ad`` for class Α1), which the scenario keeps distinct."""
+    return f"{kind}-{ascii_slug(item_id)}"
+
+
+def event_uid(name: str, domain: str) -> str:
+    """The UID of the event ``name`` (``session.<id>``, ``activity.<id>``, ``day.<date>.<kind>``):
+    ``name@domain``, ASCII throughout: a name with ids in another script gets its ASCII slug."""
+    return f"{name if name.isascii() else ascii_slug(name)}@{domain}"
+
+
 def _feed_specs(scenario: Scenario, words: FeedWords) -> list[_Spec]:
     school = scenario.school.name
     sep = words.title_separator
@@ -163,11 +175,14 @@ def _feed_specs(scenario: Scenario, words: FeedWords) -> list[_Spec]:
         spec(grade_key(scenario, g), "grade", words.labels.grade(g, scenario.grade_name(g)), words.rota_title)
         for g in grades
     ]
-    specs += [spec(f"class-{c.id}", "class", c.label, words.rota_title) for c in scenario.classes]
-    specs += [spec(f"room-{r.id}", "room", r.name or r.id, words.rota_title) for r in scenario.rooms]
-    specs += [spec(f"staff-{m.id}", "staff", m.name or m.id, words.duty_title) for m in scenario.staff]
+    specs += [spec(feed_key("class", c.id), "class", c.label, words.rota_title) for c in scenario.classes]
+    specs += [spec(feed_key("room", r.id), "room", r.name or r.id, words.rota_title) for r in scenario.rooms]
     specs += [
-        spec(f"helpers-{g.id}", "helpers", g.name or g.id, words.duty_title) for g in scenario.helper_groups
+        spec(feed_key("staff", m.id), "staff", m.name or m.id, words.duty_title) for m in scenario.staff
+    ]
+    specs += [
+        spec(feed_key("helpers", g.id), "helpers", g.name or g.id, words.duty_title)
+        for g in scenario.helper_groups
     ]
     return specs
 
@@ -222,12 +237,12 @@ class _EventBuilder:
 
     # feeds
     def _person_feed(self, person_id: str) -> str:
-        return f"helpers-{person_id}" if person_id in self.helpers else f"staff-{person_id}"
+        return feed_key("helpers" if person_id in self.helpers else "staff", person_id)
 
     def _class_feeds(self, class_ids: Iterable[str]) -> set[str]:
         feeds = set()
         for class_id in class_ids:
-            feeds.add(f"class-{class_id}")
+            feeds.add(feed_key("class", class_id))
             school_class = self.classes.get(class_id)
             # An unknown class has no grade feed; its missing class feed reports it.
             if school_class is not None:
@@ -253,7 +268,7 @@ class _EventBuilder:
         return moment.astimezone(self.tz).replace(tzinfo=None)
 
     def _uid(self, name: str) -> str:
-        return f"{name}@{self.domain}"
+        return event_uid(name, self.domain)
 
     def _event(
         self, name: str, summary: str, description: list[str], kind: str, cancelled: Revision | None
@@ -316,7 +331,7 @@ class _EventBuilder:
         self._timed(event, start, self._local(s.end))
         event.add("location", self.rooms.get(s.room_id, s.room_id))
         event.add("transp", "OPAQUE")
-        feeds = {LIBRARY_KEY, f"room-{s.room_id}", *self._class_feeds([s.class_id])}
+        feeds = {LIBRARY_KEY, feed_key("room", s.room_id), *self._class_feeds([s.class_id])}
         feeds.update(self._person_feed(p) for p in s.staff_ids)
         return _Item(self._uid(name), start, event, frozenset(feeds))
 
@@ -345,9 +360,9 @@ class _EventBuilder:
         event.add("transp", "OPAQUE")
         feeds = {LIBRARY_KEY, *self._class_feeds(a.class_ids)}
         if a.room_id is not None:
-            feeds.add(f"room-{a.room_id}")
+            feeds.add(feed_key("room", a.room_id))
         feeds.update(self._person_feed(p) for p in (*a.staff_ids, *a.participant_staff_ids))
-        feeds.update(f"helpers-{g}" for g in a.helper_group_ids)
+        feeds.update(feed_key("helpers", g) for g in a.helper_group_ids)
         return _Item(self._uid(name), start, event, frozenset(feeds))
 
     def cancelled(self, entry: CancelledEvent) -> _Item:
@@ -435,7 +450,7 @@ def _check_not_live(live: list[_Item], rota: Rota, domain: str) -> None:
     """Every cancelled entry, passed or not: one that is also live means a broken rerun."""
     live_uids = {item.uid for item in live}
     for entry in rota.cancelled:
-        uid = f"{entry.uid}@{domain}"
+        uid = event_uid(entry.uid, domain)
         if uid in live_uids:
             raise ValueError(f"the rota has {uid} both as an event and as a cancelled one")
 

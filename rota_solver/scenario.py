@@ -8,6 +8,9 @@ field and its YAML line.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
+import unicodedata
 from functools import cached_property
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,7 +20,41 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Loc = tuple[str | int, ...]
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\p{L}\p{M}\p{N}_.\-]+$")]
+"""Letters and digits of any script (Α1, 一年级1班), ``_``, ``.`` and ``-``: file names and calendar
+UIDs use :func:`ascii_slug` of it."""
+
+_ASCII_ID = re.compile(r"[A-Za-z0-9_.\-]+")
+_GREEK = {
+    **{"Α": "A", "Β": "B", "Γ": "G", "Δ": "D", "Ε": "E", "Ζ": "Z", "Η": "I", "Θ": "Th", "Ι": "I"},
+    **{"Κ": "K", "Λ": "L", "Μ": "M", "Ν": "N", "Ξ": "X", "Ο": "O", "Π": "P", "Ρ": "R", "Σ": "S"},
+    **{"Τ": "T", "Υ": "Y", "Φ": "F", "Χ": "Ch", "Ψ": "Ps", "Ω": "O"},
+}
+
+
+def ascii_slug(text: str) -> str:
+    """``text`` as ASCII for file names and calendar UIDs: an id of ASCII letters, digits, ``_``,
+    ``.`` and ``-`` stays as it is (the names feeds always had); any other is its Latin and Greek
+    letters and its digits, Greek transliterated, then ``-`` and 8 hex digits of its SHA-1, so
+    that ``Α1`` is ``A1-…`` and ``一年级1班`` is ``1-…``: stable, and distinct from every other id."""
+    if _ASCII_ID.fullmatch(text):
+        return text
+    kept = []
+    for char in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(char):
+            continue  # an accent: é is e, ά is a
+        latin = _GREEK.get(char.upper(), "") if "\u0370" <= char <= "\u03ff" else ""
+        if char.isascii() and (char.isalnum() or char in "_.-"):
+            kept.append(char)
+        elif latin:
+            kept.append(latin if char.isupper() else latin.lower())
+        elif char == "ς":
+            kept.append("s")
+        else:
+            kept.append("-")
+    readable = re.sub(r"-{2,}", "-", "".join(kept)).strip("-.")
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    return f"{readable}-{digest}" if readable else f"x-{digest}"
 
 
 class FieldError(ValueError):
@@ -198,10 +235,12 @@ class Window(_Model):
 class Room(_Model):
     id: Id = Field(description="Room id, e.g. reading_room.")
     name: str = Field(default="", description="Printed name, e.g. 学生阅览室.")
-    seats: int = Field(
+    seats: int | None = Field(
+        default=None,
         gt=0,
         le=10_000,
-        description="Seats (at most 10,000): the pupils of all classes in the room at once must fit.",
+        description="Seats (at most 10,000): the pupils of all classes in the room at once must fit. "
+        "None: seats are not counted (only classes_at_once is), and its classes need no size.",
     )
     classes_at_once: int = Field(
         default=1, gt=0, le=200, description="How many classes fit at the same time (at most 200)."
@@ -339,7 +378,13 @@ class SchoolClass(_Model):
         description="The class's grade (year) number, 0-13: 1-6 in a Chinese primary school, 0 for "
         "Reception (or a pre-primary class); `grades` names them.",
     )
-    size: int = Field(gt=0, le=1000, description="Pupils in the class (at most 1,000).")
+    size: int | None = Field(
+        default=None,
+        gt=0,
+        le=1000,
+        description="Pupils in the class (at most 1,000); needed only when a room the class goes to (its "
+        "rules' rooms, its activities') counts seats.",
+    )
     homeroom_teacher: str = Field(default="", description="Homeroom teacher (班主任).")
     busy: list[BusyPeriod] = Field(
         default=[], max_length=400, description="The class timetable's lessons that block library time."
@@ -355,6 +400,12 @@ class SchoolClass(_Model):
     @property
     def label(self) -> str:
         return self.name or self.id
+
+    @property
+    def pupils(self) -> int:
+        """Pupils to count against a room's seats: the size, or 0 when not given, which the scenario
+        allows only for classes that go to no room that counts seats."""
+        return self.size or 0
 
 
 class Frequency(_Model):
@@ -773,6 +824,7 @@ class Scenario(_Model):
         _check_classes(self)
         _check_rules(self)
         _check_term_plan(self)
+        _check_sizes(self)
         return self
 
 
@@ -791,12 +843,51 @@ def _unique_ids(s: Scenario) -> None:
             if item_id in seen:
                 raise FieldError((name, i, "id"), f"id {item_id!r} is used twice")
             seen.add(item_id)
+        if name in ("rooms", "classes", "rules"):
+            _check_slugs(name, ids)
+    _check_slugs("activities", [a.id for a in s.activities])
     seen_people: set[str] = set()
     for i, person in enumerate(people):
         if person in seen_people:
             where = ("staff", i) if i < len(s.staff) else ("helper_groups", i - len(s.staff))
             raise FieldError((*where, "id"), f"id {person!r} is used twice among staff and helper groups")
         seen_people.add(person)
+    _check_slugs("staff", [m.id for m in s.staff])
+    _check_slugs("helper_groups", [h.id for h in s.helper_groups])
+
+
+def _check_slugs(name: str, ids: list[str]) -> None:
+    """Ids of one list must keep distinct ASCII names in file names and calendar UIDs."""
+    slugs: dict[str, str] = {}
+    for i, item_id in enumerate(ids):
+        slug = ascii_slug(item_id)
+        if slugs.setdefault(slug, item_id) != item_id:
+            raise FieldError(
+                (name, i, "id"),
+                f"id {item_id!r} has the same ASCII name {slug!r} (for file names and calendar UIDs) as "
+                f"id {slugs[slug]!r}; rename one",
+            )
+
+
+def _check_sizes(s: Scenario) -> None:
+    """A class going to a room that counts seats needs its size."""
+    rooms = {r.id: r for r in s.rooms if r.seats is not None}
+    going: dict[str, str] = {}
+    for rule in s.rules:
+        if rule.room in rooms:
+            for c in s.rule_classes(rule):
+                going.setdefault(c.id, f"rule {rule.id!r} takes it to room {rule.room!r}")
+    for activity in s.activities:
+        if activity.room in rooms:
+            for c in s.activity_classes(activity):
+                going.setdefault(c.id, f"activity {activity.id!r} takes it to room {activity.room!r}")
+    for i, school_class in enumerate(s.classes):
+        if school_class.size is None and school_class.id in going:
+            raise FieldError(
+                ("classes", i, "size"),
+                f"class {school_class.id!r} needs a size: {going[school_class.id]}, which counts seats "
+                "(give the size, or leave the room's seats out)",
+            )
 
 
 def _check_periods_and_windows(s: Scenario) -> None:

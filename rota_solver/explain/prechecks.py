@@ -91,7 +91,7 @@ def each_class_fits_its_room(scenario: Scenario) -> list[Finding]:
     for rule in scenario.rules:
         room = scenario.room(rule.room)
         for school_class in scenario.rule_classes(rule):
-            if school_class.size > room.seats:
+            if school_class.size is not None and room.seats is not None and school_class.size > room.seats:
                 text = w.say(
                     "seats_short",
                     cls=school_class.label,
@@ -318,7 +318,7 @@ def each_activity_has_a_free_slot(scenario: Scenario, calendar: TermCalendar) ->
             # once, not the timetables, are the reason.
             reasons: list[str] = []
             limits: list[GroupKey] = []
-            if item.seats > room.seats:
+            if room.seats is not None and item.seats > room.seats:
                 reasons.append(w.say("activity_seats", pupils=item.seats, seats=room.seats))
                 limits.append(("seats", room.id))
             if item.room_classes > room.classes_at_once:

@@ -169,8 +169,10 @@ def _for_group(
     if kind == "seats":
         i = _index(s.rooms, key[1])
         room = s.rooms[i]
+        if room.seats is None:
+            return []  # seats not counted: they never bind
         sizes = [
-            c.size for r in s.rules if r.id in demand_rules and r.room == room.id for c in s.rule_classes(r)
+            c.pupils for r in s.rules if r.id in demand_rules and r.room == room.id for c in s.rule_classes(r)
         ]
         needed = max([*sizes, room.seats + 1])
         text = w.say("s_seats", room=w.room(room.id), n=needed, old=room.seats)
@@ -299,9 +301,9 @@ def _other_rooms(s: Scenario, w: Words, room_id: str, rule_ids: list[str]) -> li
         rule = s.rules[i]
         if rule.room != room_id:
             continue
-        largest = max(c.size for c in s.rule_classes(rule))
+        largest = max(c.pupils for c in s.rule_classes(rule))
         for room in s.rooms:
-            if room.id != room_id and room.seats >= largest:
+            if room.id != room_id and room.seats is not None and room.seats >= largest:
                 text = w.say("s_move_room", rule=w.rule(rule), room=w.room(room.id), seats=room.seats)
                 out.append(Candidate(text, Change(path=f"rules[{i}].room", value=room.id)))
     return out
@@ -412,9 +414,9 @@ def _activity_room(s: Scenario, w: Words, item_key: str) -> list[Candidate]:
         return []
     classes = s.activity_classes(activity)
     helpers = {g.id for g in s.activity_helper_groups(activity)}
-    pupils = sum(c.size for c in classes) + sum(g.members for g in s.helper_groups if g.id in helpers)
+    pupils = sum(c.pupils for c in classes) + sum(g.members for g in s.helper_groups if g.id in helpers)
     here = s.room(activity.room)
-    if pupils <= here.seats and len(classes) <= here.classes_at_once:
+    if (here.seats is None or pupils <= here.seats) and len(classes) <= here.classes_at_once:
         return []
     name = activity.name or activity.id
     out = [
@@ -422,11 +424,14 @@ def _activity_room(s: Scenario, w: Words, item_key: str) -> list[Candidate]:
             w.say("s_activity_room", activity=name, room=w.room(room.id), seats=room.seats),
             Change(path=f"activities[{i}].room", value=room.id),
         )
-        for room in sorted(s.rooms, key=lambda r: r.seats)
-        if room.id != activity.room and room.seats >= pupils and room.classes_at_once >= len(classes)
+        for room in sorted(s.rooms, key=lambda r: r.seats or 0)
+        if room.id != activity.room
+        and room.seats is not None
+        and room.seats >= pupils
+        and room.classes_at_once >= len(classes)
     ][:2]
-    largest = max((c.size for c in classes), default=0)
-    if classes and largest <= here.seats:
+    largest = max((c.pupils for c in classes), default=0)
+    if classes and (here.seats is None or largest <= here.seats):
         out.append(
             Candidate(
                 w.say("s_activity_each_class", activity=name, largest=largest),

@@ -82,7 +82,8 @@ class _Table:
     def room_fits(self, rule: GradeRule, week: int, slot: Slot, size: int) -> bool:
         room = self.scenario.room(rule.room)
         running = [n for s, n in self.room_at[(room.id, week)] if slot.overlaps(s)]
-        return len(running) < room.classes_at_once and sum(running) + size <= room.seats
+        seats_fit = room.seats is None or sum(running) + size <= room.seats
+        return len(running) < room.classes_at_once and seats_fit
 
     def person_free(self, person: _Person, week: int, slot: Slot) -> bool:
         if person.member is not None and not staff_available_at(self.scenario, person.member, slot):
@@ -120,7 +121,7 @@ class _Table:
 
     def place(self, class_id: str, rule: GradeRule, week: int, slot: Slot, staff: list[str] | None) -> None:
         self.class_at[(class_id, week)].append(slot)
-        self.room_at[(rule.room, week)].append((slot, self.scenario.school_class(class_id).size))
+        self.room_at[(rule.room, week)].append((slot, self.scenario.school_class(class_id).pupils))
         duty = (rule.id, week, slot)
         if duty not in self.duties:
             assert staff is not None
@@ -151,7 +152,7 @@ def first_fit(scenario: Scenario) -> FirstFit:
                     ok = True
                     for week in weeks:
                         if not table.class_free(school_class.id, week, slot) or not table.room_fits(
-                            rule, week, slot, school_class.size
+                            rule, week, slot, school_class.pupils
                         ):
                             ok = False
                             break

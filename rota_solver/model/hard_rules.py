@@ -130,14 +130,14 @@ def room_capacity(rm: RotaModel) -> None:
     scenario = rm.scenario
     in_room: dict[tuple[str, int], list[tuple[Slot, cp_model.LinearExprT, int]]] = defaultdict(list)
     for (c, r, w, slot), var in rm.placements.items():
-        in_room[(rm.rule(r).room, w)].append((slot, var, scenario.school_class(c).size))
+        in_room[(rm.rule(r).room, w)].append((slot, var, scenario.school_class(c).pupils))
     for room in scenario.rooms:
         for week in range(rm.cycle_weeks):
             for group in at_each_moment(in_room.get((room.id, week), [])):
                 if len(group) > room.classes_at_once:
                     with rm.group("room", room.id):
                         rm.model.add(sum(term for term, _ in group) <= room.classes_at_once)
-                if sum(size for _, size in group) > room.seats:
+                if room.seats is not None and sum(size for _, size in group) > room.seats:
                     with rm.group("seats", room.id):
                         rm.model.add(sum(size * term for term, size in group) <= room.seats)
 

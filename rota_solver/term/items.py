@@ -88,7 +88,7 @@ class Fixed:
 
 def fixed_occupancy(sessions: list[DatedSession], scenario: Scenario) -> Fixed:
     fixed = Fixed()
-    sizes = {c.id: c.size for c in scenario.classes}
+    sizes = {c.id: c.pupils for c in scenario.classes}
     helpers_class = {g.id: g.class_id for g in scenario.helper_groups}
     for s in sessions:
         start, end = minutes(s.start.time()), minutes(s.end.time())
@@ -171,7 +171,8 @@ class SpotFinder:
             if spot.start < x[1] and x[0] < spot.end
         ]
         # Conservative: everything overlapping the spot counts as simultaneous.
-        return len(load) + classes <= room.classes_at_once and sum(x[2] for x in load) + seats <= room.seats
+        seats_fit = room.seats is None or sum(x[2] for x in load) + seats <= room.seats
+        return len(load) + classes <= room.classes_at_once and seats_fit
 
     def person_can(self, person_id: str, spot: Spot, on_duty: bool) -> bool:
         """Whether a staff member or helper group could be on duty (or take part) at the spot."""

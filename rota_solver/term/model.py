@@ -298,7 +298,8 @@ def one_place_at_a_time(tm: TermModel) -> None:
             classes = cp_model.LinearExpr.weighted_sum(placed, [n for (_, _, n), _ in together])
             tm.model.add(classes <= room.classes_at_once - len(load))
             pupils = cp_model.LinearExpr.weighted_sum(placed, [n for _, n in together])
-            tm.model.add(pupils <= room.seats - sum(x[2] for x in load))
+            if room.seats is not None:
+                tm.model.add(pupils <= room.seats - sum(x[2] for x in load))
 
 
 def daily_caps(tm: TermModel) -> None:

@@ -130,7 +130,7 @@ _STOCKTAKE_WORDS = {
 
 def activity_items(scenario: Scenario, calendar: TermCalendar, finder: SpotFinder) -> list[Item]:
     items = []
-    sizes = {c.id: c.size for c in scenario.classes}
+    sizes = {c.id: c.pupils for c in scenario.classes}
     for activity in scenario.activities:
         who = activity.participants
         classes = [c.id for c in scenario.activity_classes(activity)]
@@ -202,7 +202,7 @@ def returns_items(
                 required=True,
                 spots=[],
                 room=rule.room,
-                seats=school_class.size,
+                seats=school_class.pupils,
                 staffing=dict(rule.staffing),
                 classes=(school_class.id,),
                 rule_id=rule.id,
@@ -348,7 +348,7 @@ def makeup_items(
             required=False,
             spots=[],
             room=rule.room,
-            seats=school_class.size,
+            seats=school_class.pupils,
             staffing=dict(rule.staffing),
             classes=(class_id,),
             rule_id=rule_id,

@@ -37,7 +37,7 @@ def check_room_capacity(scenario: Scenario, rota: Rota, found: _Found) -> None:
                 ids = frozenset(item.id for item in present)
                 class_ids = sorted({c for item in present for c in item.classes})
                 units = class_ids + [f"event {item.id}" for item in present if not item.classes]
-                pupils = sum(classes[c].size for c in class_ids if c in classes)
+                pupils = sum(classes[c].size or 0 for c in class_ids if c in classes)
                 staff_room = sum(
                     teachers[t].members for item in present for t in item.teacher_groups if t in teachers
                 )
@@ -46,7 +46,7 @@ def check_room_capacity(scenario: Scenario, rota: Rota, found: _Found) -> None:
                     names = ", ".join(units)
                     noun = "classes" if len(units) == len(class_ids) else "classes and events"
                     problems.append(f"{len(units)} {noun} ({names}), room for {room.classes_at_once}")
-                if pupils + staff_room > room.seats:
+                if room.seats is not None and pupils + staff_room > room.seats:
                     people = f"{pupils} pupils" + (f" and {staff_room} teachers" if staff_room else "")
                     problems.append(f"{people} for {room.seats} seats")
                 if problems and ids not in reported:
