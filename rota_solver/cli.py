@@ -401,13 +401,18 @@ def summary_lines(scenario: Scenario, rota: Rota) -> tuple[list[str], list[str]]
             who = labels.join(
                 [labels.format("cli_bearer", name=names.get(k, k), count=v) for k, v in term.bearers.items()]
             )
-            line = labels.format(
-                "cli_term",
-                title=labels.penalty(term.name),
-                units=term.units,
-                weight=term.weight,
-                cost=term.cost,
-            )
+            if term.name == "Unmet":  # requirements, not the gap days their penalty counts
+                title = labels.penalty(term.name)
+                line = labels.format("cli_unmet_term", title=title, count=len(term.bearers), cost=term.cost)
+                who = ""  # the unmet list below names each one
+            else:
+                line = labels.format(
+                    "cli_term",
+                    title=labels.penalty(term.name),
+                    units=term.units,
+                    weight=term.weight,
+                    cost=term.cost,
+                )
             lines.append("  " + line + (labels.format("in_brackets", text=who) if who else ""))
     columns = ("required", "on_makeup_days", "planned", "lost", "made_up", "extra_returns", "held")
     heads = [labels.heading(key) for key in ("class", "rule", *columns)]

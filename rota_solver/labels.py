@@ -391,6 +391,7 @@ _ZH = Labels(
             "LessonsTaken": "占用课时",
             "ChangedSessions": "变更",
             "ChangedDuties": "更换值班人员",
+            "ActivityRhythm": "定期活动错开节奏",
             "Unmet": "未满足",
         }
     ),
@@ -410,7 +411,10 @@ _ZH = Labels(
             "LessonsTaken": "在图书馆可以占用的课（如阅读课）上安排的一节课。",
             "ChangedSessions": "重新排班改动的已发布安排（改期、换人或换场地、取消、新增），与变更清单一致。",
             "ChangedDuties": "已发布的课时间不变，但换了值班人员。",
-            "Unmet": "未能满足的要求（活动、还书、清点值班或间隔）：见未满足清单。",
+            "ActivityRhythm": "定期活动的某一次没有和其他各次同在每周期的同一周、同一星期几"
+            "（因放假或冲突）。",
+            "Unmet": "未能满足的要求（活动、还书、清点值班或间隔），每项计一次；"
+            "间隔每超出一天罚分增加：见未满足清单。",
         }
     ),
     rules=_rule_names(
@@ -493,6 +497,7 @@ _ZH = Labels(
             "cli_counts": "{weeks} 个教学周共 {sessions} 节课（其中补课 {made_up} 节），"
             "活动与清点值班 {activities} 项；停上的常规课 {lost} 节",
             "cli_term": "{title}：{units} × {weight} = {cost}",
+            "cli_unmet_term": "{title}：{count}项，罚分{cost}",
             "cli_bearer": "{name}×{count}",
             "cli_unmet": "{count} 项要求未能满足：",
             "cli_verified": "校验：每节课都满足全部硬性规则",
@@ -671,6 +676,7 @@ _EN = Labels(
             "LessonsTaken": "Lessons taken",
             "ChangedSessions": "Changes",
             "ChangedDuties": "Changed duties",
+            "ActivityRhythm": "Activity off its rhythm",
             "Unmet": "Unmet requirements",
         }
     ),
@@ -678,6 +684,8 @@ _EN = Labels(
         {
             "ChangedSessions": "A published event the rerun moved, gave other staff or room, cancelled or "
             "added, as listed in the changes.",
+            "Unmet": "Requirements left unmet (activities, returns, stocktake shifts, gaps), counted once "
+            "each; a gap's penalty grows with each day past its limit: see the unmet list.",
         }
     ),
     rules=_rule_names(
@@ -749,6 +757,7 @@ _EN = Labels(
             "cli_counts": "{sessions} sessions over {weeks} teaching weeks ({made_up} make-ups), "
             "{activities} activities and shifts; {lost} pattern sessions lost",
             "cli_term": "{title}: {units} × {weight} = {cost}",
+            "cli_unmet_term": "{title}: {count}, penalty {cost}",
             "cli_bearer": "{name} ×{count}",
             "cli_unmet": "{count} requirement(s) could not be met:",
             "cli_verified": "verifier: every hard rule holds on every dated session",

@@ -202,7 +202,8 @@ def _term_row(term: PenaltyTerm, labels: Labels) -> TermRow:
         title=labels.penalty(term.name),
         description=labels.penalty_description(term.name, term.description),
         weight=term.weight,
-        units=term.units,
+        # Unmet requirements are counted one each; their penalty counts a gap's days past its limit.
+        units=len(term.bearers) if term.name == "Unmet" else term.units,
         cost=term.cost,
     )
 

@@ -907,7 +907,8 @@ def test_summary_gains_made_up_and_report_shows_both_stages() -> None:
         'data-term="MakeupSessions"',
         "Make-up sessions",
         "Unmet requirements",
-        "A requirement left unmet.",  # English prints the report's own description
+        "A make-up session added.",  # English prints the report's own description where it has none
+        "Requirements left unmet (activities, returns, stocktake shifts, gaps), counted once each",
     ):
         assert text in html, text
 
