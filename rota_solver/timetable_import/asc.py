@@ -55,9 +55,10 @@ def read_asc(data: bytes, source: str) -> Timetable:
     day_names: dict[int, str] = {}
     daysdefs = root.find("daysdefs")
     for d in daysdefs.findall("daysdef") if daysdefs is not None else []:
-        mask = d.attrs.get("days", "")
-        width = max(width, len(mask))
-        if mask.count("1") == 1:
+        masks = d.attrs.get("days", "").split(",")
+        width = max(width, *(len(m) for m in masks))
+        mask = masks[0]
+        if len(masks) == 1 and mask.count("1") == 1:
             day_names.setdefault(mask.index("1"), d.attrs.get("name", ""))
     cards = _section(root, "cards", source).findall("card")
     width = max([width, *(len(c.attrs.get("days", "")) for c in cards)])

@@ -230,7 +230,7 @@ def class_ids(names: Sequence[str], grades: Sequence[int]) -> list[str]:
     per_grade: dict[int, int] = {}
     for name, grade in zip(names, grades, strict=True):
         candidate = slug(name)
-        if not candidate or not candidate.isascii() or candidate.strip("-_.") == "":
+        if not re.search(r"[a-z]", candidate) and not name.isascii():
             per_grade[grade] = per_grade.get(grade, 0) + 1
             digits = re.findall(r"\d+", name)
             tail = digits[-1] if len(digits) >= 2 or (digits and str(grade) not in digits) else None
