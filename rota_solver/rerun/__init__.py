@@ -11,7 +11,7 @@ from ..errors import CannotRerun
 from ..progress import ProgressCallback
 from ..rota import PenaltyTerm, Rota
 from ..scenario import Scenario, minutes
-from ..slots import Slot, class_busy_at
+from ..slots import Slot, class_busy_at, lessons_at, library_may_take
 from ..solve import SolveOptions, solve
 from ..term.model import CHANGE_TERM
 from ..term_calendar import TermCalendar, build_term_calendar
@@ -136,6 +136,7 @@ def _check_past_untouched(scenario: Scenario, published: Rota, freeze: dt.date) 
     """The published sessions before the freeze took place (or will, at short notice): a change that
     reaches back to them is a mistake in the new scenario, most often a lesson without a start date."""
     classes = {c.id: c for c in scenario.classes}
+    rules = {r.id: r for r in scenario.rules}
     rooms = {r.id: r for r in scenario.rooms}
     away = {(m.id, day) for m in scenario.staff for day in m.days_off}
     problems: list[str] = []
@@ -144,8 +145,16 @@ def _check_past_untouched(scenario: Scenario, published: Rota, freeze: dt.date) 
             continue
         slot = Slot(s.follows, minutes(s.start.time()), minutes(s.end.time()), s.window_id)
         school_class = classes.get(s.class_id)
-        if school_class is not None and class_busy_at(scenario, school_class, slot, on=s.date):
-            lesson = next(b for b in school_class.busy if b.day == s.follows and b.applies_on(s.date))
+        # As the rota's own rule and week see it: a lesson it may take, or one of the other week, is no clash.
+        rule, week = rules.get(s.rule_id), (s.teaching_week - 1) % scenario.cycle_weeks
+        if school_class is not None and class_busy_at(
+            scenario, school_class, slot, on=s.date, rule=rule, cycle_week=week
+        ):
+            lesson = next(
+                b
+                for b in lessons_at(scenario, school_class, slot, s.date, rule=rule, cycle_week=week)
+                if not library_may_take(school_class, b, rule)
+            )
             problems.append(
                 f"class {s.class_id}'s lesson {lesson.what or lesson.period or ''} on {lesson.day} now "
                 f"clashes with its session of {s.date} (before the freeze date {freeze}): give the lesson "
