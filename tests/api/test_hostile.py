@@ -93,6 +93,12 @@ def test_simultaneous_uploads_through_two_server_processes_lose_nothing(tmp_path
             stored = httpx.get(f"{server.base_url}/schools/new/scenario?version={number}", headers=headers)
             assert stored.text == numbered(text, i)
 
+        feed_url = httpx.get(f"{server.base_url}/schools/new", headers=headers).json()["feed_url"]
+        token = httpx.URL(feed_url).path.split("/")[2]
+        assert httpx.get(feed_url).status_code == 404  # nothing published yet: a page that says so
+        log = server.log_tail()
+        assert "GET /feeds/…/ HTTP/1.1" in log and token not in log, "feed tokens stay out of the access log"
+
 
 @pytest.mark.parametrize(
     ("method", "path"),
