@@ -49,7 +49,7 @@ def test_solve_writes_json_csv_html_and_exits_0(tmp_path: Path, capsys: pytest.C
     assert main(["solve", str(path), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "optimal" in printed and "verifier: every hard rule holds" in printed
-    assert {p.name for p in out.iterdir()} == {"rota.json", "rota.csv", "rota.html", "calendars"}
+    assert {p.name for p in out.iterdir()} == {"rota.json", "rota.csv", "rota.xlsx", "rota.html", "calendars"}
     assert (out / "rota.csv").read_text(encoding="utf-8").count("\n") == 1 + 4  # header + 2 classes x 2 weeks
 
 
@@ -97,6 +97,7 @@ def test_same_scenario_and_seed_give_identical_files_across_processes(tmp_path: 
         )
         outputs.append(out)
     assert (outputs[0] / "rota.csv").read_bytes() == (outputs[1] / "rota.csv").read_bytes()
+    assert (outputs[0] / "rota.xlsx").read_bytes() == (outputs[1] / "rota.xlsx").read_bytes()
     first, second = ((o / "rota.json").read_text().splitlines() for o in outputs)
     differing = [a for a, b in zip(first, second, strict=True) if a != b]
     assert all(re.search(r"\"(build_|solve_)?seconds\": ", line) for line in differing), differing
