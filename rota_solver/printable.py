@@ -278,8 +278,9 @@ def _slot_names(scenario: Scenario, window_id: str, start: dt.time) -> list[str]
         return [window_id]
     names = [window.name or window.id]
     for period_id in window.periods or []:
-        period = next((p for p in scenario.periods if p.id == period_id), None)
-        if period is not None and period.name and period.start <= start < period.end:
+        # The period's bells of any day that hold the slot (bells may differ by day).
+        period = next((p for p in scenario.periods if p.id == period_id and p.start <= start < p.end), None)
+        if period is not None and period.name:
             names.append(period.name)
     return names
 

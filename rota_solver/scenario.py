@@ -194,6 +194,11 @@ class Period(_Model):
     name: str = Field(default="", description="Printed name, e.g. 第五节.")
     start: dt.time = Field(description="Bell time the period starts.")
     end: dt.time = Field(description="Bell time the period ends.")
+    days: list[Weekday] | None = Field(
+        default=None,
+        description="Weekdays these bell times hold; default every school weekday. List the same id "
+        "again with other days and times for bells that differ by day (a short Wednesday).",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -734,7 +739,7 @@ class Scenario(_Model):
     @cached_property
     def _index(self) -> dict[str, dict[str, object]]:
         return {
-            "period": {p.id: p for p in self.periods},
+            "period": {p.id: p for p in reversed(self.periods)},  # an id listed again: its first
             "window": {w.id: w for w in self.windows},
             "room": {r.id: r for r in self.rooms},
             "class": {c.id: c for c in self.classes},
@@ -744,6 +749,12 @@ class Scenario(_Model):
         found = self._index["period"][period_id]
         assert isinstance(found, Period)
         return found
+
+    def bell(self, period_id: str, day: Weekday) -> Period | None:
+        """The period's bell times on a weekday; None if it has none that day."""
+        return next(
+            (p for p in self.periods if p.id == period_id and (p.days is None or day in p.days)), None
+        )
 
     def window(self, window_id: str) -> Window:
         found = self._index["window"][window_id]
@@ -763,11 +774,15 @@ class Scenario(_Model):
     def window_days(self, window: Window) -> list[Weekday]:
         return list(window.days) if window.days is not None else list(self.term.weekdays)
 
-    def window_cover(self, window: Window) -> list[tuple[dt.time, dt.time]]:
-        """What the window covers: each of its periods (not the breaks between them), or its time
-        range. Two windows overlap only where these do."""
+    def window_cover(self, window: Window, day: Weekday | None = None) -> list[tuple[dt.time, dt.time]]:
+        """What the window covers on ``day`` (None: on any day): each of its periods' bells (not the
+        breaks between them), or its time range. Two windows overlap only where these do."""
         if window.periods is not None:
-            return [(self.period(p).start, self.period(p).end) for p in window.periods]
+            return [
+                (p.start, p.end)
+                for p in self.periods
+                if p.id in window.periods and (day is None or p.days is None or day in p.days)
+            ]
         assert window.start is not None and window.end is not None
         return [(window.start, window.end)]
 
@@ -775,18 +790,20 @@ class Scenario(_Model):
         """Minutes of the window's longest slot: its longest period, or its whole time range."""
         return max(minutes(end) - minutes(start) for start, end in self.window_cover(window))
 
-    def window_span(self, window: Window) -> tuple[dt.time, dt.time]:
-        """From the window's first bell to its last (breaks between its periods included): for
-        shifts that hold the whole window, and for naming it."""
+    def window_span(self, window: Window, day: Weekday | None = None) -> tuple[dt.time, dt.time]:
+        """From the window's first bell to its last on ``day`` (None: on any day), breaks between its
+        periods included: for shifts that hold the whole window, and for naming it."""
         if window.periods is not None:
-            bells = [self.period(p) for p in window.periods]
-            return min(b.start for b in bells), max(b.end for b in bells)
+            bells = self.window_cover(window, day) or self.window_cover(window)
+            return min(b[0] for b in bells), max(b[1] for b in bells)
         assert window.start is not None and window.end is not None
         return window.start, window.end
 
     def busy_span(self, busy: BusyPeriod) -> tuple[dt.time, dt.time]:
+        """The lesson's times: its period's bells on its weekday, or its start and end."""
         if busy.period is not None:
-            bell = self.period(busy.period)
+            bell = self.bell(busy.period, busy.day)
+            assert bell is not None  # checked: the period has bells that day
             return bell.start, bell.end
         assert busy.start is not None and busy.end is not None
         return busy.start, busy.end
@@ -840,7 +857,7 @@ def _unique_ids(s: Scenario) -> None:
     for name, ids in groups:
         seen: set[str] = set()
         for i, item_id in enumerate(ids):
-            if item_id in seen:
+            if item_id in seen and name != "periods":  # a period's days are checked with its bells
                 raise FieldError((name, i, "id"), f"id {item_id!r} is used twice")
             seen.add(item_id)
         if name in ("rooms", "classes", "rules"):
@@ -893,12 +910,26 @@ def _check_sizes(s: Scenario) -> None:
 def _check_periods_and_windows(s: Scenario) -> None:
     period_ids = {p.id for p in s.periods}
     day_start, day_end = s.school.day_start, s.school.day_end
+    bells_on: dict[tuple[str, Weekday], int] = {}
     for i, period in enumerate(s.periods):
         if period.start < day_start or period.end > day_end:
             raise FieldError(
                 ("periods", i, "start"),
                 f"{period.start}-{period.end} is outside the school day {day_start}-{day_end}",
             )
+        for j, day in enumerate(period.days or []):
+            if day not in s.term.weekdays:
+                raise FieldError(
+                    ("periods", i, "days", j), f"{day} is not a school weekday ({', '.join(s.term.weekdays)})"
+                )
+        for day in period.days if period.days is not None else s.term.weekdays:
+            if (period.id, day) in bells_on:
+                where = ("periods", i, "days" if period.days is not None else "id")
+                first = bells_on[(period.id, day)]
+                raise FieldError(
+                    where, f"period {period.id!r} has bells on {day} twice (also periods[{first}])"
+                )
+            bells_on[(period.id, day)] = i
     for i, window in enumerate(s.windows):
         for j, period_id in enumerate(window.periods or []):
             if period_id not in period_ids:
@@ -947,6 +978,10 @@ def _check_classes(s: Scenario) -> None:
                     ("classes", i, "busy", j, "period"),
                     f"unknown period {busy.period!r}; known: {sorted(period_ids)}",
                 )
+            if busy.period is not None and s.bell(busy.period, busy.day) is None:
+                raise FieldError(
+                    ("classes", i, "busy", j, "period"), f"period {busy.period!r} has no bells on {busy.day}"
+                )
             weeks = busy.cycle_week_numbers or set()
             if weeks and max(weeks) >= s.cycle_weeks:
                 raise FieldError(
@@ -983,12 +1018,17 @@ def _check_windows_apart(s: Scenario, loc: Loc, window_ids: list[str]) -> None:
     for j, second_id in enumerate(window_ids):
         for first_id in window_ids[:j]:
             first, second = s.window(first_id), s.window(second_id)
-            days = set(s.window_days(first)) & set(s.window_days(second))
-            apart = all(
-                a1 <= b0 or b1 <= a0 for a0, a1 in s.window_cover(first) for b0, b1 in s.window_cover(second)
-            )
-            if days and not apart:
-                on = ", ".join(sorted(days, key=WEEKDAYS.index))
+            days = [
+                day
+                for day in sorted(set(s.window_days(first)) & set(s.window_days(second)), key=WEEKDAYS.index)
+                if any(
+                    a0 < b1 and b0 < a1
+                    for a0, a1 in s.window_cover(first, day)
+                    for b0, b1 in s.window_cover(second, day)
+                )
+            ]
+            if days:
+                on = ", ".join(days)
                 raise FieldError((*loc, j), f"window {second_id!r} overlaps window {first_id!r} on {on}")
 
 

@@ -20,17 +20,25 @@ class Slot:
         return self.weekday == other.weekday and self.start < other.end and other.start < self.end
 
 
-def window_times(scenario: Scenario, window_id: str, duration: int) -> list[tuple[int, int]]:
-    """(start, end) of each slot of a window: a period each (sessions start with its bell), or the
-    time range cut into consecutive pieces of ``duration``."""
+def window_times(
+    scenario: Scenario, window_id: str, duration: int, day: Weekday | None = None
+) -> list[tuple[int, int]]:
+    """(start, end) of each slot of a window on the weekday ``day``: a period each (sessions start
+    with its bell that day; a period with no bells that day has no slot), or the time range cut into
+    consecutive pieces of ``duration``. No day: the periods' bells of every day."""
     window = scenario.window(window_id)
     times = []
     if window.periods is not None:
         for period_id in window.periods:
-            bell = scenario.period(period_id)
-            start = minutes(bell.start)
-            if start + duration <= minutes(bell.end):
-                times.append((start, start + duration))
+            bells = (
+                [p for p in scenario.periods if p.id == period_id]
+                if day is None
+                else [b for b in [scenario.bell(period_id, day)] if b is not None]
+            )
+            for bell in bells:
+                start = minutes(bell.start)
+                if start + duration <= minutes(bell.end):
+                    times.append((start, start + duration))
     else:
         assert window.start is not None and window.end is not None
         start, end = minutes(window.start), minutes(window.end)
@@ -46,7 +54,7 @@ def rule_slots(scenario: Scenario, rule: GradeRule) -> list[Slot]:
         Slot(day, start, end, window_id)
         for window_id in rule.windows
         for day in scenario.window_days(scenario.window(window_id))
-        for start, end in window_times(scenario, window_id, rule.duration_minutes)
+        for start, end in window_times(scenario, window_id, rule.duration_minutes, day)
     ]
     return sorted(set(slots))
 

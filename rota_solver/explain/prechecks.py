@@ -372,8 +372,8 @@ def _raw_spots(scenario: Scenario, calendar: TermCalendar, finder: SpotFinder, i
     assert stocktake is not None
     _, day_text, index = item.key.split(".")
     window = scenario.window(stocktake.shifts[int(index) - 1].window)
-    start, end = scenario.window_span(window)
     day = next(d for d in calendar.days if d.date.isoformat() == day_text)
+    start, end = scenario.window_span(window, day.follows)
     return [Spot(day.date, minutes(start), minutes(end), window.id, day.follows)]
 
 

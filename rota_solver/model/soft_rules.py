@@ -152,7 +152,9 @@ def joint_activities_find_their_classes_free(rm: RotaModel) -> Penalty:
                 for window_id in activity.windows:
                     if day.follows not in scenario.window_days(scenario.window(window_id)):
                         continue
-                    for start, end in window_times(scenario, window_id, activity.duration_minutes):
+                    for start, end in window_times(
+                        scenario, window_id, activity.duration_minutes, day.follows
+                    ):
                         slot = Slot(day.follows, start, end, window_id)
                         when = (day.cycle_week, slot)
                         if when not in free:

@@ -134,7 +134,7 @@ class SpotFinder:
             Spot(day.date, start, end, window_id, day.follows)
             for window_id in window_ids
             if day.follows in self.scenario.window_days(self.scenario.window(window_id))
-            for start, end in window_times(self.scenario, window_id, duration)
+            for start, end in window_times(self.scenario, window_id, duration, day.follows)
         ]
 
     def class_free(self, class_id: str, spot: Spot, rule_id: str | None = None) -> bool:

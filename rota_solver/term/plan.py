@@ -237,7 +237,7 @@ def shift_items(scenario: Scenario, calendar: TermCalendar, finder: SpotFinder) 
             window = scenario.window(shift.window)
             if day.follows not in scenario.window_days(window):
                 continue
-            start, end = scenario.window_span(window)
+            start, end = scenario.window_span(window, day.follows)
             spot = Spot(day.date, minutes(start), minutes(end), window.id, day.follows)
             item = Item(
                 key=f"stocktake.{day.date.isoformat()}.{i + 1}",

@@ -17,6 +17,7 @@ from ..scenario import (
     BusyPeriod,
     GradeRule,
     HelperGroup,
+    Period,
     Scenario,
     SchoolClass,
     StaffMember,
@@ -210,7 +211,7 @@ def _busy_during(
             continue
         if rule is not None and _lesson_given_up(school_class, busy, rule):
             continue
-        start, end = scenario.busy_span(busy)
+        start, end = _busy_times(scenario, busy)
         if _overlap(span, (_at(day, start), _at(day, end))):
             label = busy.what or busy.period or "a lesson"
             found.append(f"{label} {_hhmm(start)}-{_hhmm(end)}")
@@ -235,11 +236,31 @@ def _available(
     )
 
 
-def _slot_problem(scenario: Scenario, window: Window, day: dt.date, span: Span, duration: int) -> str | None:
-    """Why ``span`` is not one slot of ``window`` for something ``duration`` minutes long, if it is not."""
+def _bells(scenario: Scenario, period_id: str, weekday: Weekday) -> list[Period]:
+    """The bell-schedule entries of ``period_id`` that hold on ``weekday`` (read here from the
+    scenario's periods, not through the solver's lookups)."""
+    return [
+        p for p in scenario.periods if p.id == period_id and weekday in (p.days or scenario.term.weekdays)
+    ]
+
+
+def _busy_times(scenario: Scenario, busy: BusyPeriod) -> tuple[dt.time, dt.time]:
+    """A lesson's times: its period's bells on its own weekday, or its start and end."""
+    if busy.period is None:
+        assert busy.start is not None and busy.end is not None
+        return busy.start, busy.end
+    bell = _bells(scenario, busy.period, busy.day)[0]
+    return bell.start, bell.end
+
+
+def _slot_problem(
+    scenario: Scenario, window: Window, day: dt.date, span: Span, duration: int, follows: Weekday
+) -> str | None:
+    """Why ``span`` is not one slot of ``window`` for something ``duration`` minutes long on a day
+    following ``follows``'s timetable (and bells), if it is not."""
     start, end = span
     if window.periods is not None:
-        bells = [scenario.period(p) for p in window.periods]
+        bells = [b for p in window.periods for b in _bells(scenario, p, follows)]
         fits = any(start == _at(day, b.start) and end <= _at(day, b.end) for b in bells)
         slots = ", ".join(f"{_hhmm(b.start)}-{_hhmm(b.end)}" for b in bells)
     else:

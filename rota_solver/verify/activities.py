@@ -161,7 +161,9 @@ def _activity_event_problems(scenario: Scenario, activity: Activity, event: Acti
         elif event.follows not in scenario.window_days(window):
             problems.append(f"is in window {window.id}, which does not exist on {event.follows}")
         else:
-            slot = _slot_problem(scenario, window, event.date, span, activity.duration_minutes or 0)
+            slot = _slot_problem(
+                scenario, window, event.date, span, activity.duration_minutes or 0, event.follows
+            )
             if slot is not None:
                 problems.append(slot)
     problems += _staffing_problems(people, event.staff_ids, activity.staffing, f"activity {activity.id}")

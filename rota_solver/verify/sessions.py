@@ -115,7 +115,9 @@ def check_session_in_allowed_window(scenario: Scenario, rota: Rota, found: _Foun
         if s.follows not in scenario.window_days(window):
             found.add(f"{what}: window {window.id} does not exist on {s.follows}.", s.id)
             continue
-        problem = _slot_problem(scenario, window, s.date, _span(scenario, s), rule.duration_minutes)
+        problem = _slot_problem(
+            scenario, window, s.date, _span(scenario, s), rule.duration_minutes, s.follows
+        )
         if problem is not None:
             found.add(f"{what} {problem}.", s.id)
 

@@ -135,7 +135,7 @@ def check_no_borrowing_during_stocktake(scenario: Scenario, rota: Rota, found: _
         problems = [] if event.all_day else _event_time_problems(scenario, event)
         span = _event_span(scenario, event)
         window = scenario.window(matched.window)
-        opens, closes = scenario.window_span(window)
+        opens, closes = scenario.window_span(window, event.follows)
         if span is None:
             problems.append(f"has no start and end; the shift spans {_hhmm(opens)}-{_hhmm(closes)}")
         elif span != (_at(event.date, opens), _at(event.date, closes)):
