@@ -36,15 +36,19 @@ from .scenario import Scenario
 from .solve import SolveOptions, scenario_digest, solve
 from .table_csv import rota_csv
 from .term_calendar import TermCalendar, build_term_calendar, calendar_warnings
+from .timetable_import import IMPORT_FORMATS, ImportOptions, ImportProblem, import_timetable
 from .verify import Violation, verify
 
 __all__ = [
     "EXIT_CODES",
     "HARD_RULES",
+    "IMPORT_FORMATS",
     "NOTICE_SCHOOL_DAYS",
     "SOFT_RULES",
     "CannotRerun",
     "Explanation",
+    "ImportOptions",
+    "ImportProblem",
     "InvalidScenario",
     "Labels",
     "NoRotaExists",
@@ -69,6 +73,7 @@ __all__ = [
     "diff_sections",
     "diff_text",
     "html_document",
+    "import_timetable",
     "labels_for",
     "load_scenario",
     "page_title",

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import feeds, jobs, reruns, rotas, scenarios
+from . import feeds, imports, jobs, reruns, rotas, scenarios
 
-ROUTERS: tuple[APIRouter, ...] = (scenarios.router, jobs.router, reruns.router, rotas.router, feeds.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    scenarios.router, imports.router, jobs.router, reruns.router, rotas.router, feeds.router,
+)  # fmt: skip
 
 __all__ = ["ROUTERS"]
