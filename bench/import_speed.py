@@ -31,7 +31,8 @@ def lessons() -> list[tuple[str, int, int, str, str]]:
 
 
 def fet_xml() -> bytes:
-    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<fet version="6.8.5">', "<Institution_Name>B</Institution_Name>"]
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<fet version="6.8.5">']
+    out.append("<Institution_Name>Bench</Institution_Name>")
     out.append(f"<Days_List><Number_of_Days>{len(DAYS)}</Number_of_Days>")
     out += [f"<Day><Name>{d}</Name></Day>" for d in DAYS]
     out.append(f"</Days_List>\n<Hours_List><Number_of_Hours>{len(HOURS)}</Number_of_Hours>")
