@@ -30,14 +30,18 @@ def assert_adds_up(rota: Rota) -> None:
 
 def binding_school() -> Scenario:
     """The stocktake school (1-1 borrows on Wednesdays, 1-2 on Fridays, both read on Tuesdays) with
-    a closure over two Wednesdays, a make-up Saturday that follows Wednesday, and a two-day returns
-    window that makes both final returns sessions extra ones."""
+    two one-day closures on consecutive Wednesdays (school days between them, so the wait counts in
+    full: a longer closure's whole weeks would not), a make-up Saturday that follows Wednesday, and
+    a two-day returns window that makes both final returns sessions extra ones."""
     return school(
         {"returns_within_days": 2},
         term={
             "start": "2026-09-07",
             "end": "2026-10-30",
-            "closures": [{"name": "Sports days", "start": "2026-09-16", "end": "2026-09-23"}],
+            "closures": [
+                {"name": "Sports day", "start": "2026-09-16"},
+                {"name": "Book fair", "start": "2026-09-23"},
+            ],
             "makeup_days": [{"date": "2026-09-26", "follows": "wed"}],
         },
     )

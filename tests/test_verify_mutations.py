@@ -93,6 +93,10 @@ SEPT_15 = dt.date(2026, 9, 15)
 MAKEUP_SATURDAY = dt.date(2026, 10, 10)
 
 
+MOVES = ("move_day", "move_time")
+"""Damages that a make-up session can take and stay valid (it may sit in any free slot)."""
+
+
 def sample(rota: Rota) -> list[DatedSession]:
     picked = [s for s in rota.sessions if s.date in (SEPT_15, MAKEUP_SATURDAY)]
     picked += rota.sessions[::97]
@@ -121,6 +125,8 @@ def test_the_verifier_reports_every_damage(damage: str, demo: tuple[Scenario, Ro
     scenario, rota = demo
     missed = []
     for s in sample(rota):
+        if damage in MOVES and s.origin == "makeup":
+            continue  # a make-up has no cell of the table: another free slot keeps every rule too
         damaged = DAMAGES[damage](scenario, rota, s)
         if damaged is None or damaged.sessions == rota.sessions:
             continue  # nothing changed
