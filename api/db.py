@@ -21,7 +21,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -65,6 +65,9 @@ def init_db(target: str | Engine) -> None:
     try:
         config = alembic_config()
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Servers and workers starting together migrate one at a time.
+                connection.execute(text("SELECT pg_advisory_xact_lock(741852963)"))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     finally:

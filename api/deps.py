@@ -19,7 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
 from .feed_cache import FeedCache
-from .jobs import JobRunner
+from .jobs import Jobs
 from .settings import Settings
 from .storage import SLUG_PATTERN
 
@@ -34,7 +34,7 @@ class ServiceState:
     settings: Settings
     admin_token: str
     session_factory: sessionmaker[Session]
-    runner: JobRunner
+    runner: Jobs
     feed_cache: FeedCache
 
 
@@ -93,7 +93,7 @@ async def get_public_base(state: StateDep, request: Request) -> str:
     return base
 
 
-async def get_runner(state: StateDep) -> JobRunner:
+async def get_runner(state: StateDep) -> Jobs:
     return state.runner
 
 
@@ -104,7 +104,7 @@ async def get_feed_cache(state: StateDep) -> FeedCache:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 AdminDep = Annotated[str, Depends(require_admin)]
-RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+RunnerDep = Annotated[Jobs, Depends(get_runner)]
 PublicBaseDep = Annotated[str, Depends(get_public_base)]
 MAX_NUMBER = 2**31 - 1
 """The largest version number a path or query takes (a 32-bit integer column holds it); larger

@@ -2,9 +2,10 @@
 
 Run it with ``rota serve`` (or ``uvicorn api.main:app_factory --factory``). :func:`create_app`
 builds the app; its lifespan opens the database (migrating it to the newest schema), fails any
-job a restart interrupted, and on shutdown stops the job runner. Library errors become HTTP
-statuses here, in one place: NotFound 404, Conflict 409 (``api.errors``, raised by storage and
-the job runner), InvalidScenario 422.
+job a restart interrupted, and on shutdown stops the job runner: threads of this process, or with
+``ROTA_BROKER_URL`` the task queue (:mod:`api.queue`) that ``rota worker`` processes serve. Library
+errors become HTTP statuses here, in one place: NotFound 404, Conflict 409 (``api.errors``, raised
+by storage and the job runner), InvalidScenario 422.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .db import init_db, make_engine, make_session_factory
 from .deps import ServiceState
 from .errors import Conflict, NotFound
 from .feed_cache import FeedCache
-from .jobs import JobRunner
+from .jobs import JobRunner, Jobs
 from .middleware import AllowHeader, GZipExceptFeeds, redact_access_log
 from .routes import ROUTERS
 from .schemas import ConflictBody, ErrorBody, Health, Problem, ProblemReport
@@ -56,7 +57,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             init_db(engine)
             session_factory = make_session_factory(engine)
-            runner = JobRunner(session_factory, settings)
+            runner: Jobs
+            if settings.broker_url:
+                from .queue import QueueJobs  # Celery is imported only for the task queue
+
+                runner = QueueJobs(session_factory, settings)
+            else:
+                runner = JobRunner(session_factory, settings)
             try:
                 interrupted = runner.recover_on_startup()
                 if interrupted:

@@ -159,7 +159,13 @@ class SolveJob(Base):
     owner: Mapped[str | None] = mapped_column(String(96))
     """The server process that queued (and runs) the job: host, process id and a random part."""
     lease_until: Mapped[dt.datetime | None]
-    """The owner renews this while it lives; an active job past it was left by a dead process."""
+    """The owner renews this while it lives; an active job past it was left by a dead process. A job
+    waiting on the task queue (no owner yet) holds it until ``ROTA_QUEUE_WAIT_SECONDS`` from then."""
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
+    """How many times a process has claimed (started) the job."""
+    max_attempts: Mapped[int] = mapped_column(Integer, server_default="1", default=1)
+    """Starts allowed: 1 for a job run inside the server process; 2 for a job on the task queue,
+    which is put back on it once when the worker running it dies."""
     rota_version_id: Mapped[int | None] = mapped_column(ForeignKey("rota_versions.id"))
     created_at: Mapped[dt.datetime]
     started_at: Mapped[dt.datetime | None]

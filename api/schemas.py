@@ -169,6 +169,11 @@ class Job(_Body):
         "`weekly_staff`, `term_dates`, `explaining`); the rota's report says what is still proven.",
     )
     error: str | None = Field(description="Why the job failed; null unless `status` is `failed`.")
+    attempts: int = Field(
+        default=0,
+        description="How many times a process started the job: 0 while it waits, 1 once started, 2 when "
+        "the task-queue worker running it died and another one retried it (at most once).",
+    )
     explanation: Explanation | None = Field(
         default=None,
         description="When no rota exists: the conflicting requirements (kind, subject, detail), each "
@@ -194,6 +199,7 @@ class Job(_Body):
             elapsed_seconds=info.elapsed_seconds,
             time_limit_seconds=info.time_limit_seconds,
             error=info.error,
+            attempts=info.attempts,
             explanation=info.explanation,
             outcome=info.outcome,
             cut_short=list(info.cut_short),

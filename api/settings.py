@@ -54,6 +54,24 @@ class Settings(BaseSettings):
     the jobs of a process that died are failed, and their schools freed, once it runs out."""
     job_workers: int = Field(default=1, ge=1, le=64)
     """Solve jobs running at once (each with one CP-SAT worker)."""
+    broker_url: str | None = Field(default=None, pattern=r"^(redis|rediss|amqp|pyamqp)://")
+    """ROTA_BROKER_URL, e.g. ``redis://127.0.0.1:6379/0``: set, ``rota serve`` sends every job to
+    this task queue and ``rota worker`` processes run them; unset, the server solves in-process."""
+    result_backend: str | None = None
+    """ROTA_RESULT_BACKEND: where Celery keeps task results (default: the broker's Redis). Only a
+    record: a job's state, progress and rota live in the database."""
+    queue_prefix: str = Field(default="rota", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
+    """ROTA_QUEUE_PREFIX: names the queues (``<prefix>.small``, ``<prefix>.large``) and prefixes
+    every key the broker and the result backend keep, so deployments (and test runs) can share one
+    Redis."""
+    queue_wait_seconds: float = Field(default=3600.0, gt=0)
+    """ROTA_QUEUE_WAIT_SECONDS: a job no worker has taken from the queue by then fails, saying so."""
+    queue_visibility_seconds: float = Field(default=900.0, ge=1.0)
+    """ROTA_QUEUE_VISIBILITY_SECONDS: the broker hands an unacknowledged job to a worker again after
+    this long (its worker died without a word); a job still held by a live worker is left to it."""
+    large_school_classes: int = Field(default=100, ge=1)
+    """ROTA_LARGE_SCHOOL_CLASSES: schools of this many classes or more go on the large queue, so that
+    a long solve never stands in front of the small schools (workers take from both in turn)."""
 
     def resolved_database_url(self) -> str:
         """``database_url``, or an SQLite file in ``data_dir`` (absolute path)."""

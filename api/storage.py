@@ -146,6 +146,10 @@ class ClaimedJob:
 
     text: str
     rerun: RerunInputs | None
+    time_limit_seconds: float = 60.0
+    """The job's own limit, fixed when it was queued."""
+    attempt: int = 1
+    """1 for the first start, 2 for the retry after the process running it died."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,8 @@ class JobInfo:
     """How the run ended (``rota_solver.application.OutcomeKind``), once it has."""
     cut_short: tuple[str, ...] = ()
     """A rerun's parameters; None for a solve."""
+    attempts: int = 0
+    """How many times a process has started the job (2: retried after its worker died)."""
 
 
 @dataclass(frozen=True)
@@ -453,8 +459,10 @@ def create_job(
     rerun: RerunParams | None = None,
     owner: str | None = None,
     lease_until: dt.datetime | None = None,
+    max_attempts: int = 1,
 ) -> JobInfo:
-    """A queued job, held by ``owner`` until ``lease_until`` (renewed with :func:`renew_leases`),
+    """A queued job, held by ``owner`` until ``lease_until`` (renewed with :func:`renew_leases`;
+    a job for the task queue has no owner until a worker claims it, and may start ``max_attempts`` times),
     for the school's scenario ``scenario_number`` (default: the newest): a solve,
     or with ``rerun`` a rerun against the version the school has published now.
 
@@ -488,6 +496,8 @@ def create_job(
         created_at=utcnow(),
         owner=owner,
         lease_until=lease_until,
+        attempts=0,
+        max_attempts=max_attempts,
     )
     if rerun is not None:
         published_id = _published_rota_id(s, school.id)
@@ -516,26 +526,62 @@ def create_job(
     return _job_info(s, job)
 
 
-def claim_job(s: Session, job_id: str, at: dt.datetime) -> ClaimedJob | None:
-    """Mark a queued job running; its scenario text (and a rerun's inputs), or None if it is no
-    longer queued."""
+def claim_job(
+    s: Session,
+    job_id: str,
+    at: dt.datetime,
+    owner: str | None = None,
+    lease_until: dt.datetime | None = None,
+) -> ClaimedJob | None:
+    """Mark a queued job running (held by ``owner`` until ``lease_until`` when given, else by the
+    owner it has); its scenario text (and a rerun's inputs), or None if it is no longer queued
+    (another process claimed it first, or it was cancelled). Atomic: of two processes handed the
+    same job, one gets it."""
+    values: dict[str, Any] = {
+        "status": "running",
+        "phase": "building",
+        "started_at": at,
+        "attempts": SolveJob.attempts + 1,
+        "best_objective": None,
+        "bound": None,
+    }
+    if owner is not None:
+        values |= {"owner": owner, "lease_until": lease_until}
     changed = _set_job(
-        s,
-        update(SolveJob)
-        .where(SolveJob.id == job_id, SolveJob.status == "queued")
-        .values(status="running", phase="building", started_at=at),
+        s, update(SolveJob).where(SolveJob.id == job_id, SolveJob.status == "queued").values(**values)
     )
     if not changed:
+        s.rollback()
         return None
     _commit(s)
     job = s.get_one(SolveJob, job_id)
+    s.refresh(job)
     text = s.get_one(ScenarioVersion, job.scenario_version_id).text
+    limit, attempt = job.time_limit_seconds, job.attempts
     if job.kind != "rerun":
-        return ClaimedJob(text, None)
+        return ClaimedJob(text, None, limit, attempt)
     published_id, today, notice_days = _rerun_of(job)
     published = Rota.model_validate_json(s.get_one(RotaVersion, published_id).rota_json)
     inputs = RerunInputs(published, today, job.rerun_freeze, notice_days)
-    return ClaimedJob(text, inputs)
+    return ClaimedJob(text, inputs, limit, attempt)
+
+
+@dataclass(frozen=True)
+class JobState:
+    """Who holds an active job, for a queue worker deciding what to do with its message."""
+
+    status: JobStatus
+    owner: str | None
+    lease_until: dt.datetime | None
+
+
+def job_state(s: Session, job_id: str) -> JobState | None:
+    """The job's status and holder; None for an unknown job."""
+    job = s.get(SolveJob, job_id)
+    if job is None:
+        return None
+    s.refresh(job)
+    return JobState(cast(JobStatus, job.status), job.owner, job.lease_until)
 
 
 def record_progress(
@@ -545,14 +591,19 @@ def record_progress(
     elapsed_seconds: float,
     best_objective: float | None = None,
     bound: float | None = None,
+    owner: str | None = None,
 ) -> None:
-    """Update a running job's phase and figures (figures left as they were when None)."""
+    """Update a running job's phase and figures (figures left as they were when None); with
+    ``owner``, only while that process holds it."""
     values: dict[str, Any] = {"phase": phase, "elapsed_seconds": elapsed_seconds}
     if best_objective is not None:
         values["best_objective"] = best_objective
     if bound is not None:
         values["bound"] = bound
-    _set_job(s, update(SolveJob).where(SolveJob.id == job_id, SolveJob.status == "running").values(**values))
+    statement = update(SolveJob).where(SolveJob.id == job_id, SolveJob.status == "running")
+    if owner is not None:
+        statement = statement.where(SolveJob.owner == owner)
+    _set_job(s, statement.values(**values))
     _commit(s)
 
 
@@ -568,10 +619,12 @@ def finish_job(
     explanation: Explanation | None = None,
     outcome: str | None = None,
     cut_short: tuple[str, ...] = (),
+    owner: str | None = None,
 ) -> bool:
     """End a running job; with ``rota`` (status succeeded), store it as the school's next rota
     version, for a rerun with its ``changes`` and the version it was rerun against. False, storing
-    nothing, if the job was no longer running (cancelled meanwhile)."""
+    nothing, if the job was no longer running (cancelled meanwhile) or, with ``owner``, no longer
+    that process's (its lease ran out and another worker retried it): one rota per job."""
     values: dict[str, Any] = {
         "status": status,
         "finished_at": at,
@@ -583,9 +636,10 @@ def finish_job(
     }
     if rota is not None:
         values.update(phase="done", best_objective=rota.report.objective, bound=rota.report.best_bound)
-    changed = _set_job(
-        s, update(SolveJob).where(SolveJob.id == job_id, SolveJob.status == "running").values(**values)
-    )
+    statement = update(SolveJob).where(SolveJob.id == job_id, SolveJob.status == "running")
+    if owner is not None:
+        statement = statement.where(SolveJob.owner == owner)
+    changed = _set_job(s, statement.values(**values))
     if not changed:
         s.rollback()
         return False
@@ -644,14 +698,17 @@ def renew_leases(s: Session, owner: str, until: dt.datetime) -> list[str]:
     return list(rows)
 
 
-def fail_expired_jobs(s: Session, at: dt.datetime, error: str) -> list[str]:
-    """Mark failed every active job whose owner's lease ran out before ``at`` (its process died);
-    the ids of those jobs. Jobs from before leases existed count as expired."""
+def requeue_expired_jobs(s: Session, at: dt.datetime, wait_until: dt.datetime) -> list[str]:
+    """Put back on the queue every running job whose lease ran out before ``at`` (its worker died)
+    and that may start again (``attempts < max_attempts``): queued, no owner, held until
+    ``wait_until``, phase ``requeued``; the ids of those jobs. The task
+    queue hands the job's message to a worker again (late acknowledgement), which claims it."""
     expired = list(
         s.scalars(
             select(SolveJob.id).where(
-                SolveJob.status.in_(ACTIVE_JOB_STATES),
-                or_(SolveJob.lease_until.is_(None), SolveJob.lease_until < at),
+                SolveJob.status == "running",
+                SolveJob.lease_until < at,
+                SolveJob.attempts < SolveJob.max_attempts,
             )
         )
     )
@@ -662,13 +719,55 @@ def fail_expired_jobs(s: Session, at: dt.datetime, error: str) -> list[str]:
         update(SolveJob)
         .where(
             SolveJob.id.in_(expired),
-            SolveJob.status.in_(ACTIVE_JOB_STATES),
-            or_(SolveJob.lease_until.is_(None), SolveJob.lease_until < at),  # not renewed meanwhile
+            SolveJob.status == "running",
+            SolveJob.lease_until < at,  # not renewed meanwhile
+            SolveJob.attempts < SolveJob.max_attempts,
         )
-        .values(status="failed", finished_at=at, error=error),
+        .values(
+            status="queued",
+            owner=None,
+            lease_until=wait_until,
+            phase="requeued",
+            best_objective=None,
+            bound=None,
+        ),
     )
     _commit(s)
     return expired
+
+
+def fail_expired_jobs(s: Session, at: dt.datetime, error: str, queued_error: str | None = None) -> list[str]:
+    """Mark failed every active job whose lease ran out before ``at`` (its process died, or, for a
+    job waiting on the task queue, no worker took it in time: then ``queued_error``, if given); the
+    ids of those jobs. Jobs from before leases existed count as expired. A job that had been
+    retried says so."""
+    rows = s.execute(
+        select(SolveJob.id, SolveJob.status, SolveJob.owner, SolveJob.attempts).where(
+            SolveJob.status.in_(ACTIVE_JOB_STATES),
+            or_(SolveJob.lease_until.is_(None), SolveJob.lease_until < at),
+        )
+    ).all()
+    failed = []
+    for job_id, status, owner, attempts in rows:
+        reason = error
+        if status == "queued" and owner is None and queued_error is not None:
+            reason = queued_error
+        elif attempts > 1:
+            reason = f"{error}; it had been retried once already ({attempts} attempts): not retried again"
+        changed = _set_job(
+            s,
+            update(SolveJob)
+            .where(
+                SolveJob.id == job_id,
+                SolveJob.status.in_(ACTIVE_JOB_STATES),
+                or_(SolveJob.lease_until.is_(None), SolveJob.lease_until < at),  # not renewed meanwhile
+            )
+            .values(status="failed", finished_at=at, error=reason),
+        )
+        if changed:
+            failed.append(job_id)
+    _commit(s)
+    return failed
 
 
 def fail_active_jobs(
@@ -863,4 +962,5 @@ def _job_info(s: Session, job: SolveJob) -> JobInfo:
         created_at=job.created_at,
         finished_at=job.finished_at,
         rerun=rerun,
+        attempts=job.attempts,
     )

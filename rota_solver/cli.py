@@ -54,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "worker":
+        return _worker(args)
     if args.command == "import":
         return run_import(args)
     try:
@@ -146,6 +148,23 @@ def _parser() -> argparse.ArgumentParser:
         help="where the database (and the development admin token) live (default: ROTA_DATA_DIR, "
         "else ./rota-data)",
     )
+    worker = commands.add_parser(
+        "worker",
+        help="run a task-queue worker for the rota service (needs ROTA_BROKER_URL and ROTA_DATABASE_URL)",
+        description="Runs the jobs `rota serve` sends to the task queue when ROTA_BROKER_URL is set. "
+        "Settings come from the same ROTA_* environment variables as `rota serve`.",
+    )
+    worker.add_argument(
+        "--concurrency",
+        type=int,
+        default=1,
+        help="jobs at once (default 1: in this process; more: that many child processes)",
+    )
+    worker.add_argument(
+        "--queues",
+        default="small,large",
+        help="which queues to take jobs from, comma-separated (default small,large: both, in turn)",
+    )
     return parser
 
 
@@ -205,6 +224,33 @@ def _serve(args: argparse.Namespace) -> int:
         uvicorn.run(app, factory=True, host=args.host, port=args.port, workers=args.workers)
     else:
         uvicorn.run(create_app(settings), host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def _worker(args: argparse.Namespace) -> int:
+    """Run a task-queue worker until stopped; the service's packages are imported only here."""
+    try:
+        from api.main import configure_logging
+        from api.settings import get_settings
+        from api.worker import run_worker
+    except ImportError as exc:
+        print(f"rota worker needs the service's packages (celery, sqlalchemy, ...): {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "ROTA_" + "_".join(str(part) for part in error["loc"]).upper()
+            print(f"rota worker: {name}={error['input']!r}: {error['msg']}", file=sys.stderr)
+        return EXIT_INVALID
+    if not settings.broker_url:
+        print("rota worker: set ROTA_BROKER_URL, e.g. redis://127.0.0.1:6379/0", file=sys.stderr)
+        return EXIT_INVALID
+    if args.concurrency < 1:
+        print("rota worker: --concurrency must be at least 1", file=sys.stderr)
+        return EXIT_INVALID
+    configure_logging()
+    run_worker(settings, args.concurrency, [q for q in args.queues.split(",") if q])
     return EXIT_OK
 
 

@@ -339,7 +339,7 @@ def test_a_second_runner_fails_only_jobs_whose_lease_ran_out(
             update(SolveJob).where(SolveJob.id == running.id).values(lease_until=storage.utcnow())
         )
         s.commit()
-        first._stopping.set()  # its heartbeat would renew the lease
+        first._leases.stop()  # its heartbeat would renew the lease
     assert second.recover_on_startup() == 1
     ended = job(sessions, running.id)
     assert (ended.status, ended.error) == ("failed", RESTART_ERROR)
