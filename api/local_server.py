@@ -1,5 +1,5 @@
-"""Run the service in a subprocess on a free loopback port, for the end-to-end test and the
-serving benchmark: only 127.0.0.1, a bounded wait for start-up, and a bounded stop."""
+"""Run the service (and task-queue workers) in subprocesses on a free loopback port, for the
+end-to-end tests and the benchmarks: only 127.0.0.1, a bounded wait for start-up, a bounded stop."""
 
 from __future__ import annotations
 
@@ -46,8 +46,7 @@ def local_server(
     ROTA_* variables left out; ``settings`` added, e.g. ``{"ROTA_JOB_LEASE_SECONDS": "3"}``), wait
     up to 30 s for /health, and stop it afterwards (SIGTERM, then kill)."""
     port = free_loopback_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROTA_")}
-    env |= {"ROTA_DATA_DIR": str(data_dir), "ROTA_ADMIN_TOKEN": admin_token, **(settings or {})}
+    env = service_environment(data_dir, admin_token, settings)
     with log.open("wb") as out:
         process = subprocess.Popen(
             command(port), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
@@ -98,3 +97,56 @@ def uvicorn_command(port: int) -> list[str]:
 
 def rota_serve_command(port: int) -> list[str]:
     return [sys.executable, "-m", "rota_solver.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+
+
+def service_environment(data_dir: Path, admin_token: str, settings: dict[str, str] | None) -> dict[str, str]:
+    """This process's environment without its ROTA_* variables, plus the service's settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROTA_")}
+    return env | {"ROTA_DATA_DIR": str(data_dir), "ROTA_ADMIN_TOKEN": admin_token, **(settings or {})}
+
+
+@dataclass
+class LocalWorker:
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def log_tail(self, chars: int = 3000) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")[-chars:]
+
+
+@contextmanager
+def local_worker(
+    data_dir: Path,
+    admin_token: str,
+    log: Path,
+    cwd: Path,
+    settings: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+) -> Iterator[LocalWorker]:
+    """Start ``rota worker`` (its settings as :func:`local_server`'s, with ROTA_BROKER_URL), wait up
+    to 30 s until it says it is ready, and stop it afterwards (SIGTERM, then kill)."""
+    env = service_environment(data_dir, admin_token, settings)
+    command = [sys.executable, "-m", "rota_solver.cli", "worker", *args]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+        )
+    running = LocalWorker(process, log)
+    try:
+        deadline = time.monotonic() + 30
+        while " ready." not in running.log_tail(100_000):
+            if process.poll() is not None:
+                status = process.returncode
+                raise RuntimeError(f"the worker exited with status {status}:\n{running.log_tail()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the worker was not ready in 30 s:\n{running.log_tail()}")
+            time.sleep(0.1)
+        yield running
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

@@ -1,6 +1,7 @@
 """The real server, as an admin and a homeroom teacher's calendar app use it: ``rota serve`` in a
 subprocess on a free loopback port; upload the demo school, solve it, publish the rota, and poll
-class 3-2's feed (200, then 304)."""
+class 3-2's feed (200, then 304). Twice: solving in the server process with its SQLite file, and
+on the task queue (a ``rota worker`` process, Redis) with PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.local_server import LocalServer, local_server, rota_serve_command
+from api.local_server import LocalServer, local_server, local_worker, rota_serve_command
 from tests.conftest import SCENARIOS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,12 +21,22 @@ ADMIN_TOKEN = "end-to-end-admin-token-0123456789"
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LocalServer]:
-    """``rota serve`` on 127.0.0.1, its data in ``tmp_path``; stopped (SIGTERM, then kill) after."""
-    with local_server(
-        tmp_path / "data", ADMIN_TOKEN, rota_serve_command, tmp_path / "server.log", ROOT
-    ) as running:
+@pytest.fixture(params=["embedded", "queue"])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LocalServer]:
+    """``rota serve`` on 127.0.0.1, its data in ``tmp_path``; stopped (SIGTERM, then kill) after.
+    ``queue``: on PostgreSQL, sending its jobs to Redis, with one ``rota worker`` running them."""
+    if request.param == "embedded":
+        with local_server(
+            tmp_path / "data", ADMIN_TOKEN, rota_serve_command, tmp_path / "server.log", ROOT
+        ) as running:
+            yield running
+        return
+    settings: dict[str, str] = request.getfixturevalue("queue_settings")
+    data = tmp_path / "data"
+    with (
+        local_server(data, ADMIN_TOKEN, rota_serve_command, tmp_path / "s.log", ROOT, settings) as running,
+        local_worker(data, ADMIN_TOKEN, tmp_path / "worker.log", ROOT, settings),
+    ):
         yield running
 
 
