@@ -24,6 +24,37 @@ if command -v apt-get >/dev/null 2>&1; then
             || echo "could not install LibreOffice: rota.xlsx's conversion test is skipped"
     fi
 fi
+# PostgreSQL and Redis: the service's queue and database tests (tests/api/test_queue.py, the end-to-end
+# test's queue run, bench.district) use real ones; install and start them where they are not running.
+if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null || ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi
+    if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1; then
+        echo "== installing PostgreSQL and Redis"
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql redis-server >/dev/null
+    fi
+    if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+        $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start
+        # trust on loopback for the tests' own databases (user postgres, database test)
+        hba="$(ls -d /etc/postgresql/*/main | sort -V | tail -1)/pg_hba.conf"
+        if ! grep -q "rota-tests" "$hba"; then
+            printf 'host all all 127.0.0.1/32 trust # rota-tests\nhost all all ::1/128 trust # rota-tests\n' \
+                | cat - "$hba" | $SUDO tee "$hba.new" >/dev/null && $SUDO mv "$hba.new" "$hba"
+            $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main reload
+        fi
+    fi
+    if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+        $SUDO redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no
+    fi
+    for _ in $(seq 1 30); do
+        (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && break
+        sleep 1
+    done
+fi
+if command -v psql >/dev/null 2>&1; then
+    psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'test'" | grep -q 1 \
+        || psql -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE test" >/dev/null
+fi
 echo "== ruff"; .venv/bin/ruff check .
 echo "== mypy"; .venv/bin/mypy
 echo "== pytest"; .venv/bin/python -m pytest
@@ -32,3 +63,5 @@ echo "== bench (smoke)"; .venv/bin/python -m bench.solve_time --repeat 1; .venv/
 .venv/bin/python -m bench.import_speed --repeat 1
 # The scale benchmark at its smallest size (12 classes; seconds; FET is used only if installed).
 .venv/bin/python -m bench.scale --smoke
+# A district on the task queue at its smallest: 4 small schools, 1 worker, PostgreSQL and Redis.
+.venv/bin/python -m bench.district --smoke
