@@ -232,13 +232,15 @@ def test_the_time_limit_ends_a_long_search_with_the_best_rota_found(
 ) -> None:
     with sessions() as s:
         storage.save_scenario(s, "slow", slow_text, "yaml", "admin")
-    runner = make_runner(job_time_limit_seconds=12)
+    # The table's share of 8 s (about 3.5 s after reading and building) finds tables but proves
+    # none best: that takes about 12 s.
+    runner = make_runner(job_time_limit_seconds=8)
     started = runner.start("slow")
     assert runner.wait(started.id, 60)
     done = job(sessions, started.id)
-    assert (done.status, done.rota_version, done.time_limit_seconds) == ("succeeded", 1, 12.0), done.error
+    assert (done.status, done.rota_version, done.time_limit_seconds) == ("succeeded", 1, 8.0), done.error
     assert done.outcome == "stopped_at_limit" and "weekly_pattern" in done.cut_short
-    assert done.elapsed_seconds < 12 + 2  # the limit is the whole job's
+    assert done.elapsed_seconds < 8 + 2  # the limit is the whole job's
     with sessions() as s:
         info, rota, _scenario = storage.get_rota(s, "slow", 1)
     assert info.status == "feasible" and rota.report.stages[0].status == "feasible"
