@@ -148,6 +148,10 @@ def solve(
         if status == cp_model.OPTIMAL
         else "weekly_limit"
     )
+    weekly_terms = _terms(built, solver)
+    # The returned table's own penalty: a search stopped early (or a table moved by the staff step)
+    # can leave the solver's running objective apart from what the table itself costs.
+    objective = sum(t.cost for t in weekly_terms)
     weekly = StageReport(
         name="weekly_pattern",
         status="optimal" if both else "feasible",
@@ -157,7 +161,6 @@ def solve(
         proves=labels_for("en").proof(weekly_proof),
         proof=weekly_proof,
     )
-    weekly_terms = _terms(built, solver)
     expansion = expand_pattern(scenario, calendar, pattern)
     sessions, lost = expansion.sessions, expansion.lost
     if layer is not None:

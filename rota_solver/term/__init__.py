@@ -125,6 +125,8 @@ Terms = dict[str, list[tuple[cp_model.LinearExprT, str]]]
 
 FALLBACK_SECONDS = 1.0
 """Time a fresh solve's dated stage keeps back for its fallback (at most a tenth of what is left)."""
+FALLBACK_FLOOR_SECONDS = 0.3
+"""The least time the fallback gets, past the deadline if need be."""
 
 NAMING_ROUNDS = 3
 """Rounds of placing against head counts before every date is planned person by person."""
@@ -201,7 +203,11 @@ def _nothing_placed(cut: _Solved, like: cp_model.CpSolver, control: RunControl) 
     tm.model.clear_hints()  # type: ignore[no-untyped-call]
     solver = cp_model.CpSolver()
     solver.parameters.copy_from(like.parameters)
-    status = control.search(solver, tm.model, stage=STAGE, tentative=True)
+    # Everything is fixed, so presolve alone answers (5 ms for the demo school): it may use a
+    # moment past the deadline rather than leave the run without a rota.
+    control.check()
+    solver.parameters.max_time_in_seconds = max(FALLBACK_FLOOR_SECONDS, min(FALLBACK_SECONDS, control.left()))
+    status = solver.solve(tm.model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = cp_model.FEASIBLE  # the plan of last resort, not the best one
     bound = cut.bound if math.isfinite(cut.bound) else 0.0
