@@ -4,6 +4,7 @@ end-to-end tests and the benchmarks: only 127.0.0.1, a bounded wait for start-up
 from __future__ import annotations
 
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -41,15 +42,28 @@ def local_server(
     log: Path,
     cwd: Path,
     settings: dict[str, str] | None = None,
+    max_file_bytes: int | None = None,
 ) -> Iterator[LocalServer]:
     """Start ``command(port)`` with the service's settings from the environment (the caller's
     ROTA_* variables left out; ``settings`` added, e.g. ``{"ROTA_JOB_LEASE_SECONDS": "3"}``), wait
-    up to 30 s for /health, and stop it afterwards (SIGTERM, then kill)."""
+    up to 30 s for /health, and stop it afterwards (SIGTERM, then kill). ``max_file_bytes``: no file
+    the server writes may grow past it (RLIMIT_FSIZE), as on a full disk."""
     port = free_loopback_port()
     env = service_environment(data_dir, admin_token, settings)
+
+    def limit_files() -> None:
+        if max_file_bytes is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
+
     with log.open("wb") as out:
         process = subprocess.Popen(
-            command(port), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+            command(port),
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=limit_files if max_file_bytes is not None else None,
         )
     running = LocalServer(f"http://127.0.0.1:{port}", process, log)
     try:

@@ -1,6 +1,8 @@
 """Faults with real server processes on one database: a second server leaves the first one's jobs
 alone, a cancel reaches a job another process runs, a process killed mid-solve (kill -9) has its
-job failed and its school freed once its lease runs out, and ``rota serve --workers 2`` serves."""
+job failed and its school freed once its lease runs out (by a survivor, or by the server started
+again), a failing disk write fails the job with its reason while the published rota stays served,
+and ``rota serve --workers 2`` serves."""
 
 from __future__ import annotations
 
@@ -108,3 +110,61 @@ def test_several_worker_processes_serve_one_school(tmp_path: Path) -> None:
         # Whichever process answers, the newly published version is what it serves.
         for _ in range(6):
             assert httpx.get(feed, timeout=10).status_code == 200
+
+
+def test_a_failing_disk_write_fails_the_job_with_its_reason_and_the_published_rota_stays_served(
+    tmp_path: Path,
+) -> None:
+    """Files may not grow past 400 kB, as on a full disk: the tiny school's rota fits and is
+    published; the demo school's does not. Measured: the database's write-ahead log holds 251 kB
+    after the first, and would need 585 kB for the second."""
+    tiny = tiny_yaml()
+    demo = (ROOT / "scenarios" / "demo_school.yaml").read_text(encoding="utf-8")
+    with (
+        local_server(tmp_path / "data", ADMIN_TOKEN, rota_serve_command, tmp_path / "full.log", ROOT,
+                     SETTINGS, max_file_bytes=400_000) as running,
+        client(running) as admin,
+    ):  # fmt: skip
+        assert admin.put("/schools/s/scenario", content=tiny, headers=YAML).status_code == 201
+        first = admin.post("/schools/s/solves").json()
+        done = wait_for(lambda: admin.get(first["url"]).json(), finished, 60)
+        assert done["status"] == "succeeded", f"{done}\n{running.log_tail()}"
+        assert admin.post(f"/schools/s/rotas/{done['rota_version']}/publish").status_code == 200
+        feed = admin.get("/schools/s").json()["feed_url"] + "library.ics"
+        before = httpx.get(feed, timeout=10).content
+
+        assert admin.put("/schools/s/scenario", content=demo, headers=YAML).status_code == 201
+        second = admin.post("/schools/s/solves").json()
+        failed = wait_for(lambda: admin.get(second["url"]).json(), finished, 90)
+        assert failed["status"] == "failed", f"{failed}\n{running.log_tail()}"
+        assert failed["error"].startswith("could not store the job's result:"), failed["error"]
+        assert httpx.get(feed, timeout=10).content == before, "the published rota is served as it was"
+        again = admin.post("/schools/s/solves")
+        assert again.status_code == 202, "the school is free again"
+        admin.delete(again.json()["url"])
+
+
+def test_a_server_killed_mid_solve_and_restarted_frees_the_school(tmp_path: Path) -> None:
+    """kill -9 during a solve, then the same server again on the same data: once the dead process's
+    lease runs out its job is failed with the reason, the published feed is byte-identical."""
+    with server(tmp_path, "first") as first, client(first) as a:
+        assert a.put("/schools/s/scenario", content=tiny_yaml(), headers=YAML).status_code == 201
+        url = a.post("/schools/s/solves").json()["url"]
+        done = wait_for(lambda: a.get(url).json(), finished, 60)
+        assert a.post(f"/schools/s/rotas/{done['rota_version']}/publish").status_code == 200
+        feed_path = a.get("/schools/s").json()["feed_url"].split("/feeds/", 1)[1]
+        before = httpx.get(f"{first.base_url}/feeds/{feed_path}library.ics", timeout=10).content
+        job = start_slow_solve(a)
+        os.kill(first.process.pid, signal.SIGKILL)
+        first.process.wait(timeout=10)
+    with server(tmp_path, "again") as again, client(again) as b:
+        ended = wait_for(lambda: b.get(job["url"]).json(), finished, 4 * float(LEASE))
+        assert ended["status"] == "failed" and "stopped" in ended["error"], f"{ended}\n{again.log_tail()}"
+        assert httpx.get(f"{again.base_url}/feeds/{feed_path}library.ics", timeout=10).content == before
+        restarted = b.post("/schools/slow/solves")
+        assert restarted.status_code == 202, restarted.text
+        b.delete(restarted.json()["url"])
+
+
+def finished(job: dict[str, Any]) -> bool:
+    return job["status"] not in ("queued", "running")
