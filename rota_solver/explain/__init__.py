@@ -236,7 +236,8 @@ def explain_unmet(scenario: Scenario, rota: Rota, control: RunControl | None = N
         conflict = Conflict(
             groups=[describe(scenario, g, words) for g in groups],
             text=text,
-            suggestions=working_suggestions(scenario, groups, verdict),
+            # Without time left no relaxation could be tested: do not build them either.
+            suggestions=working_suggestions(scenario, groups, verdict) if control.left() > 0 else [],
             found_by="precheck" if finding is not None else "solver",
             minimal=False,  # the count names what blocks each slot; it is not shrunk by solving
         )
@@ -302,7 +303,9 @@ def _explain_gap(
     conflict = Conflict(
         groups=[describe(scenario, g, words) for g in groups],
         text=text,
-        suggestions=working_suggestions(scenario, groups, verdict, first=[ladder]),
+        suggestions=(
+            working_suggestions(scenario, groups, verdict, first=[ladder]) if control.left() > 0 else []
+        ),
         found_by="solver",
         minimal=False,
     )

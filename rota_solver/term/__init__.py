@@ -174,6 +174,8 @@ def _solve_people_later(
         named = _name_people(scenario, calendar, inputs, fixed, chosen, search)
         if _no_worse(named, solver):
             return _accepted(named, status, solver)
+        if search.control.left() <= 0:  # building another model would only overrun the deadline
+            return _Solved(tm, terms, cp_model.UNKNOWN, solver, solver.best_objective_bound)
         failed = _failed_dates(chosen, named)
         if failed:
             # Before another round: the items of those days free to take any of their spots again.
@@ -184,6 +186,10 @@ def _solve_people_later(
             break
         by_person |= failed
         hint = chosen
+        if search.control.left() <= 0:
+            return _Solved(tm, terms, cp_model.UNKNOWN, solver, solver.best_objective_bound)
+    if search.control.left() <= 0:
+        return _Solved(tm, terms, cp_model.UNKNOWN, solver, solver.best_objective_bound)
     tm = TermModel(scenario, calendar, inputs, fixed)
     terms = build_term_model(tm)
     status = search.run(tm.model)
