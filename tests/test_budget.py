@@ -9,6 +9,7 @@ import time
 import pytest
 
 from rota_solver import RunControl, SolveOptions, SolveRequest, run
+from rota_solver.explain import explain_unmet
 from rota_solver.loading import load_scenario
 from rota_solver.verify import verify
 from tests.conftest import SCENARIOS
@@ -52,3 +53,21 @@ def test_a_cancel_from_another_thread_ends_the_run() -> None:
     outcome = run(SolveRequest(scenario, SolveOptions(time_limit_seconds=60)), control)
     assert outcome.kind == "cancelled"
     assert time.monotonic() - started < 2.0
+
+
+def test_an_item_the_cut_dated_stage_left_unplaced_says_the_time_ran_out() -> None:
+    """With the dated stage cut short and no time left, no count can say why an item is unmet:
+    its sentence says the time ran out, and no suggestion is built."""
+    scenario = schools.orientation_school()
+    outcome = run(SolveRequest(scenario, SolveOptions(time_limit_seconds=30)))
+    assert outcome.rota is not None and outcome.rota.unmet
+    report = outcome.rota.report
+    stages = [
+        s.model_copy(update={"status": "feasible"}) if s.name == "term_dates" else s for s in report.stages
+    ]
+    cut = outcome.rota.model_copy(update={"report": report.model_copy(update={"stages": stages})})
+    late = explain_unmet(scenario, cut, RunControl(0.0))
+    for item in late.unmet:
+        assert item.explanation is not None and item.explanation.suggestions == []
+        if item.kind != "gap":
+            assert "the time limit ran out before it was placed" in item.explanation.text

@@ -208,8 +208,14 @@ def explain_unmet(scenario: Scenario, rota: Rota, control: RunControl | None = N
 
     words = Words(scenario)
     calendar = build_term_calendar(scenario)
-    findings = {f.groups[0]: f for f in each_activity_has_a_free_slot(scenario, calendar)}
-    spots = {term_item_key(item): len(item.spots) for item in term_items_without_pattern(scenario, calendar)}
+    # The counts behind the sentences take seconds at 240 classes. When the limit cut the dated
+    # stage short and no time is left, each item says the time ran out before it was placed: the
+    # truth then, where a count could not tell why the search did not place it.
+    cut = any(stage.name == "term_dates" and stage.status != "optimal" for stage in rota.report.stages)
+    in_time = control.left() > 0 or not cut
+    findings = {f.groups[0]: f for f in each_activity_has_a_free_slot(scenario, calendar)} if in_time else {}
+    items = term_items_without_pattern(scenario, calendar) if in_time else []
+    spots = {term_item_key(item): len(item.spots) for item in items}
     options = SolveOptions(seed=rota.report.seed)
     unmet = []
     for item in rota.unmet:
@@ -220,7 +226,12 @@ def explain_unmet(scenario: Scenario, rota: Rota, control: RunControl | None = N
         finding = findings.get(key)
         groups = finding.groups if finding is not None else (key,)
         what = describe(scenario, key, words).detail
-        text = finding.text if finding is not None else words.say("clash", what=what, spots=spots.get(key, 0))
+        if not in_time:
+            text = words.say("out_of_time", what=what)
+        elif finding is not None:
+            text = finding.text
+        else:
+            text = words.say("clash", what=what, spots=spots.get(key, 0))
 
         def verdict(changed: Scenario, key: GroupKey = key) -> bool | None:
             if control.left() <= 0:

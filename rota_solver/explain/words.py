@@ -85,6 +85,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "reason_teachers": "{name} is not free in {n}",
         "clash": "{what}; but each of its {spots} free slot(s) is taken by the weekly rota or another "
         "activity",
+        "out_of_time": "{what}; the time limit ran out before it was placed: solve again with a longer "
+        "limit to place it or learn why not",
         "gap": "{cls} waits {days} days for {rule} ({first} to {last}), but at most {limit} are allowed"
         "{lost}; no free slot of {windows} in between can take a make-up",
         "gap_lost": ": {n} session(s) lost ({reasons})",
@@ -171,6 +173,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "reason_room": "{room}在{n}个时段容纳不下",
         "reason_teachers": "{name}有{n}个时段没空",
         "clash": "{what}；但它的{spots}个空闲时段都已被每周轮流安排或其他活动占用",
+        "out_of_time": "{what}；排班时间已用完，尚未安排：请放宽时间限制后重新排班，以安排它或查明原因",
         "gap": "{cls}的{rule}要等{days}天（{first}至{last}），但最多只能间隔{limit}天{lost}；"
         "其间{windows}没有空闲时段可以补课",
         "gap_lost": "：{n}次课取消（{reasons}）",
