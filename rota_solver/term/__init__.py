@@ -70,8 +70,10 @@ def plan_term(
     changes priced."""
     held, stocktake_lost = stop_for_stocktake(scenario, pattern_sessions)
     fixed = fixed_occupancy(held, scenario)
+    building = time.perf_counter()
     inputs = build_inputs(scenario, calendar, held, pattern_lost + stocktake_lost, fixed, layer)
     started = time.perf_counter()
+    inputs_seconds = started - building
     # Probing in presolve took 0.5 s of the demo school's 1.1 s and found nothing the LP does not.
     solver.parameters.cp_model_probing_level = 0
     # A fresh solve keeps a moment back: should the search find nothing in time, the plain table
@@ -80,9 +82,16 @@ def plan_term(
     searching = control.child(control.left() - reserve, share_cuts=True)
     search = _Search(solver, searching, Reporter(STAGE, progress) if progress else None)
     if layer is None:
-        solved = _solve_people_later(scenario, calendar, inputs, fixed, search)
-        if solved.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            solved = _nothing_placed(solved, solver, control)
+        # Building the search's model takes about as long as building its inputs: with less time
+        # left than that, it would only overrun the limit.
+        solved = None
+        if searching.left() > inputs_seconds:
+            solved = _solve_people_later(scenario, calendar, inputs, fixed, search)
+        if solved is None or solved.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            bound = solved.bound if solved is not None else 0.0
+            solved = _nothing_placed(scenario, calendar, inputs, fixed, solver, control, bound)
+            if STAGE not in control.cut_short:
+                control.cut_short.append(STAGE)
     else:
         tm, terms, status = _solve(scenario, calendar, inputs, fixed, search, layer, only_forced=True)
         if not _settled(terms, solver, status):
@@ -196,28 +205,35 @@ def _solve_people_later(
     return _Solved(tm, terms, status, solver, solver.best_objective_bound)
 
 
-def _nothing_placed(cut: _Solved, like: cp_model.CpSolver, control: RunControl) -> _Solved:
+def _nothing_placed(
+    scenario: Scenario,
+    calendar: TermCalendar,
+    inputs: TermInputs,
+    fixed: Fixed,
+    like: cp_model.CpSolver,
+    control: RunControl,
+    bound: float,
+) -> _Solved:
     """The dated plan when the time ran out before any was found: the weekly table's sessions on
-    their dates, nothing added or moved, every item listed unmet; valid, and not proven anything."""
-    tm = cut.tm
-    for var in tm.place.values():
-        tm.model.add(var == 0)
-    for var in tm.convert.values():
-        tm.model.add(var == 0)
-    for var in tm.held.values():
-        tm.model.add(var == 1)
-    tm.model.clear_hints()  # type: ignore[no-untyped-call]
+    their dates, nothing added or moved, every required item listed unmet; valid, proven nothing.
+
+    Its model has no spot to place anything (make-up candidates left out), so it builds and solves in
+    a fraction of the search's model's time (presolve alone answers)."""
+    items = [
+        dataclasses.replace(item, spots=[], convertible=[]) for item in inputs.items if item.kind != "makeup"
+    ]
+    tm = TermModel(scenario, calendar, dataclasses.replace(inputs, items=items, displaceable={}), fixed)
+    terms = build_term_model(tm)
     solver = cp_model.CpSolver()
     solver.parameters.copy_from(like.parameters)
-    # Everything is fixed, so presolve alone answers (5 ms for the demo school): it may use a
-    # moment past the deadline rather than leave the run without a rota.
+    # It may use a moment past the deadline rather than leave the run without a rota.
     control.check()
     solver.parameters.max_time_in_seconds = max(FALLBACK_FLOOR_SECONDS, min(FALLBACK_SECONDS, control.left()))
     status = solver.solve(tm.model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = cp_model.FEASIBLE  # the plan of last resort, not the best one
-    bound = cut.bound if math.isfinite(cut.bound) else 0.0
-    return _Solved(tm, cut.terms, status, solver, bound)
+    # Every penalty is at least 0: a bound below that (a search stopped before it had one) says nothing.
+    return _Solved(tm, terms, status, solver, max(0.0, bound) if math.isfinite(bound) else 0.0)
 
 
 def _no_worse(named: _Solved, relaxed: cp_model.CpSolver) -> bool:
