@@ -21,6 +21,7 @@ from pydantic import SecretStr
 from starlette.exceptions import StarletteDeprecationWarning
 
 import rota_solver
+import rota_solver.application
 from api import feed_cache, jobs
 from api.main import create_app
 from api.settings import Settings
@@ -308,6 +309,7 @@ def held_solver(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
         return real_solve(*args, **kwargs)
 
     monkeypatch.setattr(rota_solver, "solve", held_solve)
+    monkeypatch.setattr(rota_solver.application, "solve", held_solve)  # what jobs call
     if hasattr(jobs, "solve"):
         monkeypatch.setattr(jobs, "solve", held_solve)
     yield release
