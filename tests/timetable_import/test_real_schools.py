@@ -46,7 +46,8 @@ def test_a_real_school_gets_a_verified_rota(fet_examples: Path, school: str) -> 
     assert sum(1 for c in scenario.classes if c.busy) >= 0.8 * classes
     assert {len(scenario.periods)} <= {7, 9, 11, 13}
     if school == "indian_k12":  # a six-day week: Saturday is a school day with its lessons
-        assert "sat" in scenario.term.weekdays and any(b.day == "sat" for c in scenario.classes for b in c.busy)
+        assert "sat" in scenario.term.weekdays
+        assert any(b.day == "sat" for c in scenario.classes for b in c.busy)
     if weeks == 2:  # lessons on only one week of the two say which
         assert any(b.model_dump().get("weeks") for c in scenario.classes for b in c.busy)
     scenario = parse_scenario(with_library_rules(result.text))
