@@ -842,6 +842,7 @@ class Scenario(_Model):
         _check_rules(self)
         _check_term_plan(self)
         _check_sizes(self)
+        _check_term_events(self)
         return self
 
 
@@ -905,6 +906,40 @@ def _check_sizes(s: Scenario) -> None:
                 f"class {school_class.id!r} needs a size: {going[school_class.id]}, which counts seats "
                 "(give the size, or leave the room's seats out)",
             )
+
+
+MAX_TERM_EVENTS = 60_000
+"""The most sessions and activity occurrences a term may hold: 1,000 classes coming twice a week
+for 30 weeks. Every event reaches several calendar feeds (class, grade, room, staff, library), so an
+upload past this would build feeds of hundreds of megabytes."""
+
+
+def _occurrences(activity: Activity, weeks: int) -> int:
+    when = activity.when
+    if when.every_weeks is not None:
+        return -(-weeks // when.every_weeks)
+    if when.monthly:
+        return weeks // 4 + 1
+    return 1
+
+
+def _check_term_events(s: Scenario) -> None:
+    """An upper estimate of the term's events, before any model is built."""
+    weeks = (s.term.end - s.term.start).days // 7 + 1
+    sessions = sum(
+        len(s.rule_classes(rule)) * rule.frequency.sessions * -(-weeks // rule.frequency.weeks)
+        for rule in s.rules
+    )
+    occurrences = sum(
+        (len(s.activity_classes(a)) if a.participants.each_class else 1) * _occurrences(a, weeks)
+        for a in s.activities
+    )
+    if sessions + occurrences > MAX_TERM_EVENTS:
+        raise FieldError(
+            ("rules",),
+            f"the term would hold about {sessions + occurrences:,} sessions and activities; at most "
+            f"{MAX_TERM_EVENTS:,} are allowed (fewer classes, rules or activities, or a shorter term)",
+        )
 
 
 def _check_periods_and_windows(s: Scenario) -> None:

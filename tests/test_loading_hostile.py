@@ -12,7 +12,7 @@ import yaml
 from rota_solver import InvalidScenario
 from rota_solver.loading import parse_scenario
 from rota_solver.scenario import LIMITS
-from tests.factories import school_dict
+from tests.factories import rule, school_dict
 
 
 def text_of(**overrides: object) -> str:
@@ -90,3 +90,20 @@ def test_control_characters_and_lone_surrogates_are_refused(character: str) -> N
     assert f"U+{ord(character):04X}" in message and line is not None
     escaped = text_of().replace("name: Tiny School", 'name: "Tiny\\u0007School"', 1)
     assert "not allowed" in problem_of(escaped)[1]
+
+
+def test_a_term_with_too_many_events_is_refused_before_any_model_is_built() -> None:
+    """1,000 classes reading four times a week for a long term: the feeds would run to hundreds of
+    megabytes. The estimate says how many, and the limit."""
+    classes = [{"id": f"c{i}", "name": f"c{i}", "grade": 1, "size": 30} for i in range(1000)]
+    data = school_dict(classes=classes, rules=[rule(frequency={"per_week": 4})])
+    data["term"] = {"start": "2026-09-01", "end": "2027-01-29"}
+    data["rooms"][0]["classes_at_once"] = 200
+    started = time.monotonic()
+    path, message, _ = problem_of(yaml.safe_dump(data, sort_keys=False))
+    assert path == "rules" and "at most 60,000" in message and "about 88,000" in message
+    assert time.monotonic() - started < 10
+    fewer = school_dict(classes=classes[:200], rules=[rule(frequency={"per_week": 4})])
+    fewer["term"] = data["term"]
+    fewer["rooms"][0]["classes_at_once"] = 200
+    parse_scenario(yaml.safe_dump(fewer, sort_keys=False))  # 17,600: within the limit
