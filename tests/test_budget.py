@@ -9,7 +9,7 @@ import time
 import pytest
 
 from rota_solver import RunControl, SolveOptions, SolveRequest, run
-from rota_solver.explain import explain_unmet
+from rota_solver.explain import explain_infeasibility, explain_unmet
 from rota_solver.loading import load_scenario
 from rota_solver.verify import verify
 from tests.conftest import SCENARIOS
@@ -71,3 +71,16 @@ def test_an_item_the_cut_dated_stage_left_unplaced_says_the_time_ran_out() -> No
         assert item.explanation is not None and item.explanation.suggestions == []
         if item.kind != "gap":
             assert "the time limit ran out before it was placed" in item.explanation.text
+
+
+def test_with_no_time_left_a_school_without_a_rota_is_explained_by_its_counts_alone() -> None:
+    """The explainer builds no model and tests no relaxation past the deadline: the counts' own
+    finding is the answer, marked not proven smallest."""
+    scenario = schools.class_too_big_for_the_room()
+    started = time.monotonic()
+    explanation = explain_infeasibility(scenario, control=RunControl(0.0))
+    assert time.monotonic() - started < 1.0
+    [conflict] = explanation.conflicts
+    assert conflict.found_by == "precheck" and not conflict.minimal and conflict.suggestions == []
+    full = run(SolveRequest(scenario, SolveOptions(time_limit_seconds=20)))
+    assert full.explanation is not None and full.explanation.conflicts[0].suggestions, "with time: tested"

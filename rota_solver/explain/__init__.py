@@ -32,7 +32,7 @@ from ..rota import Rota, Unmet
 from ..scenario import Scenario
 from ..solve import SolveOptions, solve
 from ..term_calendar import build_term_calendar
-from .core import minimal_core
+from .core import Core, minimal_core
 from .groups import build_guarded, describe
 from .prechecks import (
     each_activity_has_a_free_slot,
@@ -87,16 +87,22 @@ def explain_infeasibility(
     # undecided for minutes (SOLVER-NOTES), so probes are short and the first undecided one ends
     # the shrinking.
     probe = min(PROBE_SECONDS, budget_seconds / 3)
-    guarded = build_guarded(scenario, hard_rules)
+    findings = weekly_prechecks(scenario)
+    # Building the model with a literal per group takes seconds for a school of hundreds of
+    # classes: only with time left to search it; otherwise the counts' own findings stand.
+    guarded = build_guarded(scenario, hard_rules) if deadline > time.monotonic() else None
     # (groups, sentence, the check that found it or "solver", proven minimal, smallest set known)
     found: list[tuple[tuple[GroupKey, ...], str, str, bool, bool]] = []
     timed_out = False
-    for finding in weekly_prechecks(scenario):
+    for finding in findings:
         if len(found) == MAX_CONFLICTS:
             break
-        start = [key for key in finding.groups if key in guarded.literals]
         limit = min(probe, COUNTING_PROBE_SECONDS) if finding.check in COUNTING_CHECKS else probe
-        core = minimal_core(guarded, start, limit, max(0.0, deadline - time.monotonic()), seed, control)
+        if guarded is None:
+            core = Core(tuple(finding.groups), False, "timeout")
+        else:
+            start = [key for key in finding.groups if key in guarded.literals]
+            core = minimal_core(guarded, start, limit, max(0.0, deadline - time.monotonic()), seed, control)
         if core.outcome == "no_conflict":
             continue  # the count's groups alone are satisfiable: nothing to report from it
         counted = tuple(sorted(dict.fromkeys(finding.groups), key=group_order))
@@ -113,13 +119,15 @@ def explain_infeasibility(
             known = minimal
         if groups not in [f[0] for f in found]:
             found.append((groups, text, finding.check, minimal, known))
-    if not found:
+    if not found and guarded is not None:
         core = minimal_core(guarded, None, probe, max(0.0, deadline - time.monotonic()), seed, control)
         if core.outcome == "conflict":
             details = [describe(scenario, key, words).detail for key in core.groups]
             found.append((core.groups, words.conflict(details), "solver", core.minimal, core.minimal))
         else:
             timed_out = True
+    elif not found:
+        timed_out = True
     conflicts = []
     for groups, text, found_by, minimal, known in found:
 
@@ -133,7 +141,8 @@ def explain_infeasibility(
                 else None
             )
 
-        suggestions = working_suggestions(scenario, groups, verdict)
+        # Without time left no relaxation could be tested: do not build them either.
+        suggestions = working_suggestions(scenario, groups, verdict) if deadline > time.monotonic() else []
         conflicts.append(
             Conflict(
                 groups=[describe(scenario, key, words) for key in groups],
