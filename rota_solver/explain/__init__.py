@@ -142,7 +142,11 @@ def explain_infeasibility(
             )
 
         # Without time left no relaxation could be tested: do not build them either.
-        suggestions = working_suggestions(scenario, groups, verdict) if deadline > time.monotonic() else []
+        suggestions = (
+            working_suggestions(scenario, groups, verdict, until=deadline)
+            if deadline > time.monotonic()
+            else []
+        )
         conflicts.append(
             Conflict(
                 groups=[describe(scenario, key, words) for key in groups],
@@ -257,7 +261,11 @@ def explain_unmet(scenario: Scenario, rota: Rota, control: RunControl | None = N
             groups=[describe(scenario, g, words) for g in groups],
             text=text,
             # Without time left no relaxation could be tested: do not build them either.
-            suggestions=working_suggestions(scenario, groups, verdict) if control.left() > 0 else [],
+            suggestions=(
+                working_suggestions(scenario, groups, verdict, until=time.monotonic() + control.left())
+                if control.left() > 0
+                else []
+            ),
             found_by="precheck" if finding is not None else "solver",
             minimal=False,  # the count names what blocks each slot; it is not shrunk by solving
         )
@@ -324,7 +332,11 @@ def _explain_gap(
         groups=[describe(scenario, g, words) for g in groups],
         text=text,
         suggestions=(
-            working_suggestions(scenario, groups, verdict, first=[ladder]) if control.left() > 0 else []
+            working_suggestions(
+                scenario, groups, verdict, first=[ladder], until=time.monotonic() + control.left()
+            )
+            if control.left() > 0
+            else []
         ),
         found_by="solver",
         minimal=False,

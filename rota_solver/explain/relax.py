@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import math
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,17 +66,21 @@ def working_suggestions(
     groups: Sequence[GroupKey],
     verdict: Callable[[Scenario], bool | None],
     first: Sequence[Sequence[Candidate]] = (),
+    until: float | None = None,
 ) -> list[Suggestion]:
     """Up to MAX_KEPT candidates for ``groups`` that ``verdict`` accepts: True, a rota exists with
     the change; False, the change resolves this conflict but another remains; None, rejected.
 
     Each ladder is climbed from its smallest change until one works (a room's classes at once from
     what its free slots need, a window's days from the days its sessions need), then the next
-    ladder; ``first`` ladders go before those of the groups; at most MAX_TRIES solves in all."""
+    ladder; ``first`` ladders go before those of the groups; at most MAX_TRIES solves in all, and
+    none begun (nor any candidate built) after ``until`` (a ``time.monotonic()`` reading)."""
     kept: list[Suggestion] = []
     tries = 0
-    for ladder in [*first, *ladders(scenario, groups)]:
+    for ladder in [*first, *ladders(scenario, groups, until)]:
         for candidate in ladder:
+            if until is not None and time.monotonic() > until:
+                return kept
             changed = apply_change(scenario, candidate.change)
             if changed is None:
                 continue
@@ -96,13 +101,24 @@ def candidates(scenario: Scenario, groups: Sequence[GroupKey]) -> list[Candidate
     return [c for ladder in ladders(scenario, groups) for c in ladder]
 
 
-def ladders(scenario: Scenario, groups: Sequence[GroupKey]) -> list[list[Candidate]]:
+def ladders(
+    scenario: Scenario, groups: Sequence[GroupKey], until: float | None = None
+) -> list[list[Candidate]]:
     """The relaxations of ``groups``, as ladders of alternatives from the smallest change up: a
     room's classes at once first, then a window on more days, other windows, then the rest in
-    the order of the groups; no change twice."""
+    the order of the groups; no change twice; none found after ``until``."""
     w = Words(scenario)
     found: list[tuple[int, list[Candidate]]] = []
+    rules_done: set[str] = set()
     for key in groups:
+        if until is not None and time.monotonic() > until:
+            break
+        if key[0] == "demand":
+            # A class's demand is relaxed through its rule: one rule's ladders serve all its
+            # classes (a conflict of 500 classes once built them 500 times, for minutes).
+            if key[1] in rules_done:
+                continue
+            rules_done.add(key[1])
         found += _for_group(scenario, w, key, groups)
     seen: set[tuple[str, str]] = set()
     out = []
