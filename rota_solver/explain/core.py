@@ -53,7 +53,10 @@ class _Prober:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = self.seed
-        status = self.control.search(solver, model, stage="explaining", seconds=min(self.probe_seconds, left))
+        # A probe's own short cap is the explainer's choice, not the run's limit: it is no cut.
+        status = self.control.search(
+            solver, model, stage="explaining", seconds=min(self.probe_seconds, left), tentative=True
+        )
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return "no_conflict", []
         if status != cp_model.INFEASIBLE:
