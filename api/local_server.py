@@ -83,13 +83,7 @@ def local_server(
             time.sleep(0.1)
         yield running
     finally:
-        if process.poll() is None:
-            process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        _stop(process)
 
 
 def uvicorn_command(port: int) -> list[str]:
@@ -157,10 +151,15 @@ def local_worker(
             time.sleep(0.1)
         yield running
     finally:
-        if process.poll() is None:
-            process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then kill after 15 s."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ortools.sat.python import cp_model
 
@@ -247,15 +247,7 @@ def explain_unmet(scenario: Scenario, rota: Rota, control: RunControl | None = N
             text = words.say("clash", what=what, spots=spots.get(key, 0))
 
         def verdict(changed: Scenario, key: GroupKey = key) -> bool | None:
-            if control.left() <= 0:
-                return None
-            try:
-                again = solve(changed, options, control=control.child(UNMET_VERDICT_SECONDS))
-            except (NoRotaExists, NoSolutionInTime):
-                return None
-            if any(unmet_key(u) == key for u in again.unmet):
-                return None
-            return not again.unmet
+            return _term_verdict(changed, options, control, lambda u: unmet_key(u) == key)
 
         conflict = Conflict(
             groups=[describe(scenario, g, words) for g in groups],
@@ -318,15 +310,8 @@ def _explain_gap(
     ]
 
     def verdict(changed: Scenario) -> bool | None:
-        if control.left() <= 0:
-            return None
-        try:
-            again = solve(changed, options, control=control.child(UNMET_VERDICT_SECONDS))
-        except (NoRotaExists, NoSolutionInTime):
-            return None
-        if any(u.kind == "gap" and u.subject == item.subject for u in again.unmet):
-            return None
-        return not again.unmet
+        same_gap: Callable[[Unmet], bool] = lambda u: u.kind == "gap" and u.subject == item.subject  # noqa: E731
+        return _term_verdict(changed, options, control, same_gap)
 
     conflict = Conflict(
         groups=[describe(scenario, g, words) for g in groups],
@@ -342,3 +327,20 @@ def _explain_gap(
         minimal=False,
     )
     return item.model_copy(update={"explanation": conflict})
+
+
+def _term_verdict(
+    changed: Scenario, options: SolveOptions, control: RunControl, still: Callable[[Unmet], bool]
+) -> bool | None:
+    """Solve the changed school again (at most UNMET_VERDICT_SECONDS, within the deadline): True if
+    nothing is unmet, False if the item is placed but something else is not, None if the item
+    (``still``) stays unmet or no rota came in time."""
+    if control.left() <= 0:
+        return None
+    try:
+        again = solve(changed, options, control=control.child(UNMET_VERDICT_SECONDS))
+    except (NoRotaExists, NoSolutionInTime):
+        return None
+    if any(still(u) for u in again.unmet):
+        return None
+    return not again.unmet
