@@ -218,6 +218,11 @@ def _serve(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     configure_logging()
     if args.workers > 1:
+        from api.db import init_db
+
+        # Migrate once, before the workers start: on a new SQLite file they would race to create
+        # its tables, and the loser would die and be restarted under a client's request.
+        init_db(settings.resolved_database_url())
         # Each process builds its app from the environment: hand it the data directory that way.
         os.environ["ROTA_DATA_DIR"] = str(settings.data_dir)
         app = "api.main:app_factory"
