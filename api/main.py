@@ -17,7 +17,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.utils import validation_error_definition, validation_error_response_definition
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from rota_solver import InvalidScenario
 
@@ -30,6 +30,7 @@ from .middleware import AllowHeader, GZipExceptFeeds, redact_access_log
 from .routes import ROUTERS
 from .schemas import ConflictBody, ErrorBody, Health, Problem, ProblemReport
 from .settings import Settings, get_settings
+from .web import error_page, install, is_page
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for router in ROUTERS:
         app.include_router(router)
+    install(app)
     _document_both_422s(app)
     return app
 
@@ -152,12 +154,16 @@ def configure_logging() -> None:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
-    async def not_found(request: Request, exc: Exception) -> JSONResponse:
+    async def not_found(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, NotFound)
+        if is_page(request):
+            return error_page(request, exc)
         return JSONResponse(ErrorBody(detail=f"not found: {exc.what}").model_dump(), status_code=404)
 
-    async def conflict(request: Request, exc: Exception) -> JSONResponse:
+    async def conflict(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Conflict)
+        if is_page(request):
+            return error_page(request, exc)
         body = ConflictBody(detail=str(exc), running_job=exc.running_job or None)
         return JSONResponse(body.model_dump(), status_code=409)
 

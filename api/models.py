@@ -191,3 +191,73 @@ class Publication(Base):
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
     rota_version_id: Mapped[int] = mapped_column(ForeignKey("rota_versions.id"))
     published_at: Mapped[dt.datetime]
+
+
+USER_ROLES = ("admin", "librarian")
+"""An admin keeps every school and its accounts; a librarian edits, solves and publishes her own."""
+
+
+class User(Base):
+    """A person who signs in to the web app (the bearer-token API is for scripts)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    """Stored lower-case: sign-in ignores case."""
+    display_name: Mapped[str] = mapped_column(Text)
+    password_hash: Mapped[str] = mapped_column(Text)
+    """argon2id, as argon2-cffi writes it (parameters and salt included)."""
+    role: Mapped[str] = mapped_column(String(16))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    """A librarian's school; null for an admin."""
+    locale: Mapped[str] = mapped_column(String(8))
+    """The language the app speaks to this person: zh-CN or en."""
+    created_at: Mapped[dt.datetime]
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its sha256 is kept here."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    """Every form of the session carries it; a POST without it is refused."""
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+
+
+class SignInFailure(Base):
+    """One failed sign-in, kept for the rate limit (by username and by client address)."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime]
+
+
+class SetupToken(Base):
+    """The one-time link ``rota serve`` prints on first run, to create the first admin account."""
+
+    __tablename__ = "setup_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+
+
+class ScenarioDraft(Base):
+    """A school's scenario while the web forms build it and it is not yet valid: saved on every
+    form post so nothing typed is lost. A valid one becomes the next scenario version."""
+
+    __tablename__ = "scenario_drafts"
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True)
+    data_json: Mapped[str] = mapped_column(Text)
+    """The scenario as JSON, exactly as the forms left it (it may not validate)."""
+    updated_at: Mapped[dt.datetime]
+    updated_by: Mapped[str] = mapped_column(String(200))

@@ -217,12 +217,14 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"rota serve: {exc}", file=sys.stderr)
         return EXIT_INVALID
     configure_logging()
-    if args.workers > 1:
-        from api.db import init_db
+    from api.web.first_run import first_run_link
 
-        # Migrate once, before the workers start: on a new SQLite file they would race to create
-        # its tables, and the loser would die and be restarted under a client's request.
-        init_db(settings.resolved_database_url())
+    # Migrate once, before any worker starts (on a new SQLite file they would race to create its
+    # tables, and the loser would die under a client's request); then the first-run link, if due.
+    link = first_run_link(settings, args.host, args.port)
+    if link is not None:
+        print(f"rota serve: no admin account yet; create it (once) at\n    {link}", file=sys.stderr)
+    if args.workers > 1:
         # Each process builds its app from the environment: hand it the data directory that way.
         os.environ["ROTA_DATA_DIR"] = str(settings.data_dir)
         app = "api.main:app_factory"

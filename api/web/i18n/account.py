@@ -1,0 +1,47 @@
+"""Messages of signing in, the first-run page and the admin's pages: key -> (en, zh-CN)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "account.sign_in": ("Sign in", "登录"),
+    "account.username": ("Username", "用户名"),
+    "account.password": ("Password", "密码"),
+    "account.new_password": ("Password (at least 10 characters)", "密码(至少 10 个字符)"),
+    "account.display_name": ("Name", "姓名"),
+    "account.school": ("School", "学校"),
+    "account.wrong": ("Wrong username or password.", "用户名或密码不正确。"),
+    "account.too_many": (
+        "Too many failed sign-ins. Try again in {minutes} minutes.",
+        "登录失败次数过多,请 {minutes} 分钟后再试。",
+    ),
+    "account.first_run": ("Create the admin account", "创建管理员账号"),
+    "account.first_run_intro": (
+        "This link works once. The admin creates schools and their librarians' accounts.",
+        "此链接只能使用一次。管理员负责创建学校和图书管理员账号。",
+    ),
+    "account.first_run_used": (
+        "This link is used up or out of date. Restart the service to print a new one (it prints one "
+        "while there is no admin account).",
+        "此链接已使用或已过期。请重启服务以生成新链接(没有管理员账号时会打印新链接)。",
+    ),
+    "account.create_admin": ("Create admin account", "创建管理员账号"),
+    "admin.schools_caption": ("Every school of this service", "本服务的所有学校"),
+    "admin.school_name": ("School name", "学校名称"),
+    "admin.slug": ("Short name in addresses", "网址中的简称"),
+    "admin.slug_hint": (
+        "Lower-case letters, digits, - and _, e.g. sunshine-primary.",
+        "小写字母、数字、- 和 _,例如 sunshine-primary。",
+    ),
+    "admin.librarians": ("Librarians", "图书管理员"),
+    "admin.no_schools": ("No school yet.", "还没有学校。"),
+    "admin.new_school": ("New school", "新建学校"),
+    "admin.create_school": ("Create school", "创建学校"),
+    "admin.school_created": ("School {name} created.", "已创建学校:{name}。"),
+    "admin.new_librarian": ("New librarian account", "新建图书管理员账号"),
+    "admin.create_librarian": ("Create librarian account", "创建图书管理员账号"),
+    "admin.librarian_created": (
+        "Account {username} created for {school}.",
+        "已为 {school} 创建账号 {username}。",
+    ),
+    "admin.school_first": ("Create a school first.", "请先创建学校。"),
+}

@@ -1,0 +1,5 @@
+"""Messages of the publish pages: key -> (en, zh-CN)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {}
