@@ -7,20 +7,54 @@ buttons and the like.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import Conflict, NotFound
 from .auth import BadCsrf, Forbidden, NeedsSignIn, sign_in_path
 from .i18n import Translator
-from .pages import account, school
+from .pages import account, publish, rotas, school, setup, solve, teachers
 from .templating import locale_of, render
 
 STATIC = Path(__file__).parent / "static"
-PAGE_ROUTERS = [account.router, school.router]
+PAGE_ROUTERS = [
+    account.router,
+    school.router,
+    setup.router,
+    solve.router,
+    rotas.router,
+    publish.router,
+    teachers.router,
+]
+
+
+class ServerTiming:
+    """Each page says how long the server took (``Server-Timing: app;dur=<ms>``; the page-speed
+    benchmark reads it). Plain ASGI, and only on ``/app`` paths: the feeds pay nothing for it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope.get("path", "")).startswith("/app"):
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def timed_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                took = (time.perf_counter() - started) * 1000
+                headers = MutableHeaders(scope=message)
+                headers.append("Server-Timing", f"app;dur={took:.1f}")
+            await send(message)
+
+        await self.app(scope, receive, timed_send)
 
 
 def is_page(request: Request) -> bool:
@@ -32,6 +66,8 @@ def install(app: FastAPI) -> None:
     for router in PAGE_ROUTERS:
         app.include_router(router)
     app.mount("/app/static", StaticFiles(directory=STATIC), name="static")
+
+    app.add_middleware(ServerTiming)
 
     @app.get("/", include_in_schema=False)
     def root() -> Response:
