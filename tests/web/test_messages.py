@@ -13,12 +13,14 @@ import api.web
 from api.web.i18n import ALL, Translator, pick_locale
 
 WEB = Path(api.web.__file__).parent
-_KEY_USE = re.compile(r"""\bt\(\s*["']([A-Za-z0-9_.\-]+)["']""")
+_KEY_USE = re.compile(r"""\bt\(\s*["']([A-Za-z0-9_.\-]+)["']\s*[,)]""")
 
 
 def _used_keys() -> set[tuple[str, str]]:
     used: set[tuple[str, str]] = set()
     for path in [*WEB.rglob("*.html"), *WEB.rglob("*.py")]:
+        if path.parent.name == "i18n":
+            continue
         for key in _KEY_USE.findall(path.read_text(encoding="utf-8")):
             used.add((str(path.relative_to(WEB)), key))
     return used
