@@ -8,6 +8,8 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet -e '.[test]'
 # ical.js at the version of tests/calendars/node/package-lock.json, for tests/calendars/test_parsers.py.
 npm ci --prefix tests/calendars/node --no-audit --no-fund
+# axe-core at the version of tests/web/node/package-lock.json: the browser tests' accessibility check.
+npm ci --prefix tests/web/node --no-audit --no-fund
 # FET (Debian packages fet, command fet-cl, and fet-data, its example schools): the scale benchmark's
 # baseline, and `rota import`'s tests, which make real schools' timetables with fet-cl and fail without it.
 # LibreOffice Calc converts rota.xlsx in its test (skipped only where it cannot be installed).
@@ -17,6 +19,13 @@ if command -v apt-get >/dev/null 2>&1; then
         echo "== installing FET"
         ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fet fet-data >/dev/null) \
             || echo "could not install FET (fet, fet-data): the timetable import tests will fail"
+    fi
+    # Debian's Chromium (and its driver) and a CJK font: the web app's browser tests (tests/web/browser)
+    # drive it with Playwright at /usr/bin/chromium (no browser is downloaded) and fail without it.
+    if [ ! -x /usr/bin/chromium ] || ! command -v chromedriver >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk"; then
+        echo "== installing Chromium and a CJK font"
+        ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null) \
+            || { echo "could not install chromium, chromium-driver and fonts-wqy-microhei: the browser tests need them" >&2; exit 1; }
     fi
     if ! command -v libreoffice >/dev/null 2>&1; then
         echo "== installing LibreOffice Calc"
