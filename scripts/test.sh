@@ -70,6 +70,7 @@ echo "== pytest"; .venv/bin/python -m pytest
 echo "== bench (smoke)"; .venv/bin/python -m bench.solve_time --repeat 1; .venv/bin/python -m bench.feeds --repeat 1
 .venv/bin/python -m bench.rerun --repeat 1
 .venv/bin/python -m bench.import_speed --repeat 1
+.venv/bin/python -m bench.web_pages --smoke
 # The scale benchmark at its smallest size (12 classes; seconds; FET is used only if installed).
 .venv/bin/python -m bench.scale --smoke
 # A district on the task queue at its smallest: 4 small schools, 1 worker, PostgreSQL and Redis.
