@@ -208,7 +208,7 @@ class Page:
 class Crawl:
     pages: list[Page]
     errors: list[tuple[str, int, str]]
-    """(url, status, the page it was linked from)"""
+    """(url, status, the page it was linked from), at most ``per_pattern`` of a pattern"""
     not_pages: int
     skipped: int
     """URLs not fetched because their pattern had its pages already."""
@@ -418,6 +418,7 @@ def crawl(
                     queue.append((target, url))
                 continue
             if response.status_code >= 400:
+                count[pattern] = count.get(pattern, 0) + 1
                 errors.append((url, response.status_code, source))
                 continue
             if not response.headers.get("content-type", "").startswith("text/html"):
@@ -500,6 +501,20 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def error_lines(errors: list[tuple[str, int, str]], patterns: Callable[[str], str]) -> list[str]:
+    """A line per pattern and status among the pages that answered an error, with one example."""
+    grouped: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    for url, status, source in errors:
+        grouped.setdefault((patterns(url), status), []).append((url, source))
+    lines = []
+    for (pattern, status), found in grouped.items():
+        url, source = found[0]
+        lines.append(
+            f"error: {pattern} answered {status} ({len(found)} page(s), e.g. {url} linked from {source})"
+        )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -574,8 +589,8 @@ def main(argv: list[str] | None = None) -> None:
             "max: the GETs after it; OVER: max at or over the target"
         )
         print(table(rows))
-        for url, status, source in found.errors:
-            print(f"error: {url} answered {status} (linked from {source})")
+        for line in error_lines(found.errors, patterns):
+            print(line)
         if not rows:
             raise SystemExit("no page was found")
         slowest = max(rows, key=lambda row: row.max)
