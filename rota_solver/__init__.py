@@ -32,7 +32,7 @@ from .progress import Progress
 from .rerun import NOTICE_SCHOOL_DAYS, RotaDiff, diff_text
 from .rerun.words import diff_sections, page_title
 from .rota import Rota
-from .scenario import Scenario
+from .scenario import Pin, Scenario
 from .solve import SolveOptions, scenario_digest, solve
 from .table_csv import rota_csv
 from .term_calendar import TermCalendar, build_term_calendar, calendar_warnings
@@ -55,6 +55,7 @@ __all__ = [
     "NoSolutionInTime",
     "Outcome",
     "OutcomeKind",
+    "Pin",
     "Progress",
     "RerunRequest",
     "Rota",

@@ -22,6 +22,7 @@ GroupKind = Literal[
     "activity",
     "returns",
     "stocktake_shift",
+    "pin",
 ]
 
 
@@ -36,7 +37,8 @@ class ConflictGroup(_Out):
         description="demand (a class's sessions of a rule), spacing, phases (A/B split), timetable (a "
         "class's lessons), room (classes at once), seats, staffing (a rule's staff per session), staff (a "
         "person's or helper team's hours and daily cap), helper_class (helpers never on duty while their "
-        "class is busy), activity, returns, stocktake_shift."
+        "class is busy), activity, returns, stocktake_shift, pin (a session kept in its cell: [class id, "
+        "rule id, week label, weekday, HH:MM], the week A when the cycle is one week)."
     )
     subject: list[str] = Field(description="Ids the group is about: e.g. [rule id, class id], [room id].")
     detail: str = Field(description="The group in words, with its figures, in the school's language.")

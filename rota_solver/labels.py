@@ -441,6 +441,7 @@ _ZH = Labels(
             RuleId.ACTIVITY_PLACED: "活动已安排",
             RuleId.SUMMARY_ADDS_UP: "汇总数字对得上",
             RuleId.TABLE_KEPT: "课表每节都有着落",
+            RuleId.PINNED_SESSION_KEPT: "固定的课留在原处",
         }
     ),
     stages=_frozen(
@@ -712,6 +713,7 @@ _EN = Labels(
             RuleId.ACTIVITY_PLACED: "Activity placed",
             RuleId.SUMMARY_ADDS_UP: "Summary adds up",
             RuleId.TABLE_KEPT: "Every table session held or lost",
+            RuleId.PINNED_SESSION_KEPT: "Pinned sessions kept in place",
         }
     ),
     stages=_frozen(

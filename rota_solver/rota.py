@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .conflict import Conflict
-from .scenario import Weekday
+from .scenario import CycleLabel, Pin, Weekday
 
 
 class _Out(BaseModel):
@@ -29,6 +29,13 @@ class PatternSession(_Out):
     room_id: str = Field(description="Room.")
     class_id: str = Field(description="Class.")
     staff_ids: list[str] = Field(description="Staff members and helper groups on duty.")
+
+    def as_pin(self) -> Pin:
+        """The scenario's pin that keeps this session in its cell ("keep this session here"): add
+        ``pin.model_dump(mode="json", exclude_none=True)`` to the scenario's ``pins``."""
+        # An empty label is a one-week cycle, where a pin names no week.
+        week = cast(CycleLabel, self.week_label) if self.week_label else None  # Pin checks the label
+        return Pin(class_id=self.class_id, rule=self.rule_id, day=self.weekday, start=self.start, week=week)
 
 
 class DatedSession(_Out):

@@ -33,6 +33,9 @@ class RuleId(StrEnum):
     """Nothing takes place in a room on a day it is closed."""
     TABLE_KEPT = "TableKept"
     """Every weekly-table cell on every school day following its weekday is held there or listed lost."""
+    PINNED_SESSION_KEPT = "PinnedSessionKept"
+    """Each pin of the scenario ("keep this session here") is a cell of the weekly table: the class's
+    session of the rule in the pin's cycle week, on its weekday at its start time."""
     FREQUENCY = "Frequency"
     """Each class comes as often as its rule asks, in its phase, with phases balanced over the classes."""
     SPACING = "Spacing"
@@ -78,6 +81,7 @@ GROUP_RULES: Mapping[str, tuple[RuleId, ...]] = MappingProxyType(
         "activity": (RuleId.ACTIVITY_PLACED,),
         "returns": (RuleId.RETURNS_BEFORE_DUE,),
         "stocktake_shift": (RuleId.NO_BORROWING_DURING_STOCKTAKE,),
+        "pin": (RuleId.PINNED_SESSION_KEPT,),
     }
 )
 """Explainer group kind -> the rule families its group belongs to."""

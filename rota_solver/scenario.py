@@ -301,7 +301,8 @@ class HelperGroup(_Model):
 
 CYCLE_LABELS = "ABCDEFGH"
 """Labels of the rotation cycle's weeks, from cycle week 0."""
-WeekOfCycle = Annotated[int, Field(ge=0, le=7)] | Literal["A", "B", "C", "D", "E", "F", "G", "H"]
+CycleLabel = Literal["A", "B", "C", "D", "E", "F", "G", "H"]
+WeekOfCycle = Annotated[int, Field(ge=0, le=7)] | CycleLabel
 
 
 class BusyPeriod(_Model):
@@ -622,6 +623,39 @@ class Activity(_Model):
         return self
 
 
+class Pin(_Model):
+    """A pin, "keep this session here": the weekly table holds the class's session of the rule in this
+    cell, a hard rule (``PinnedSessionKept``). Every field is one of a table session's
+    (:class:`rota_solver.rota.PatternSession`, ``PatternSession.as_pin()``): ``class_id``, ``rule``
+    (its ``rule_id``), ``day`` (its ``weekday``), ``start``, and ``week`` (its ``week_label``, left
+    out when that is empty). In YAML::
+
+        pins:
+          - {class_id: 3-2, rule: lower_reading, day: tue, start: "12:10", week: A}
+    """
+
+    class_id: Id = Field(description="The class whose session is pinned, e.g. 3-2 (YAML key `class_id`).")
+    rule: Id = Field(
+        description="The grade rule of the session, e.g. lower_reading; it must apply to the class."
+    )
+    day: Weekday = Field(description="Weekday of the session in the weekly table.")
+    start: dt.time = Field(
+        description="Start time of the session: the start of a slot of one of the rule's windows on that "
+        "weekday (a period's bell, or a time range cut into the rule's duration)."
+    )
+    week: CycleLabel | None = Field(
+        default=None,
+        description="Week of the rotation cycle the cell is in: A, B, ... (a table session's week_label). "
+        "May be left out only when the cycle is one week; a weekly rule in an A/B cycle has a cell in each "
+        "week, pinned one at a time.",
+    )
+
+    @property
+    def cycle_week(self) -> int:
+        """0-based week of the rotation cycle (A is 0; no week: 0)."""
+        return CYCLE_LABELS.index(self.week) if self.week is not None else 0
+
+
 MAX_WEIGHT = 100_000
 """The largest price of one soft wish."""
 
@@ -687,9 +721,11 @@ LIMITS = {
     "teacher_groups": 100,
     "activities": 300,
     "grades": 14,
+    "pins": 4000,
 }
 """The most of each list a scenario may hold: a school of 1,000 classes is four times the largest
-one measured (240 classes), and every list past these sizes is refused before it is validated."""
+one measured (240 classes), and every list past these sizes is refused before it is validated. Pins:
+every cell of the table of 1,000 classes coming twice a week in an A/B cycle."""
 
 
 class Scenario(_Model):
@@ -729,6 +765,12 @@ class Scenario(_Model):
         max_length=LIMITS["grades"],
         description="Names of the grades, where the default (一年级…六年级; Grade 1…, Reception for 0) "
         "is not what the school says, e.g. [{number: 0, name: Reception}, {number: 1, name: Year 1}].",
+    )
+    pins: list[Pin] = Field(
+        default=[],
+        max_length=LIMITS["pins"],
+        description='Sessions kept where they are ("keep this session here"): each a cell the weekly table '
+        "must hold, {class_id, rule, day, start, week}, as a session of the table gives them.",
     )
 
     def grade_name(self, grade: int) -> str | None:
@@ -843,6 +885,7 @@ class Scenario(_Model):
         _check_term_plan(self)
         _check_sizes(self)
         _check_term_events(self)
+        _check_pins(self)
         return self
 
 
@@ -1192,3 +1235,76 @@ def _term_has_month(term: Term, month: int) -> bool:
             return True
         year, current = (year + 1, 1) if current == 12 else (year, current + 1)
     return False
+
+
+def _slot_starts(s: Scenario, rule: GradeRule, day: Weekday) -> list[dt.time]:
+    """Start times of the rule's slots on the weekday ``day``, as the weekly table has them: a window
+    that exists that day gives each of its periods whose bells that day hold the rule's duration, or
+    its time range cut into pieces of the duration."""
+    starts: set[dt.time] = set()
+    for window_id in rule.windows:
+        window = s.window(window_id)
+        if day not in s.window_days(window):
+            continue
+        if window.periods is not None:
+            for period_id in window.periods:
+                bell = s.bell(period_id, day)
+                if bell is not None and minutes(bell.start) + rule.duration_minutes <= minutes(bell.end):
+                    starts.add(bell.start)
+        else:
+            assert window.start is not None and window.end is not None
+            start, end = minutes(window.start), minutes(window.end)
+            while start + rule.duration_minutes <= end:
+                starts.add(dt.time(start // 60, start % 60))
+                start += rule.duration_minutes
+    return sorted(starts)
+
+
+def _check_pins(s: Scenario) -> None:
+    """Each pin names a class, a rule that applies to it, a slot of the rule's windows on its day, and
+    a week of the cycle; no pin twice."""
+    class_ids = {c.id for c in s.classes}
+    rules = {r.id: r for r in s.rules}
+    cycle = s.cycle_weeks
+    weeks = ", ".join(CYCLE_LABELS[:cycle])
+    seen: dict[tuple[str, str, int, str, dt.time], int] = {}
+    for i, pin in enumerate(s.pins):
+        loc: Loc = ("pins", i)
+        if pin.class_id not in class_ids:
+            raise FieldError((*loc, "class_id"), f"unknown class {pin.class_id!r}")
+        rule = rules.get(pin.rule)
+        if rule is None:
+            raise FieldError((*loc, "rule"), f"unknown rule {pin.rule!r}; known: {sorted(rules)}")
+        if pin.class_id not in {c.id for c in s.rule_classes(rule)}:
+            raise FieldError((*loc, "rule"), f"rule {rule.id!r} does not apply to class {pin.class_id!r}")
+        starts = _slot_starts(s, rule, pin.day)
+        if not starts:
+            days = sorted({d for w in rule.windows for d in s.window_days(s.window(w))}, key=WEEKDAYS.index)
+            raise FieldError(
+                (*loc, "day"),
+                f"rule {rule.id!r} has no slot on {pin.day}: its windows ({', '.join(rule.windows)}) "
+                f"exist on {', '.join(days)}",
+            )
+        if pin.start not in starts:
+            listed = ", ".join(f"{t:%H:%M}" for t in starts)
+            raise FieldError(
+                (*loc, "start"),
+                f"{pin.start:%H:%M} is not the start of a slot of rule {rule.id!r} on {pin.day} "
+                f"(its slots start at {listed})",
+            )
+        if pin.week is None and cycle > 1:
+            raise FieldError(
+                (*loc, "week"),
+                f"give the week of the rota's {cycle}-week cycle the session is in ({weeks}); it may be "
+                "left out only when the cycle is one week",
+            )
+        if pin.cycle_week >= cycle:
+            raise FieldError(
+                (*loc, "week"),
+                f"week {pin.week} is not in the rota's {cycle}-week cycle (weeks {weeks}); the cycle is set "
+                "by the rules' every_weeks",
+            )
+        key = (pin.class_id, rule.id, pin.cycle_week, pin.day, pin.start)
+        if key in seen:
+            raise FieldError(loc, f"the same pin as pins[{seen[key]}]")
+        seen[key] = i

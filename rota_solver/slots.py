@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .scenario import BusyPeriod, GradeRule, Scenario, SchoolClass, StaffMember, Weekday, minutes
+from .scenario import BusyPeriod, GradeRule, Pin, Scenario, SchoolClass, StaffMember, Weekday, minutes
 
 
 @dataclass(frozen=True, order=True)
@@ -57,6 +58,13 @@ def rule_slots(scenario: Scenario, rule: GradeRule) -> list[Slot]:
         for start, end in window_times(scenario, window_id, rule.duration_minutes, day)
     ]
     return sorted(set(slots))
+
+
+def pinned_slot(slots: Sequence[Slot], pin: Pin) -> Slot | None:
+    """The slot of ``slots`` (its rule's) that a pin names: on its weekday, starting at its time (the
+    scenario checks there is one; a rule's windows never overlap, so there is at most one)."""
+    start = minutes(pin.start)
+    return next((s for s in slots if s.weekday == pin.day and s.start == start), None)
 
 
 def lessons_at(

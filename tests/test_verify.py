@@ -30,6 +30,7 @@ ALL_RULES = (
     "RoomOpen",
     "Frequency",
     "TableKept",
+    "PinnedSessionKept",
     "Spacing",
     "Staffing",
     "StaffAvailable",
@@ -45,9 +46,10 @@ ALL_RULES = (
 )
 # Exercised by the whole-term school in tests/test_verify_term.py.
 TERM_RULES = {"GapLimit", "ReturnsBeforeDue", "NoBorrowingDuringStocktake", "ActivityPlaced"}
-# Checked against a rota's weekly table and summary, which these hand-made rotas leave out: exercised
-# on solved rotas in tests/test_summary_sums.py and tests/test_verify_mutations.py.
-TABLE_RULES = {"TableKept", "SummaryAddsUp"}
+# Checked against a rota's weekly table and summary (and the scenario's pins), which these hand-made
+# rotas leave out: exercised on solved rotas in tests/test_summary_sums.py,
+# tests/test_verify_mutations.py and tests/test_verify_pins.py.
+TABLE_RULES = {"TableKept", "PinnedSessionKept", "SummaryAddsUp"}
 
 
 def scenario_data(**overrides: Any) -> dict[str, Any]:

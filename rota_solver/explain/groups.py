@@ -95,6 +95,8 @@ def _detail(scenario: Scenario, w: Words, key: GroupKey) -> str:
         return w.say("staffing", rule=w.rule(rule), n=rule.staffing.get(key[2], 0), role=w.role(key[2]))
     if kind == "staff":
         return _staff_detail(scenario, w, key[1])
+    if kind == "pin":
+        return w.pin(key)
     if kind == "helper_class":
         group = next(g for g in scenario.helper_groups if g.id == key[1])
         own = scenario.school_class(group.class_id)

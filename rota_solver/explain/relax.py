@@ -4,8 +4,8 @@ scenario and kept only if solving again shows it works.
 Class timetables are not the librarian's to change, but the library may take a lesson (a reading
 lesson): a timetable group suggests the subjects of the class's lessons in its rules' windows; the
 others suggest another window, a day less of spacing, one more class at once or another room,
-more seats, one person fewer per session, more duty hours, helpers from another class, or a
-wider time for an activity.
+more seats, one person fewer per session, more duty hours, helpers from another class, a
+wider time for an activity, or a pinned session let go.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..conflict import Change, Suggestion
+from ..model.hard_rules import pin_group
 from ..model.variables import GroupKey
 from ..scenario import WEEKDAYS, GradeRule, Scenario, Weekday
 from ..slots import class_ever_free_at, lessons_at, library_may_take, rule_slots, window_times
@@ -233,6 +234,8 @@ def _for_group(
                 if n > 0
             ]
         )
+    if kind == "pin":
+        return _one(_unpin(s, w, key))
     return []  # the A/B split is not the librarian's to relax
 
 
@@ -392,6 +395,16 @@ def _helper_class(s: Scenario, w: Words, group_id: str, rule_ids: list[str]) -> 
         if len(out) == 3:
             break
     return out
+
+
+def _unpin(s: Scenario, w: Words, key: GroupKey) -> list[Candidate]:
+    """The pin let go: the solver places the session again (a pin moved elsewhere is a change of
+    ``pins[i]`` as well, but which cell would suit is the librarian's to say)."""
+    pins = [i for i, pin in enumerate(s.pins) if pin_group(pin) == key]
+    if not pins:
+        return []
+    rest = [pin.model_dump(mode="json", exclude_none=True) for i, pin in enumerate(s.pins) if i not in pins]
+    return [Candidate(w.pin(key, "s_unpin"), Change(path="pins", value=rest))]
 
 
 def _take_lessons(s: Scenario, w: Words, class_id: str, rule_ids: list[str]) -> list[Candidate]:

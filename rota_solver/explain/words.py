@@ -50,6 +50,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "shift": "the stocktake shift on {date} ({window}) needs {staffing}",
         "staffing_list": "{n} {role}(s)",
         "what_for": "{activity} for {who}",
+        "pin": "{cls}'s {rule} session is pinned to {day} {start}{week}",
+        "pin_week": " in week {week}",
         # pre-checks
         "days_only_windows": "{cls} needs {freq} of {rule}{apart}, but {rule}'s windows ({windows}) exist "
         "only on {days}",
@@ -115,6 +117,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "s_returns_days": "start the final returns {n} days before loans are due instead of {old}",
         "s_gap_days": "let a class wait up to {n} days between {rule} sessions instead of {old}",
         "s_shift_staffing": "staff each stocktake shift in {window} with {n} {role}(s) instead of {old}",
+        "s_unpin": "unpin {cls}'s {rule} session from {day} {start}{week}",
     },
     "zh-CN": {
         "conflict": "以下要求无法同时满足：{parts}。",
@@ -146,6 +149,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "shift": "{date}（{window}）的图书清点需要{staffing}",
         "staffing_list": "{n}名{role}",
         "what_for": "{who}的{activity}",
+        "pin": "{cls}的{rule}固定在{week}{day} {start}",
+        "pin_week": "{week}周",
         "days_only_windows": "{cls}需要{rule}{freq}{apart}，但{rule}的时段（{windows}）只在{days}有",
         "days_timetable": "{cls}需要{rule}{freq}{apart}，但课表只在{days}留出{rule}的时段（{windows}），"
         "共{free}个空闲时段",
@@ -201,6 +206,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "s_returns_days": "把最后还书的时段从截止日前{old}天改为前{n}天",
         "s_gap_days": "允许同一班级两次{rule}之间最多间隔{n}天（原为{old}天）",
         "s_shift_staffing": "{window}时段的每次图书清点安排{n}名{role}（原为{old}名）",
+        "s_unpin": "不再把{cls}的{rule}固定在{week}{day} {start}",
     },
 }
 
@@ -285,6 +291,20 @@ class Words:
     def date(self, day: dt.date) -> str:
         return self.labels.date_short(day)
 
+    def pin(self, key: GroupKey, say: str = "pin") -> str:
+        """A pin's group ("pin", class, rule, week label, weekday, HH:MM) in words (``say``: "pin", or
+        "s_unpin" for the suggestion to remove it); the week only when the cycle has several."""
+        _, class_id, rule_id, week, day, start = key
+        several = self.scenario.cycle_weeks > 1
+        return self.say(
+            say,
+            cls=self.cls(class_id),
+            rule=self.rule_id(rule_id),
+            day=self.labels.weekday(day),
+            start=start,
+            week=self.say("pin_week", week=week) if several else "",
+        )
+
     def conflict(self, details: Sequence[str]) -> str:
         return self.say("conflict", parts=self._w["part_sep"].join(details))
 
@@ -296,6 +316,7 @@ def group_order(key: GroupKey) -> tuple[int, tuple[str, ...]]:
         "returns",
         "stocktake_shift",
         "demand",
+        "pin",
         "spacing",
         "phases",
         "timetable",

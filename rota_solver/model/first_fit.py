@@ -8,6 +8,10 @@ rule's staff can be found (the first free people of each role, within their hour
 helpers only while their own class is free). A per-week session takes the same slot in every week of
 the cycle. What does not fit is left out.
 
+Pinned sessions (the scenario's ``pins``) go in first, each in its cell; a pinned class is in its pins'
+phase, comes on each pinned weekday in every week of it (at the first slot that fits where no pin says
+which), and gets the rest of its sessions first-fit as any other.
+
 The solver starts its search from this table (:func:`add_first_fit_hint`): a valid table in
 milliseconds at any size, so the first feasible rota comes at once and the search only improves it.
 """
@@ -18,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..scenario import WEEKDAYS, GradeRule, HelperGroup, Scenario, StaffMember, Weekday
-from ..slots import Slot, class_busy_at, rule_slots, staff_available_at
+from ..slots import Slot, class_busy_at, pinned_slot, rule_slots, staff_available_at
 from .variables import RotaModel
 
 
@@ -130,49 +134,100 @@ class _Table:
                 self.person_at[(person, week)].append(slot)
 
 
+def _fits(table: _Table, rule: GradeRule, class_id: str, slot: Slot, weeks: list[int]) -> bool:
+    """Place the class's session of the rule in ``slot`` of every one of ``weeks`` if it fits in
+    all of them: the class free, a place in the room, and the duty open there or staff found."""
+    pupils = table.scenario.school_class(class_id).pupils
+    staffing: dict[int, list[str] | None] = {}
+    for week in weeks:
+        if not table.class_free(class_id, week, slot) or not table.room_fits(rule, week, slot, pupils):
+            return False
+        if (rule.id, week, slot) not in table.duties:
+            staffing[week] = table.staff_for(rule, week, slot, class_id)
+            if staffing[week] is None:
+                return False
+    for week in weeks:
+        table.place(class_id, rule, week, slot, staffing.get(week))
+    return True
+
+
 def first_fit(scenario: Scenario) -> FirstFit:
     """The first-fit weekly table of ``scenario`` (see the module docstring)."""
     cycle = scenario.cycle_weeks
     table = _Table(scenario)
     result = FirstFit(required=0)
     order = {d: i for i, d in enumerate(WEEKDAYS)}
+    rules = {rule.id: rule for rule in scenario.rules}
+    slots_of = {
+        rule.id: sorted(rule_slots(scenario, rule), key=lambda s: (order[s.weekday], s.start))
+        for rule in scenario.rules
+    }
+    # Pinned cells go in first, as they are: (class, rule) -> cycle week -> weekday -> slot.
+    pinned: dict[tuple[str, str], dict[int, dict[Weekday, Slot]]] = defaultdict(lambda: defaultdict(dict))
+    # Classes and rules whose pins the table cannot hold as the rules ask (no staff, two on one day).
+    broken: set[tuple[str, str]] = set()
+    for pin in scenario.pins:
+        rule, pair = rules[pin.rule], (pin.class_id, pin.rule)
+        slot = pinned_slot(slots_of[rule.id], pin)
+        if slot is None:
+            broken.add(pair)
+            continue
+        week = pin.cycle_week
+        staff: list[str] | None = None
+        if (rule.id, week, slot) not in table.duties:
+            staff = table.staff_for(rule, week, slot, pin.class_id)
+            if staff is None:
+                broken.add(pair)
+                staff = []
+        if pin.day in pinned[pair][week]:
+            broken.add(pair)
+        table.place(pin.class_id, rule, week, slot, staff)
+        result.cells.append(Cell(pin.class_id, rule.id, week, slot))
+        pinned[pair][week][pin.day] = slot
     for rule in scenario.rules:
-        slots = sorted(rule_slots(scenario, rule), key=lambda s: (order[s.weekday], s.start))
+        slots = slots_of[rule.id]
         k = rule.frequency.weeks
-        for index, school_class in enumerate(scenario.rule_classes(rule)):
-            phase = index % k
+        classes = scenario.rule_classes(rule)
+        # A pinned class is in its pins' phase; the others fill the emptiest phase, earliest first
+        # (without pins: the first class to the first phase, A week, the next to the second, ...).
+        phase_of = {c.id: min(pinned[(c.id, rule.id)]) % k for c in classes if (c.id, rule.id) in pinned}
+        in_phase = [sum(1 for p in phase_of.values() if p == phase) for phase in range(k)]
+        for school_class in classes:
+            if school_class.id not in phase_of:
+                phase = min(range(k), key=lambda q: (in_phase[q], q))
+                phase_of[school_class.id] = phase
+                in_phase[phase] += 1
+        for school_class in classes:
+            pair = (school_class.id, rule.id)
+            phase = phase_of[school_class.id]
             weeks = [w for w in range(cycle) if w % k == phase]
-            days: list[Weekday] = []
-            for _ in range(rule.frequency.sessions):
-                result.required += len(weeks)
+            result.required += len(weeks) * rule.frequency.sessions
+            pins = pinned.get(pair, {})
+            # A pinned weekday is one of the class's days in every week of its phase: the weeks
+            # without a pin that day take its first slot that fits.
+            days = sorted({day for by_day in pins.values() for day in by_day}, key=order.__getitem__)
+            complete = pair not in broken and all(w in weeks for w in pins)
+            for day in days:
+                for week in weeks:
+                    if day in pins.get(week, {}):
+                        continue
+                    free = [s for s in slots if s.weekday == day]
+                    fitted = next((s for s in free if _fits(table, rule, school_class.id, s, [week])), None)
+                    if fitted is None:
+                        complete = False
+                        continue
+                    result.cells.append(Cell(school_class.id, rule.id, week, fitted))
+            for _ in range(rule.frequency.sessions - len(days)):
                 for slot in slots:
                     if any(abs(order[slot.weekday] - order[d]) < rule.spacing.min_days_apart for d in days):
                         continue
-                    staffing: dict[int, list[str] | None] = {}
-                    ok = True
-                    for week in weeks:
-                        if not table.class_free(school_class.id, week, slot) or not table.room_fits(
-                            rule, week, slot, school_class.pupils
-                        ):
-                            ok = False
-                            break
-                        if (rule.id, week, slot) not in table.duties:
-                            staffing[week] = table.staff_for(rule, week, slot, school_class.id)
-                            if staffing[week] is None:
-                                ok = False
-                                break
-                    if not ok:
+                    if not _fits(table, rule, school_class.id, slot, weeks):
                         continue
-                    for week in weeks:
-                        table.place(school_class.id, rule, week, slot, staffing.get(week))
-                        result.cells.append(Cell(school_class.id, rule.id, week, slot))
+                    result.cells += [Cell(school_class.id, rule.id, week, slot) for week in weeks]
                     days.append(slot.weekday)
                     break
-            if len(days) == rule.frequency.sessions:
-                result.day_sets[(school_class.id, rule.id)] = (
-                    phase,
-                    tuple(sorted(days, key=order.__getitem__)),
-                )
+            if complete and len(days) == rule.frequency.sessions:
+                result.day_sets[pair] = (phase, tuple(sorted(days, key=order.__getitem__)))
     result.duties = table.duties
     return result
 

@@ -19,8 +19,9 @@ from types import MappingProxyType
 from ortools.sat.python import cp_model
 
 from ..rules import RuleId
-from ..slots import Slot, class_busy_at, staff_available_at
-from .variables import RotaModel, at_each_moment
+from ..scenario import CYCLE_LABELS, Pin
+from ..slots import Slot, class_busy_at, pinned_slot, staff_available_at
+from .variables import GroupKey, RotaModel, at_each_moment
 
 HardRule = Callable[[RotaModel], None]
 
@@ -225,6 +226,27 @@ def helpers_own_class_free(rm: RotaModel) -> None:
                         rm.model.add_at_most_one(term for term, _ in group)  # type: ignore[misc]
 
 
+def pin_group(pin: Pin) -> GroupKey:
+    """The requirement group of a pin: ("pin", class id, rule id, week label, weekday, HH:MM), the week
+    A when the cycle is one week."""
+    return ("pin", pin.class_id, pin.rule, CYCLE_LABELS[pin.cycle_week], pin.day, f"{pin.start:%H:%M}")
+
+
+@hard_rule(RuleId.PINNED_SESSION_KEPT)
+def pinned_session_kept(rm: RotaModel) -> None:
+    """Each pin ("keep this session here") holds its cell: the class's session of the rule in the pin's
+    cycle week, on its weekday and at its start time. The rest follows from the other rules: the class
+    comes on that weekday in every week of the pin's phase, and no more often than its rule asks."""
+    for pin in rm.scenario.pins:
+        slot = pinned_slot(rm.slots[pin.rule], pin)
+        var = rm.placements.get((pin.class_id, pin.rule, pin.cycle_week, slot)) if slot else None
+        with rm.group(*pin_group(pin)):
+            if var is not None:
+                rm.model.add(var == 1)
+            else:  # no such cell (the scenario's checks refuse such a pin): it cannot be kept
+                rm.model.add_bool_or([])
+
+
 HARD_RULES: tuple[HardRule, ...] = (
     each_class_gets_its_frequency,
     phases_balanced,
@@ -237,5 +259,6 @@ HARD_RULES: tuple[HardRule, ...] = (
     staff_one_place_at_a_time,
     staff_daily_cap,
     helpers_own_class_free,
+    pinned_session_kept,
 )
 """The hard rules, in the order the model builder applies them."""

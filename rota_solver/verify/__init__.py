@@ -23,6 +23,7 @@ from .classes import (
     check_class_one_session_at_a_time,
     check_frequency,
     check_gap_limit,
+    check_pinned_session_kept,
     check_spacing,
     check_table_kept,
 )
@@ -55,6 +56,7 @@ CHECKS: tuple[Check, ...] = (
     check_room_open,
     check_frequency,
     check_table_kept,
+    check_pinned_session_kept,
     check_spacing,
     check_staffing,
     check_staff_available,
@@ -88,6 +90,7 @@ __all__ = [
     "check_helpers_own_class_free",
     "check_no_borrowing_during_stocktake",
     "check_no_duplicate_session_ids",
+    "check_pinned_session_kept",
     "check_returns_before_due",
     "check_room_capacity",
     "check_room_open",

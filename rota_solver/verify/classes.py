@@ -294,6 +294,32 @@ def check_table_kept(scenario: Scenario, rota: Rota, found: _Found) -> None:
             )
 
 
+@check(RuleId.PINNED_SESSION_KEPT)
+def check_pinned_session_kept(scenario: Scenario, rota: Rota, found: _Found) -> None:
+    """Each pin of the scenario ("keep this session here") is a cell of the weekly table
+    (``rota.pattern``): the class's session of the rule in the pin's cycle week (A is week 0, as is a
+    pin without a week), on its weekday at its start time. TableKept then holds the dated sessions
+    to that cell."""
+    cells: dict[tuple[str, str, int], list[tuple[str, dt.time]]] = defaultdict(list)
+    for cell in rota.pattern:
+        cells[(cell.class_id, cell.rule_id, cell.cycle_week)].append((cell.weekday, cell.start))
+    for i, pin in enumerate(scenario.pins):
+        week = "ABCDEFGH".index(pin.week) if pin.week is not None else 0
+        held = cells.get((pin.class_id, pin.rule, week), [])
+        if (pin.day, pin.start) in held:
+            continue
+        label = f" in week {pin.week}" if pin.week is not None else ""
+        order = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        instead = ", ".join(
+            f"{d} {_hhmm(t)}" for d, t in sorted(held, key=lambda x: (order.index(x[0]), x[1]))
+        )
+        found.add(
+            f"Class {pin.class_id}'s rule {pin.rule} session is pinned to {pin.day} {_hhmm(pin.start)}"
+            f"{label} (pins[{i}]), but the weekly table has it "
+            + (f"at {instead} instead." if instead else "nowhere in that week.")
+        )
+
+
 @check(RuleId.SPACING)
 def check_spacing(scenario: Scenario, rota: Rota, found: _Found) -> None:
     """Two pattern sessions of one class and rule in one teaching week, both on ordinary days, are at
