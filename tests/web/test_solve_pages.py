@@ -16,6 +16,7 @@ from typing import Any
 from starlette.exceptions import StarletteDeprecationWarning
 
 from api import storage
+from api.web.accounts import create_empty_school
 from bench.synthetic import synthetic_school
 from rota_solver import Scenario, parse_scenario, verify
 from tests.explain.schools import lunch_busy_except_monday_first_slot, orientation_school
@@ -393,3 +394,89 @@ def test_every_form_needs_its_csrf_token(tmp_path: Path) -> None:
         job_id = start_solve(client, "tiny")
         assert client.post(f"/app/s/tiny/jobs/{job_id}/cancel").status_code == 403
         assert follow_status(client, "tiny", job_id)[-1]["status"] == "succeeded"  # not cancelled
+
+
+def store_job(client: TestClient, school: str, job_id: str, **finish: Any) -> None:
+    """A job as the runner would leave it, stored straight through the storage layer (for ends a
+    tiny school does not reach in a test's time: a search the limit stopped)."""
+    state = client.app.state.service  # type: ignore[attr-defined]
+    with state.session_factory() as session:
+        storage.create_job(session, school, None, 20.0, job_id)
+        storage.claim_job(session, job_id, storage.utcnow())
+        storage.finish_job(session, job_id, at=storage.utcnow(), elapsed_seconds=20.1, **finish)
+
+
+def test_words_for_a_rota_not_proven_best_and_a_run_the_limit_stopped(tmp_path: Path) -> None:
+    with librarian_of(tmp_path) as client:
+        final = follow_status(client, "tiny", start_solve(client, "tiny"))[-1]
+        assert final["rota_version"] == 1
+        state = client.app.state.service  # type: ignore[attr-defined]
+        with state.session_factory() as session:
+            _, rota, scenario = storage.get_rota(session, "tiny", 1)
+        # The same verified rota, as a search the time limit stopped would report it.
+        report = rota.report
+        terms = [
+            term.model_copy(update={"units": 2, "cost": 2 * term.weight, "bearers": {"1-1": 2}})
+            if term.name == "PreferredDays"
+            else term
+            for term in report.terms
+        ]
+        objective = sum(term.cost for term in terms)
+        stages = [
+            stage.model_copy(update={"status": "feasible", "proof": "weekly_limit"})
+            for stage in report.stages
+        ]
+        unproven = rota.model_copy(
+            update={
+                "report": report.model_copy(
+                    update={
+                        "status": "feasible",
+                        "objective": objective,
+                        "best_bound": objective - 4,
+                        "terms": terms,
+                        "stages": stages,
+                    }
+                )
+            }
+        )
+        assert verify(scenario, unproven) == []
+        store_job(client, "tiny", "a" * 32, status="succeeded", rota=unproven, outcome="stopped_at_limit")
+        text = client.get("/app/s/tiny/rotas/2").text
+        assert "This rota keeps every rule but is not proven the best" in text
+        assert f"its penalty is {objective}, and no rota can score below {objective - 4}" in text
+        assert "at most 4 penalty points could still be saved" in text
+        assert "Weekly rotation table: feasible" in text
+        assert "<td>Class 1-1 (2)" in text  # who bears the wish, by the class's name
+
+        store_job(
+            client,
+            "tiny",
+            "b" * 32,
+            status="failed",
+            error="no rota found within the time limit of 20 s (stopped in stage weekly_pattern)",
+            outcome="stopped_at_limit",
+            cut_short=("weekly_pattern",),
+        )
+        page = client.get(f"/app/s/tiny/jobs/{'b' * 32}")
+        assert page.status_code == 200
+        assert (
+            "Status: ended without a rota" in page.text and "The time limit stopped the solver." in page.text
+        )
+        assert "No rota was found within the time limit." in page.text
+        assert "Stages the time limit cut short: Weekly rotation table." in page.text
+        assert "http-equiv" not in page.text and 'id="job-cancel"' not in page.text
+
+
+def test_a_school_without_a_scenario_has_nothing_to_solve(tmp_path: Path) -> None:
+    with web_client(tmp_path) as client:
+        state = client.app.state.service  # type: ignore[attr-defined]
+        with state.session_factory() as session:
+            create_empty_school(session, "new", "New School")
+            session.commit()
+        add_account(client, "lib", "librarian", "new")
+        assert sign_in(client, "lib").status_code == 303
+        page = client.get("/app/s/new/solve").text
+        assert "There is no valid scenario to solve yet" in page and 'id="solve-start"' not in page
+        refused = client.post("/app/s/new/solve", data={"csrf": csrf_of(page)})
+        assert refused.status_code == 409 and "There is no valid scenario to solve yet" in refused.text
+        assert client.get("/schools/new/jobs", headers=AUTH).json() == []

@@ -44,7 +44,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "solve.col.status": ("Status", "状态"),
     "solve.col.seconds": ("Seconds", "用时(秒)"),
     "solve.col.result": ("Result", "结果"),
-    "solve.jobs_caption": ("The school's last {n} runs, newest first", "本校最近 {n} 次运算,最新的在前"),
+    "solve.jobs_caption": ("The school's recent runs, newest first", "本校最近的运算,最新的在前"),
     "solve.kind.solve": ("solve", "排班"),
     "solve.kind.rerun": ("rerun", "调整重排"),
     "solve.rota_link": ("Rota version {n}", "第 {n} 版排班表"),

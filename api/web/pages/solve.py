@@ -23,25 +23,28 @@ Pages (all under ``/app/s/{school}``):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import json
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from rota_solver import Explanation, Labels, Rota, Scenario, labels_for, parse_scenario
+from rota_solver import Explanation, Labels, Rota, RotaDiff, Scenario, labels_for, parse_scenario
 
 from ... import storage
 from ...deps import MAX_NUMBER, SchoolSlug, SessionDep, StateDep, VersionNumber
 from ...errors import Conflict, NotFound
-from ...models import RotaVersion, ScenarioDraft, ScenarioVersion, School, SolveJob
-from ...storage import JobInfo
+from ...models import Publication, RotaVersion, ScenarioDraft, ScenarioVersion, School, SolveJob
+from ...storage import ChangeSummary, JobInfo
 from ..auth import CsrfChecked, SchoolEditor
 from ..i18n import Translator
 from ..scenario_edit import as_data, edited, problems_of, save_working, working_scenario
@@ -152,6 +155,84 @@ def _recent_jobs(s: Session, school_id: int, limit: int) -> list[JobRow]:
             elapsed = (now - started).total_seconds()
         out.append(JobRow(job_id, kind, status, outcome, scenario_number, rota_number, created, elapsed))
     return out
+
+
+_T = TypeVar("_T")
+
+
+class ParsedCache:
+    """Parsed scenarios and rotas by the digest of their text. A stored version never changes and
+    both models are frozen, so the result page of a 120-class school (about 50 ms of parsing)
+    parses each version once, not on every view. Keyed by content, so two apps in one process
+    (tests) cannot see each other's versions under the same row id."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, str], object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str], make: Callable[[], _T]) -> _T:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found  # type: ignore[return-value]
+        made = make()
+        with self._lock:
+            self._items[key] = made
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return made
+
+
+PARSED = ParsedCache()
+
+
+@dataclass(frozen=True)
+class RotaHead:
+    """What the result page says about a rota version besides the rota itself."""
+
+    number: int
+    scenario_version: int
+    created_at: dt.datetime
+    published: bool
+    based_on: int | None
+    changes: ChangeSummary | None
+
+
+def load_rota(s: Session, school_id: int, number: int) -> tuple[RotaHead, Rota, Scenario]:
+    """Rota version ``number`` with the scenario it was solved for: one query for both rows, one
+    for the publication, each text parsed at most once per process (:data:`PARSED`)."""
+    found = s.execute(
+        select(RotaVersion, ScenarioVersion)
+        .join(ScenarioVersion, RotaVersion.scenario_version_id == ScenarioVersion.id)
+        .where(RotaVersion.school_id == school_id, RotaVersion.number == number)
+    ).first()
+    if found is None:
+        raise NotFound(f"rota version {number}")
+    row, scenario_row = found
+    published_id = s.scalar(
+        select(Publication.rota_version_id)
+        .where(Publication.school_id == school_id)
+        .order_by(Publication.id.desc())
+        .limit(1)
+    )
+    based_on = None
+    if row.based_on_id is not None:
+        based_on = s.scalar(select(RotaVersion.number).where(RotaVersion.id == row.based_on_id))
+    changes = None
+    if row.changes_json is not None:
+        changes = ChangeSummary.of(RotaDiff.model_validate_json(row.changes_json))
+    head = RotaHead(
+        row.number, scenario_row.number, row.created_at, row.id == published_id, based_on, changes
+    )
+    text = row.rota_json
+    rota = PARSED.get(
+        ("rota", hashlib.sha256(text.encode()).hexdigest()), lambda: Rota.model_validate_json(text)
+    )
+    scenario_text = scenario_row.text
+    scenario = PARSED.get(("scenario", scenario_row.digest), lambda: parse_scenario(scenario_text))
+    return head, rota, scenario
 
 
 def _job_of(s: Session, school: str, job_id: str) -> JobInfo:
@@ -300,11 +381,26 @@ def solve_page(
 
 
 @router.post("/solve", dependencies=[CsrfChecked])
-def start_solve(request: Request, school: SchoolSlug, state: StateDep, who: SchoolEditor) -> Response:
+def start_solve(
+    request: Request, school: SchoolSlug, session: SessionDep, state: StateDep, who: SchoolEditor
+) -> Response:
+    _school_id(session, school)  # 404 for a school that does not exist
+    t = Translator(who.account.locale)
     try:
         job = state.runner.start(school)
+    except NotFound:  # the school has no valid scenario version yet
+        return render(
+            request,
+            "solve/message.html",
+            who,
+            409,
+            school=school,
+            title=t("solve.title"),
+            message=t("solve.no_scenario"),
+            problems=[],
+            links=[(f"/app/s/{school}/setup/", t("nav.setup"))],
+        )
     except Conflict as exc:
-        t = Translator(who.account.locale)
         return render(
             request,
             "solve/message.html",
@@ -483,7 +579,7 @@ def view_months(rota: Rota) -> list[str]:
 def rota_result(
     request: Request, school: SchoolSlug, number: VersionNumber, session: SessionDep, who: SchoolEditor
 ) -> Response:
-    info, rota, scenario = storage.get_rota(session, school, number)
+    info, rota, scenario = load_rota(session, _school_id(session, school), number)
     lang = who.account.locale
     t = Translator(lang)
     labels = labels_for(lang)
