@@ -201,6 +201,8 @@ class Page:
     pattern: str
     who: str
     first_ms: float
+    size: int
+    """The body's bytes (as sent before any gzip)"""
     times: list[float] = field(default_factory=list)
 
 
@@ -425,7 +427,7 @@ def crawl(
                 not_pages += 1
                 continue
             count[pattern] = count.get(pattern, 0) + 1
-            pages.append(Page(url, pattern, who.name, ms))
+            pages.append(Page(url, pattern, who.name, ms, len(response.content)))
             for href in links_of(response.text):
                 target = crawlable(urljoin(BASE + url, href), token)
                 if target is not None and target not in seen:
@@ -453,6 +455,7 @@ class Row:
     pattern: str
     who: str
     pages: int
+    kib: float
     first: float
     median: float
     p95: float
@@ -476,6 +479,7 @@ def rows_of(pages: list[Page]) -> list[Row]:
                 pattern,
                 group[0].who,
                 len(group),
+                max(page.size for page in group) / 1024,
                 max(page.first_ms for page in group),
                 statistics.median(times),
                 percentile(times, 95),
@@ -488,15 +492,15 @@ def rows_of(pages: list[Page]) -> list[Row]:
 def table(rows: list[Row]) -> str:
     width = max([len("URL pattern")] + [len(row.pattern) for row in rows])
     head = (
-        f"{'URL pattern':<{width}}  {'who':<10} {'pages':>5} {'first ms':>9} {'median ms':>9} "
+        f"{'URL pattern':<{width}}  {'who':<10} {'pages':>5} {'KiB':>6} {'first ms':>9} {'median ms':>9} "
         f"{'p95 ms':>8} {'max ms':>8}"
     )
     lines = [head]
     for row in rows:
         flag = "  OVER" if row.max >= TARGET_MS else "  first over" if row.first >= TARGET_MS else ""
         lines.append(
-            f"{row.pattern:<{width}}  {row.who:<10} {row.pages:>5} {row.first:>9.1f} {row.median:>9.1f} "
-            f"{row.p95:>8.1f} {row.max:>8.1f}{flag}"
+            f"{row.pattern:<{width}}  {row.who:<10} {row.pages:>5} {row.kib:>6.0f} {row.first:>9.1f} "
+            f"{row.median:>9.1f} {row.p95:>8.1f} {row.max:>8.1f}{flag}"
         )
     return "\n".join(lines)
 
@@ -586,7 +590,7 @@ def main(argv: list[str] | None = None) -> None:
         print(
             "server time in ms: Server-Timing app;dur for /app pages, wall time around the call for /feeds; "
             f"first: the slowest first GET{first_note} (fills caches, compiles templates); median, p95, "
-            "max: the GETs after it; OVER: max at or over the target"
+            "max: the GETs after it; OVER: max at or over the target; KiB: the largest page's HTML"
         )
         print(table(rows))
         for line in error_lines(found.errors, patterns):

@@ -13,7 +13,7 @@ from bench.web_pages import Patterns, crawlable, links_of, main
 TOKEN = "AbC123xyz_TOKEN-456"
 _FIGURE = r"\d+\.\d"
 _ROW = re.compile(
-    rf"^(?P<pattern>/\S+)\s+(?P<who>librarian|admin|signed out)\s+(?P<pages>\d+)\s+"
+    rf"^(?P<pattern>/\S+)\s+(?P<who>librarian|admin|signed out)\s+(?P<pages>\d+)\s+(?P<kib>\d+)\s+"
     rf"(?P<first>{_FIGURE})\s+(?P<median>{_FIGURE})\s+(?P<p95>{_FIGURE})\s+(?P<max>{_FIGURE})\b"
 )
 
