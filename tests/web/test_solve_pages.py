@@ -359,11 +359,19 @@ def test_a_suggestion_that_cannot_be_applied_is_refused_and_nothing_is_saved(tmp
         )
         upload_scenario(client, "tiny", data)
         stale = apply("rules[0].windows", '["lunch", "afternoon"]')
-        assert stale.status_code == 422 and "has changed since this suggestion was made" in stale.text
+        assert stale.status_code == 422
+        assert "has changed at rules[0].windows since this suggestion was made for version 1" in stale.text
         assert scenario_versions(client, "tiny") == 2
+        # So is one for a field changed since (its value, the old list plus one, would undo that).
+        upload_scenario(
+            client, "tiny", school_dict(rooms=[{"id": "library", "seats": 60, "classes_at_once": 3}])
+        )
+        changed = apply("rooms[0].classes_at_once", "2", made_for="2")
+        assert changed.status_code == 422 and "has changed at rooms[0].classes_at_once" in changed.text
+        assert scenario_versions(client, "tiny") == 3
         # The same change for an item still in its place is applied.
-        fine = apply("rooms[0].classes_at_once", "2")
-        assert fine.headers["location"] == "/app/s/tiny/solve?saved=3"
+        fine = apply("rooms[0].seats", "80", made_for="2")
+        assert fine.headers["location"] == "/app/s/tiny/solve?saved=4"
 
 
 def test_another_schools_librarian_is_refused(tmp_path: Path) -> None:

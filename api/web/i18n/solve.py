@@ -176,10 +176,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该修改的值不是有效的 JSON;没有保存任何内容。",
     ),
     "solve.apply.stale": (
-        "The scenario has changed since this suggestion was made for version {n} ({path} is no "
-        "longer the same item); nothing was saved. Solve again for fresh suggestions.",
-        "这条建议是针对第 {n} 版排班条件提出的,之后排班条件已有改动({path} 已不是同一项);"
-        "没有保存任何内容。请重新排班以获得新的建议。",
+        "The scenario has changed at {path} since this suggestion was made for version {n}; nothing "
+        "was saved. Solve again for fresh suggestions.",
+        "这条建议是针对第 {n} 版排班条件提出的,之后 {path} 已有改动;没有保存任何内容。"
+        "请重新排班以获得新的建议。",
     ),
     "solve.apply.unknown_version": (
         "Scenario version {n}, which this suggestion was made for, does not exist.",

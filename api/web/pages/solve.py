@@ -739,10 +739,15 @@ def apply_change(
     working = working_scenario(s, school)
     data = edited(working.data)
     moved_on = working.latest is None or working.latest.number != made_for or working.is_draft
-    if moved_on and not same_items(as_data(parse_scenario(base.text)), data, steps):
+    then = as_data(parse_scenario(base.text)) if moved_on else data
+    if not same_items(then, data, steps):
         raise Refused(t("solve.apply.stale", n=made_for, path=path))
-    if value_at(data, steps) == value and not working.is_draft and working.latest is not None:
+    now = value_at(data, steps)
+    if now == value and not working.is_draft and working.latest is not None:
         return "unchanged", working.latest.number
+    if moved_on and value_at(then, steps) != now:
+        # Changed since: the suggestion's value (often the old list plus one) would undo that.
+        raise Refused(t("solve.apply.stale", n=made_for, path=path))
     if not set_at(data, steps, value):
         raise Refused(t("solve.apply.bad_path", path=path))
     before = {(p.path, p.message) for p in working.problems}
