@@ -1,6 +1,7 @@
 """The public side: a school's published rota as calendar feeds, under a secret token.
 
-``/feeds/{token}/`` lists every feed, ``/feeds/{token}/{key}.ics`` is one feed and
+``/feeds/{token}/`` is the teachers' page (every feed with its subscribe links and QR code, and how
+to subscribe, in the school's language), ``/feeds/{token}/{key}.ics`` is one feed and
 ``/feeds/{token}/rota.html`` the printable table. The token is the only credential: whoever has
 the address can read the rota, and rotating it (``POST /schools/{school}/feed-token``) ends every
 old address.
@@ -26,7 +27,6 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from calendars.index import FeedColumn, feed_page, feed_tables
 from rota_solver import labels_for
 
 from .. import storage
@@ -34,6 +34,7 @@ from ..deps import PublicBaseDep, SessionDep, get_feed_cache
 from ..errors import NotFound
 from ..feed_cache import FeedCache, PublishedFeeds
 from ..schemas import Responses
+from ..web.pages.teachers import PublicPage, public_page
 
 CACHE_CONTROL = "max-age=300"
 ROTA_HTML = "rota.html"
@@ -86,7 +87,7 @@ def feed_rota_html(token: str, request: Request, session: SessionDep, cache: Fee
     "/{token}/",
     response_class=HTMLResponse,
     responses=_HTML_RESPONSES | _NOT_FOUND,
-    summary="The feed index page: every calendar with its subscribe links",
+    summary="The teachers' page: every calendar with its subscribe links, QR codes and how to subscribe",
 )
 def feed_index(
     token: str, request: Request, session: SessionDep, cache: FeedCacheDep, public: PublicBaseDep
@@ -94,8 +95,8 @@ def feed_index(
     entry = _published(session, cache, token)
     if isinstance(entry, Response):
         return entry
-    page = _index_page(entry, f"{public}/feeds/{token}/").encode()
-    return _send(request, page, "text/html; charset=utf-8", _etag(page), entry, None)
+    page = _index_page(cache, entry, f"{public}/feeds/{token}/")
+    return _send(request, page.body, "text/html; charset=utf-8", page.etag, entry, page.gzipped)
 
 
 @router.head("/{token}/{filename}", include_in_schema=False)
@@ -226,27 +227,10 @@ def _not_found_page(what: str, school: storage.UnpublishedSchool | None) -> HTML
     return HTMLResponse(page, status_code=404, headers=headers)
 
 
-def _index_page(entry: PublishedFeeds, base: str) -> str:
-    """Every feed of ``entry`` with its ``webcal://`` and ``https://`` addresses (``base`` is the
-    index's own public address), and the printable table; the token is in the address, so the page
-    asks browsers not to send it on as a referrer."""
-    scenario = entry.scenario
-    printable = labels_for(scenario.school.locale).headings["title"]
-    scheme, _, rest = base.partition("://")
-
-    def link(url: str) -> str:
-        return f'<a href="{escape(url)}" type="text/calendar">{escape(url)}</a>'
-
-    columns: list[FeedColumn] = [
-        ("webcal://", lambda feed: link(f"webcal://{rest}{feed.filename}")),
-        (f"{scheme}://", lambda feed: link(f"{base}{feed.filename}")),
-    ]
-    feeds = [file.feed for file in entry.files.values()]
-    body = [f'<p><a href="{ROTA_HTML}">{escape(printable)}</a></p>']
-    body += feed_tables(scenario.school.locale, feeds, columns)
-    return feed_page(
-        scenario,
-        body,
-        version_time=entry.published_at,
-        extra_head=['<meta name="referrer" content="no-referrer">'],
-    )
+def _index_page(cache: FeedCache, entry: PublishedFeeds, base: str) -> PublicPage:
+    """The teachers' page of ``entry`` (``base`` is its own public address): in the school's language,
+    every feed with its ``webcal://`` and web address, a copy button and a QR code, the steps to
+    subscribe in four calendar apps, and the printable table (:mod:`api.web.pages.teachers`). Rendered
+    once per published version and address, with its ETag and gzipped bytes; the token is in the
+    address, so the page asks browsers not to send it on as a referrer."""
+    return public_page(cache, entry, base)
