@@ -20,12 +20,15 @@ if command -v apt-get >/dev/null 2>&1; then
         ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fet fet-data >/dev/null) \
             || echo "could not install FET (fet, fet-data): the timetable import tests will fail"
     fi
-    # Debian's Chromium (and its driver) and a CJK font: the web app's browser tests (tests/web/browser)
-    # drive it with Playwright at /usr/bin/chromium (no browser is downloaded) and fail without it.
-    if [ ! -x /usr/bin/chromium ] || ! command -v chromedriver >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk"; then
-        echo "== installing Chromium and a CJK font"
-        ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null) \
-            || { echo "could not install chromium, chromium-driver and fonts-wqy-microhei: the browser tests need them" >&2; exit 1; }
+    # Debian's Chromium (and its driver), a CJK and an emoji font: the web app's browser tests
+    # (tests/web/browser) drive it with Playwright at /usr/bin/chromium (no browser is downloaded) and
+    # fail without it; the fonts draw the pages' Chinese and 📌 in their screenshots.
+    if [ ! -x /usr/bin/chromium ] || ! command -v chromedriver >/dev/null 2>&1 \
+        || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
+        echo "== installing Chromium and fonts"
+        ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+            chromium chromium-driver fonts-wqy-microhei fonts-noto-color-emoji >/dev/null) \
+            || { echo "could not install chromium, chromium-driver, fonts-wqy-microhei and fonts-noto-color-emoji: the browser tests need them" >&2; exit 1; }
     fi
     if ! command -v libreoffice >/dev/null 2>&1; then
         echo "== installing LibreOffice Calc"

@@ -22,9 +22,11 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, sync_playwright
 
 from api.local_server import LocalServer, local_server, rota_serve_command
+from tests.factories import school_dict
 
 ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -67,9 +69,30 @@ def playwright_driver() -> Iterator[Playwright]:
         driver.stop()
 
 
+class Browsers:
+    """Chromium launched once per language of its own interface (``--lang``), so that a page's date
+    and time fields show as a reader of that language sees them (14:00, not 02:00 PM)."""
+
+    def __init__(self, driver: Playwright) -> None:
+        self.driver = driver
+        self.launched: dict[str, Browser] = {}
+
+    def get(self, locale: str) -> Browser:
+        lang = "zh-CN" if locale == "zh-CN" else "en-GB"
+        if lang not in self.launched:
+            self.launched[lang] = self.driver.chromium.launch(
+                executable_path=str(CHROMIUM), args=[*LAUNCH_ARGS, f"--lang={lang}"]
+            )
+        return self.launched[lang]
+
+    def close(self) -> None:
+        for browser in self.launched.values():
+            browser.close()
+
+
 @pytest.fixture(scope="session")
-def browser(playwright_driver: Playwright) -> Iterator[Browser]:
-    launched = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+def browsers(playwright_driver: Playwright) -> Iterator[Browsers]:
+    launched = Browsers(playwright_driver)
     try:
         yield launched
     finally:
@@ -112,12 +135,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 class Pages:
     """Opens pages in new browser contexts (each its own cookies), in a language."""
 
-    browser: Browser
+    browsers: Browsers
     contexts: list[BrowserContext] = field(default_factory=list)
 
     def new(self, locale: str) -> Page:
         """A page whose browser asks for ``locale`` (``zh-CN`` or ``en``) in Accept-Language."""
-        context = self.browser.new_context(
+        context = self.browsers.get(locale).new_context(
             locale="zh-CN" if locale == "zh-CN" else "en-GB",
             viewport={"width": 1280, "height": 900},
             reduced_motion="reduce",
@@ -138,12 +161,24 @@ _page_errors: list[str] = []
 
 
 @pytest.fixture
-def pages(browser: Browser) -> Iterator[Pages]:
-    opened = Pages(browser)
+def pages(browsers: Browsers) -> Iterator[Pages]:
+    """Pages for one test (closed after it); JavaScript errors on any of them fail it."""
+    opened = Pages(browsers)
     _page_errors.clear()
     try:
         yield opened
         assert not _page_errors, "JavaScript errors on the pages:\n" + "\n".join(_page_errors)
+    finally:
+        opened.close()
+
+
+@pytest.fixture(scope="module")
+def kept_pages(browsers: Browsers) -> Iterator[Pages]:
+    """Pages kept for a whole module, for flows whose tests build on each other (one browser
+    session signed in throughout)."""
+    opened = Pages(browsers)
+    try:
+        yield opened
     finally:
         opened.close()
 
@@ -168,14 +203,15 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     return found
 
 
-def check_page(page: Page, name: str) -> None:
-    """Screenshot the page into docs/screenshots/<name>.png (full page) and fail on any serious or
-    critical accessibility violation axe-core finds in it (printed: rule, help, elements)."""
+def check_page(page: Page, name: str, screenshot: bool = True) -> None:
+    """Screenshot the page into docs/screenshots/<name>.png (full page; unless ``screenshot`` is
+    False, for a page another flow already shows) and fail on any serious or critical accessibility
+    violation axe-core finds in it (printed: rule, help, elements)."""
     page.wait_for_load_state("load")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(
-        path=str(SCREENSHOTS / f"{name}.png"), full_page=True, animations="disabled", caret="hide"
-    )
+    if screenshot:
+        shot = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(shot), full_page=True, animations="disabled", caret="hide")
     bad = [v for v in axe_violations(page) if v["impact"] in BAD_IMPACTS]
     report = "\n".join(
         f"  {v['id']} ({v['impact']}): {v['help']}\n"
@@ -336,6 +372,13 @@ def admin_creates_school(
     page.fill("#s-slug", slug)
     submit(page, page.locator("form[action='/app/admin/schools'] button[type=submit]"))
     assert page.locator("p.notice[role=status]").is_visible(), page.content()[:2000]
+    admin_creates_librarian(page, slug, librarian, librarian_name, locale, shot)
+
+
+def admin_creates_librarian(
+    page: Page, slug: str, librarian: str, librarian_name: str, locale: str, shot: str | None = None
+) -> None:
+    """On the admin page: a librarian's account for the school ``slug``."""
     page.fill("#f-display_name", librarian_name)
     page.fill("#f-username", librarian)
     page.fill("#f-password", PASSWORD)
@@ -369,3 +412,41 @@ def wait_until(check: Callable[[], bool], seconds: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not within {seconds} s")
         time.sleep(0.2)
+
+
+def future_school(name: str, locale: str, **overrides: Any) -> dict[str, Any]:
+    """The factories' tiny school (two grade-1 classes reading once a week at lunch), named and in
+    ``locale``, over two weeks starting on a Monday two weeks ahead (so a rerun may change it)."""
+    start = next_monday(14)
+    data = school_dict(**overrides)
+    data["school"] = {**data["school"], "name": name, "locale": locale}
+    data["term"] = {
+        **data["term"],
+        "start": start.isoformat(),
+        "end": (start + dt.timedelta(days=11)).isoformat(),
+    }
+    return data
+
+
+def upload(served: Served, slug: str, data: dict[str, Any]) -> None:
+    """A scenario version through the JSON API (it creates the school)."""
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    with served.api() as api:
+        answer = api.put(
+            f"/schools/{slug}/scenario", content=text, headers={"Content-Type": "application/yaml"}
+        )
+    assert answer.status_code in (200, 201), answer.text
+
+
+def school_with_librarian(
+    pages: Pages, served: Served, slug: str, data: dict[str, Any], librarian: str, locale: str
+) -> Page:
+    """A school of ``data`` (through the API) and its librarian's account (made by the admin on the
+    admin page, after the first-run link): a page signed in as the librarian."""
+    upload(served, slug, data)
+    admin = pages.new(locale)
+    make_admin(admin, served, "Admin", "admin", locale, shot=None)
+    admin_creates_librarian(admin, slug, librarian, librarian.title(), locale)
+    page = pages.new(locale)
+    sign_in(page, served, librarian)
+    return page
