@@ -69,30 +69,9 @@ def playwright_driver() -> Iterator[Playwright]:
         driver.stop()
 
 
-class Browsers:
-    """Chromium launched once per language of its own interface (``--lang``), so that a page's date
-    and time fields show as a reader of that language sees them (14:00, not 02:00 PM)."""
-
-    def __init__(self, driver: Playwright) -> None:
-        self.driver = driver
-        self.launched: dict[str, Browser] = {}
-
-    def get(self, locale: str) -> Browser:
-        lang = "zh-CN" if locale == "zh-CN" else "en-GB"
-        if lang not in self.launched:
-            self.launched[lang] = self.driver.chromium.launch(
-                executable_path=str(CHROMIUM), args=[*LAUNCH_ARGS, f"--lang={lang}"]
-            )
-        return self.launched[lang]
-
-    def close(self) -> None:
-        for browser in self.launched.values():
-            browser.close()
-
-
 @pytest.fixture(scope="session")
-def browsers(playwright_driver: Playwright) -> Iterator[Browsers]:
-    launched = Browsers(playwright_driver)
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    launched = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
     try:
         yield launched
     finally:
@@ -131,16 +110,26 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         yield Served(server, found.group(1))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed test's report ends with the end of the server's log (a 500's traceback is there)."""
+    outcome: Any = yield
+    report = outcome.get_result()
+    served = getattr(item, "funcargs", {}).get("served")
+    if report.when == "call" and report.failed and isinstance(served, Served):
+        report.sections.append(("rota serve's log (its end)", served.server.log_tail()))
+
+
 @dataclass
 class Pages:
     """Opens pages in new browser contexts (each its own cookies), in a language."""
 
-    browsers: Browsers
+    browser: Browser
     contexts: list[BrowserContext] = field(default_factory=list)
 
     def new(self, locale: str) -> Page:
         """A page whose browser asks for ``locale`` (``zh-CN`` or ``en``) in Accept-Language."""
-        context = self.browsers.get(locale).new_context(
+        context = self.browser.new_context(
             locale="zh-CN" if locale == "zh-CN" else "en-GB",
             viewport={"width": 1280, "height": 900},
             reduced_motion="reduce",
@@ -161,9 +150,9 @@ _page_errors: list[str] = []
 
 
 @pytest.fixture
-def pages(browsers: Browsers) -> Iterator[Pages]:
+def pages(browser: Browser) -> Iterator[Pages]:
     """Pages for one test (closed after it); JavaScript errors on any of them fail it."""
-    opened = Pages(browsers)
+    opened = Pages(browser)
     _page_errors.clear()
     try:
         yield opened
@@ -173,10 +162,10 @@ def pages(browsers: Browsers) -> Iterator[Pages]:
 
 
 @pytest.fixture(scope="module")
-def kept_pages(browsers: Browsers) -> Iterator[Pages]:
+def kept_pages(browser: Browser) -> Iterator[Pages]:
     """Pages kept for a whole module, for flows whose tests build on each other (one browser
     session signed in throughout)."""
-    opened = Pages(browsers)
+    opened = Pages(browser)
     try:
         yield opened
     finally:
@@ -229,8 +218,10 @@ _MARK_CONTROLS = """() => {
     const all = [...document.querySelectorAll(
         'a[href], button, input:not([type=hidden]), select, textarea, details > summary, '
         + '[tabindex]:not([tabindex^="-"])')];
-    const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'
-        && !el.closest('[inert]') && !el.disabled;
+    // Shown: laid out, visible, not inside a closed <details> (but its summary is), not inert.
+    const shown = el => el.getClientRects().length > 0
+        && el.checkVisibility({visibilityProperty: true, contentVisibilityAuto: true})
+        && !el.closest('details:not([open]) > :not(summary)') && !el.closest('[inert]') && !el.disabled;
     const controls = all.filter(shown);
     const out = [];
     controls.forEach((el, i) => {
@@ -247,7 +238,9 @@ _FOCUSED = """() => {
     if (!el || el === document.body) return null;
     const style = getComputedStyle(el);
     const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
-    return {mark: el.dataset.kbCheck ?? null, visible: outline || style.boxShadow !== 'none',
+    // A date or time field's picker button (inside the field) has the browser's own focus ring.
+    const picker = /^(date|time|datetime-local|month|week)$/.test(el.type || '') && !el.matches(':focus');
+    return {mark: el.dataset.kbCheck ?? null, visible: outline || style.boxShadow !== 'none' || picker,
             what: el.outerHTML.slice(0, 120)};
 }"""
 
@@ -267,7 +260,9 @@ def assert_keyboard_reachable(page: Page, name: str, max_controls: int = 150) ->
     )
     reached: set[str] = set()
     no_outline: list[str] = []
-    for _ in range(len(controls) + 10):
+    wanted = {str(c["i"]) for c in controls}
+    # A date or time field takes a Tab stop per part (day, month, year; hours, minutes).
+    for _ in range(4 * len(controls) + 10):
         page.keyboard.press("Tab")
         focused = page.evaluate(_FOCUSED)
         if focused is None:
@@ -276,6 +271,8 @@ def assert_keyboard_reachable(page: Page, name: str, max_controls: int = 150) ->
             reached.add(focused["mark"])
         if not focused["visible"]:
             no_outline.append(focused["what"])
+        if wanted <= reached:
+            break
     page.evaluate("() => document.getElementById('kb-check-start')?.remove()")
     groups_reached = {c["radio"] for c in controls if c["radio"] and str(c["i"]) in reached}
     missed = [

@@ -237,6 +237,17 @@ def test_she_pins_a_session_and_it_is_kept_when_solved_again(served: Served) -> 
         scenario = parse_scenario(api.get(f"/schools/{SLUG}/scenario").text)
     assert verify(scenario, Rota.model_validate_json(rota_json)) == []
 
+    # The other views of the new rota: all versions, a class's term, the librarian's, a month.
+    page.goto(served.url(f"{BASE}/rotas/"))
+    check_page(page, "rotas-zh-CN")
+    page.goto(served.url(f"{BASE}/rotas/{second}/class/1-1"))
+    assert "一年级1班" in page.locator("h1").inner_text()
+    check_page(page, "class-term-zh-CN")
+    page.goto(served.url(f"{BASE}/rotas/{second}/staff/lib"))
+    check_page(page, "staff-term-zh-CN")
+    page.goto(served.url(f"{BASE}/rotas/{second}/month/{START:%Y-%m}"))
+    check_page(page, "month-zh-CN")
+
 
 def test_she_publishes_and_teachers_subscribe_with_no_account(served: Served, pages: Pages) -> None:
     page = state["page"]
