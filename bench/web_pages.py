@@ -33,6 +33,7 @@ import contextlib
 import copy
 import cProfile
 import datetime as dt
+import gc
 import io
 import os
 import platform
@@ -447,6 +448,32 @@ def measure(client: TestClient, pages: list[Page], people: dict[str, Who], repea
                 page.times.append(ms)
 
 
+class Collections:
+    """Full (generation 2) garbage collections while it is entered, and the time they took: a
+    page that allocates much (parsing a scenario) can set one off, which then lands in its time."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def _callback(self, phase: str, info: dict[str, Any]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.count += 1
+            self.seconds += time.perf_counter() - self._started
+
+    def __enter__(self) -> Collections:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+
 # --- report ---------------------------------------------------------------------------------------
 
 
@@ -572,12 +599,15 @@ def main(argv: list[str] | None = None) -> None:
             args.max_pages,
             first_profiles if args.profile else None,
         )
-        measure(client, found.pages, people, args.repeat)
+        with Collections() as collections:
+            measure(client, found.pages, people, args.repeat)
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         rows = rows_of(found.pages)
 
         print(
             f"python {platform.python_version()}, fastapi {version('fastapi')}, jinja2 {version('jinja2')}, "
-            f"{platform.machine()}, {os.cpu_count()} CPUs; in-process TestClient, SQLite"
+            f"{platform.machine()}, {os.cpu_count()} CPUs (load average {load:.1f} after measuring); "
+            "in-process TestClient, SQLite"
         )
         print(
             f"school: synthetic_school({args.classes}) ({len(data['classes'])} classes), solved, published "
@@ -593,6 +623,10 @@ def main(argv: list[str] | None = None) -> None:
             "max: the GETs after it; OVER: max at or over the target; KiB: the largest page's HTML"
         )
         print(table(rows))
+        print(
+            f"full garbage collections during the repeated GETs: {collections.count}, "
+            f"{collections.seconds * 1000:.0f} ms in all"
+        )
         for line in error_lines(found.errors, patterns):
             print(line)
         if not rows:
