@@ -270,12 +270,15 @@ def test_the_month_page_is_a_calendar_with_special_days_and_each_days_sessions(
     for day in (dt.date(2026, 9, d) for d in range(21, 31)):
         cell = section(text, f'data-date="{day.isoformat()}"', "</td>")
         if counts[day]:
-            assert f"{counts[day]} sessions" in cell, day
+            assert f"Sessions: {counts[day]}" in cell, day
             for s in rota.sessions:
                 if s.date == day:
                     assert f"Class {s.class_id}" in cell
         else:
-            assert "sessions" not in cell, day
+            assert "Sessions" not in cell, day
+    # a row per week of the term, headed by its teaching week, the closed week too
+    assert '<th scope="row">Week 1 (A)</th>' in text and '<th scope="row">Week 2 (B)</th>' in text
+    assert 'data-date="2026-09-20"' not in text
     makeup = section(text, 'data-date="2026-09-27"', "</td>")
     assert "mark-makeup" in makeup and "Thursday" in makeup
     sports = section(text, 'data-date="2026-09-29"', "</td>")

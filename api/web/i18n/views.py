@@ -6,6 +6,8 @@ from __future__ import annotations
 MESSAGES: dict[str, tuple[str, str]] = {
     "views.nav": ("Views of this rota", "本排班表的视图"),
     "views.rota_number": ("Rota #{n}", "排班表 #{n}"),
+    "views.week_of_cycle": ("Week {n} ({label})", "第{n}周({label}周)"),
+    "views.week_number": ("Week {n}", "第{n}周"),
     "views.scenario_version": ("solved from scenario version {v}", "按第 {v} 版排班条件求解"),
     # the list of rota versions
     "views.rotas.title": ("Rota versions", "排班表版本"),
@@ -66,7 +68,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "table below changes only when you solve again.",
         "“固定在此”把一节课固定在它的星期和时间:下次排班必须保留它。重新排班之前,下面的表不会变。",
     ),
-    "views.week.pin_count": ("{count} sessions are pinned.", "已固定 {count} 节课。"),
+    "views.week.pin_count": ("Pinned sessions: {count}.", "已固定的课:{count} 节。"),
     "views.week.pins_in_draft": (
         "They are in the unsaved draft of the set-up pages: fix its problems before solving again.",
         "它们保存在基础设置的未完成草稿中:请先改正草稿中的问题再重新排班。",
@@ -76,8 +78,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "views.index.classes": ("Each class's term", "各班学期安排"),
     "views.index.staff": ("Each staff member's and helper team's duties", "各人员及图书管理员小组的值班"),
     "views.index.months": ("The term month by month", "按月查看学期"),
-    "views.index.sessions": ("({count} sessions)", "({count} 节)"),
-    "views.index.duties": ("({count} duties)", "({count} 次值班)"),
+    "views.index.sessions": ("(sessions: {count})", "({count} 节)"),
+    "views.index.duties": ("(duties: {count})", "({count} 次值班)"),
     "views.index.no_staff": ("No staff in the scenario.", "排班条件中没有人员。"),
     # pins
     "views.pin.keep": ("Keep here", "固定在此"),
@@ -166,7 +168,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "views.month.title": ("{month}, rota #{n}", "{month} · 排班表 #{n}"),
     "views.month.short": ("Month by month", "按月查看"),
     "views.month.heading": ("{school}: {month}", "{school}:{month}"),
-    "views.month.total": ("{count} library sessions this month", "本月图书馆课 {count} 节"),
+    "views.month.total": ("Library sessions this month: {count}", "本月图书馆课 {count} 节"),
     "views.month.caption": (
         "{month}: each school day's special days, library sessions and activities",
         "{month}:每天的节假日与调休、图书馆课和活动",
@@ -174,7 +176,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "views.month.week": ("Week", "周次"),
     "views.month.steps": ("Other months", "其他月份"),
     "views.month.all": ("Every month of the term", "本学期各月"),
-    "views.month.sessions": ("{count} sessions", "{count} 节课"),
+    "views.month.sessions": ("Sessions: {count}", "{count} 节课"),
     "views.month.activities": ("Activities", "活动"),
     "views.month.outside_term": ("outside the term", "不在学期内"),
 }

@@ -29,7 +29,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rota_solver import Labels, Rota, Scenario, labels_for, parse_scenario
+from rota_solver import Labels, Rota, Scenario, TermCalendar, build_term_calendar, labels_for, parse_scenario
 
 from ... import storage
 from ...deps import SchoolSlug, SessionDep, VersionNumber
@@ -94,6 +94,8 @@ class Loaded:
 
     number: int
     scenario_version: int
+    digest: str
+    """The scenario's digest (what its parsed forms are kept by)."""
     rota: Rota
     scenario: Scenario
     pins: frozenset[tuple[str, str, str, str, str]]
@@ -118,7 +120,13 @@ def _load(s: Session, slug: str, number: int) -> Loaded:
     scenario_row = s.get_one(ScenarioVersion, row.scenario_version_id)
     scenario = _scenario_of(scenario_row)
     pins, in_draft = _working_pins(s, school, scenario_row, scenario)
-    return Loaded(number, scenario_row.number, _rota_of(row.rota_json), scenario, pins, in_draft)
+    return Loaded(
+        number, scenario_row.number, scenario_row.digest, _rota_of(row.rota_json), scenario, pins, in_draft
+    )
+
+
+def _term_calendar(loaded: Loaded) -> TermCalendar:
+    return _PARSED.get(("calendar", loaded.digest), lambda: build_term_calendar(loaded.scenario))
 
 
 def _working_pins(
@@ -141,8 +149,7 @@ def _working_pins(
         .limit(1)
     )
     scenario = rota_scenario if latest is None or latest.id == rota_row.id else _scenario_of(latest)
-    pins = getattr(scenario, "pins", ())  # until the scenario's pins land with the solver's
-    return frozenset(_pin_key(p.model_dump(mode="json")) for p in pins), False
+    return frozenset(_pin_key(p.model_dump(mode="json")) for p in scenario.pins), False
 
 
 def _hhmm(value: object) -> str:
@@ -177,6 +184,7 @@ class Names:
     rules: dict[str, str]
     rooms: dict[str, str]
     people: dict[str, str]
+    people_order: dict[str, int]
     windows: dict[str, str]
     teachers: dict[str, str]
 
@@ -193,6 +201,7 @@ class Names:
             rules={r.id: r.name or labels.kind(r.kind) for r in scenario.rules},
             rooms={r.id: r.name or r.id for r in scenario.rooms},
             people=people,
+            people_order={p: i for i, p in enumerate(people)},
             windows={w.id: w.name or w.id for w in scenario.windows},
             teachers={t.id: t.name or t.id for t in scenario.teacher_groups},
         )
@@ -204,7 +213,9 @@ class Names:
         return (self.class_order.get(class_id, len(self.class_order)), class_id)
 
     def staff(self, ids: Iterable[str]) -> str:
-        return self.labels.join([self.people.get(i, i) for i in ids])
+        """Staff members first, then helper teams, as the scenario lists them."""
+        ordered = sorted(ids, key=lambda i: (self.people_order.get(i, len(self.people_order)), i))
+        return self.labels.join([self.people.get(i, i) for i in ordered])
 
     def local(self, moment: dt.datetime | None) -> str:
         if moment is None:
@@ -544,9 +555,11 @@ class SessionRow:
     sort: tuple[Any, ...] = field(default=(), compare=False)
 
 
-def _week_text(labels: Labels, teaching_week: int, label: str) -> str:
-    text = labels.teaching_weeks([teaching_week])
-    return f"{text} {labels.week(label)}" if label else text
+def _week_text(t: Translator, teaching_week: int, label: str) -> str:
+    """Week 3 (A) / 第3周（A周）; Week 3 / 第3周 in a one-week cycle."""
+    if label:
+        return t("views.week_of_cycle", n=teaching_week, label=label)
+    return t("views.week_number", n=teaching_week)
 
 
 def _session_row(names: Names, s: Any, t: Translator, *, with_class: bool = False) -> SessionRow:
@@ -555,7 +568,7 @@ def _session_row(names: Names, s: Any, t: Translator, *, with_class: bool = Fals
     return SessionRow(
         date=s.date,
         day=names.day(s.date),
-        week=_week_text(labels, s.teaching_week, s.week_label),
+        week=_week_text(t, s.teaching_week, s.week_label),
         time=labels.time_range(names.local(s.start), names.local(s.end)),
         kind=labels.kind(s.kind),
         origin=origin,
@@ -739,6 +752,19 @@ class MonthWeek:
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+def _teaching_weeks(loaded: Loaded) -> dict[dt.date, tuple[int, str]]:
+    """Teaching week and its A/B label by the Monday of each week of the term that counts one."""
+    term_calendar = _term_calendar(loaded)
+    cycle = max(loaded.rota.cycle_weeks, 1)
+    out: dict[dt.date, tuple[int, str]] = {}
+    days = [(d.date, d.teaching_week) for d in term_calendar.days]
+    days += [(d.date, d.teaching_week) for d in term_calendar.days_off if d.teaching_week]
+    for day, week in days:
+        label = _week_label(loaded.rota, (week - 1) % cycle)
+        out.setdefault(day - dt.timedelta(days=day.weekday()), (week, label))
+    return out
+
+
 @router.get("/rotas/{number}/month")
 def month_first(
     school: SchoolSlug, number: VersionNumber, session: SessionDep, who: SchoolEditor
@@ -783,7 +809,6 @@ def month_page(
                 )
             marks[c.date].append((c.kind, text))
     sessions: dict[dt.date, list[tuple[Any, ...]]] = defaultdict(list)
-    weeks_of: dict[dt.date, tuple[int, str]] = {}
     for s in rota.sessions:
         if here(s.date):
             start = names.local(s.start)
@@ -791,8 +816,6 @@ def month_page(
             if s.origin != "pattern":
                 text += labels.format("in_brackets", text=t(f"views.origin.{s.origin}"))
             sessions[s.date].append((start, *names.class_key(s.class_id), text))
-            monday = s.date - dt.timedelta(days=s.date.weekday())
-            weeks_of.setdefault(monday, (s.teaching_week, s.week_label))
     activities: dict[dt.date, list[tuple[str, str]]] = defaultdict(list)
     for a in rota.activities:
         if here(a.date) and a.activity_id != "stocktake":
@@ -805,9 +828,13 @@ def month_page(
     used_at = [WEEKDAYS.index(wd) for wd in used]
     columns = list(range(min(used_at), max(used_at) + 1))
     weekdays = [WEEKDAYS[i] for i in columns]
+    weeks_of = _teaching_weeks(loaded)
     weeks = []
     monday = first - dt.timedelta(days=first.weekday())
     while monday <= last:
+        if monday + dt.timedelta(days=6) < rota.term_start or monday > rota.term_end:
+            monday += dt.timedelta(days=7)
+            continue  # a row for the term's weeks only
         days: list[DayCell | None] = []
         for offset in columns:
             day = monday + dt.timedelta(days=offset)
@@ -830,7 +857,7 @@ def month_page(
                 )
             )
         teaching = weeks_of.get(monday)
-        heading = _week_text(labels, *teaching) if teaching else ""
+        heading = _week_text(t, *teaching) if teaching else ""
         weeks.append(MonthWeek(heading=heading, days=tuple(days)))
         monday += dt.timedelta(days=7)
     at = months.index(month)
