@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 PAGE = "/app/s/tiny/teachers"
 _CARD = re.compile(r'<li class="feed-card" id="feed-([^"]+)">(.*?)</li>', re.S)
+_ROW = re.compile(r'<tr id="feed-([^"]+)">(.*?)</tr>', re.S)
 
 
 def solve_and_publish(client: TestClient) -> str:
@@ -44,6 +45,11 @@ def cards(page: str) -> dict[str, str]:
     return dict(_CARD.findall(page))
 
 
+def rows(page: str) -> dict[str, str]:
+    """Each calendar's row on the librarian's page, by feed key."""
+    return dict(_ROW.findall(page))
+
+
 def qr_path(url: str) -> str:
     """The path segno draws for the QR code of ``url``."""
     svg = segno.make(url, error="m").svg_inline(scale=3)
@@ -52,18 +58,24 @@ def qr_path(url: str) -> str:
     return found.group(1)
 
 
-def check_card(card: str, base: str, key: str) -> None:
-    """A card has the feed's webcal link, its address with a copy button, and the webcal link's QR."""
+def check_links(card: str, base: str, key: str) -> None:
+    """The feed's webcal link, and its address with a copy button that says when it has copied."""
     webcal = f"webcal://testserver{base}{key}.ics"
     https = f"http://testserver{base}{key}.ics"
     assert f'href="{webcal}"' in card and f'href="{https}"' in card
-    assert "<svg" in card and f' d="{qr_path(webcal)}"' in card, "the QR code is the webcal link's"
-    assert 'role="img" aria-label=' in card
     button = re.search(r"<button[^>]*data-copy=\"([^\"]+)\"[^>]*>", card)
     assert button is not None and button.group(1) == https
     assert " hidden" in button.group(0), "shown by app.js, which does the copying"
     status = re.search(r'aria-controls="([^"]+)"', button.group(0))
     assert status is not None and f'id="{status.group(1)}" class="copied" role="status"' in card
+
+
+def check_card(card: str, base: str, key: str) -> None:
+    """A card has the feed's links and copy button, and the webcal link's QR code."""
+    check_links(card, base, key)
+    webcal = f"webcal://testserver{base}{key}.ics"
+    assert "<svg" in card and f' d="{qr_path(webcal)}"' in card, "the QR code is the webcal link's"
+    assert 'role="img" aria-label=' in card
 
 
 def public(client: TestClient, path: str, **headers: str) -> httpx.Response:
@@ -188,14 +200,16 @@ def test_the_librarian_hands_out_the_page_and_can_replace_its_address(tmp_path: 
         assert f'<a id="page-address" href="http://testserver{base}">' in before.text
         assert 'data-copy="http://testserver' + base + '"' in before.text
         assert f' d="{qr_path("http://testserver" + base)}"' in before.text, "the QR code of the page"
-        assert cards(before.text) == {}
+        assert rows(before.text) == {}
 
         solve_and_publish(client)
         page = client.get(PAGE).text
         assert 'id="nothing-published"' not in page
-        found = cards(page)
-        check_card(found["class-1-1"], base, "class-1-1")
-        assert set(found) == set(cards(public(client, base).text)), "the same calendars as the public page"
+        found = rows(page)
+        check_links(found["class-1-1"], base, "class-1-1")
+        assert f'href="http://testserver{base}#feed-class-1-1"' in found["class-1-1"], "its QR code"
+        assert list(found) == list(cards(public(client, base).text)), "the same calendars as the public page"
+        assert "<caption>Class calendars</caption>" in page
 
         refused = post_form(client, PAGE, "/app/s/tiny/teachers/feed-token", {})
         assert refused.status_code == 422

@@ -36,7 +36,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The changes are listed in the school's language, as the teachers' calendars say them.",
         "变化按学校的语言列出，与教师日历中的说法一致。",
     ),
-    "publish.changes.rota_link": ("Version {n}", "第 {n} 版"),
+    "publish.changes.rota_link": ("See rota version {n}", "查看第 {n} 版排班表"),
     "publish.changes.not_rerun": (
         "Version {n} was solved afresh, not rerun against a published version: it has no list of changes.",
         "第 {n} 版是重新计算的，不是在已发布版本的基础上重新排班，所以没有变化清单。",

@@ -122,6 +122,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "发布后这个地址不变：发布了排班表之后，页面上就会列出各个日历。",
     ),
     "teachers.calendars": ("The calendars", "各个日历"),
+    "teachers.calendar": ("Calendar", "日历"),
+    "teachers.qr": ("QR code", "二维码"),
+    "teachers.qr_link": ("On the teachers' page", "在教师页面上"),
+    "teachers.qr_on_page": (
+        "Every calendar's QR code is on the teachers' page, ready to print.",
+        "每个日历的二维码都在教师页面上，可以直接打印。",
+    ),
     "teachers.nothing_published": (
         "Nothing is published yet: the teachers' calendars appear once a rota version is published.",
         "还没有发布排班表：发布一个版本之后，这里会列出教师订阅的日历。",

@@ -6,13 +6,18 @@
   moved onto a library slot from a date (a ``busy`` entry with ``since`` for the class), a leave
   (``days_off`` of a staff member: the school days from the first day to the last) and a room
   closed (a ``closed`` entry of the room). The change is added to the working scenario and saved as
-  its next version (:func:`api.web.scenario_edit.save_working`), then a rerun against the published
-  rota starts through the same job runner as ``POST /schools/{school}/reruns``, and the browser
-  follows it on the job's progress page. A change that does not validate is not saved: the form
-  comes back with the problems, in ``rota validate``'s words, next to the fields they are about.
+  its next version (as :func:`api.web.scenario_edit.save_working` saves a valid one), then a rerun
+  against the published rota starts through the same job runner as ``POST /schools/{school}/reruns``,
+  and the browser follows it on the job's progress page. A change that does not validate is not
+  saved, not even as a draft: the form comes back with the problems, in ``rota validate``'s words,
+  next to the fields they are about.
 - ``/app/s/{school}/rotas/{n}/changes``: what a rerun version changes, per class, staff member and
   room (the words of :func:`rota_solver.diff_sections`, as ``changes.txt`` says them), what stays as
   it was before the freeze date, and the button that publishes it.
+
+A page view parses no scenario this process has parsed before (the set-up pages' working scenario,
+:func:`api.web.pages.setup_data.current`, and the solve pages' cache of parsed versions), and reads
+no rota: a 120-class school's scenario takes tens of milliseconds to parse, its rota a hundred.
 """
 
 from __future__ import annotations
@@ -21,29 +26,36 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+import yaml
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rota_solver import (
     NOTICE_SCHOOL_DAYS,
     InvalidScenario,
+    RotaDiff,
     Scenario,
     ScenarioProblem,
     build_term_calendar,
     diff_sections,
     labels_for,
+    parse_scenario,
 )
 
 from ... import storage
 from ...deps import PublicBaseDep, SchoolSlug, SessionDep, StateDep, VersionNumber
-from ...errors import Conflict
-from ...storage import JobInfo, RerunParams, SchoolInfo
+from ...errors import Conflict, NotFound
+from ...models import Publication, RotaVersion, ScenarioVersion, School
+from ...storage import ChangeSummary, JobInfo, RerunParams, SchoolInfo
 from ..accounts import SignedIn
 from ..auth import CsrfChecked, SchoolEditor
 from ..i18n import Translator
-from ..scenario_edit import Working, edited, problems_of, save_working, working_scenario
+from ..scenario_edit import Working, discard_draft, edited
 from ..templating import render
+from .setup_data import current, remember_version
+from .solve import PARSED
 from .teachers import warm
 
 router = APIRouter(prefix="/app/s/{school}", include_in_schema=False)
@@ -88,27 +100,90 @@ def publish_post(
 # --- a rerun's changes -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RerunVersion:
+    """What the changes page says about a rerun version besides its changes."""
+
+    number: int
+    based_on: int
+    published: bool
+    published_version: int | None
+    """The school's published version now."""
+    changes: ChangeSummary
+
+
+def load_changes(s: Session, slug: str, number: int) -> tuple[RerunVersion, RotaDiff, Scenario] | None:
+    """Rota version ``number``'s changes with the scenario it was rerun for, reading neither rota
+    (a 120-class school's is a megabyte of JSON) and parsing the scenario at most once per process
+    (the solve pages' :data:`~api.web.pages.solve.PARSED`). None for a version solved afresh;
+    :class:`NotFound` for no such school or version."""
+    school_id = s.scalar(select(School.id).where(School.slug == slug))
+    if school_id is None:
+        raise NotFound(f"school {slug}")
+    found = s.execute(
+        select(RotaVersion.id, RotaVersion.based_on_id, RotaVersion.changes_json, ScenarioVersion.digest)
+        .join(ScenarioVersion, RotaVersion.scenario_version_id == ScenarioVersion.id)
+        .where(RotaVersion.school_id == school_id, RotaVersion.number == number)
+    ).first()
+    if found is None:
+        raise NotFound(f"rota version {number} of school {slug!r}")
+    row_id, based_on_id, changes_json, digest = found
+    if changes_json is None or based_on_id is None:
+        return None
+    published_id = s.scalar(
+        select(Publication.rota_version_id)
+        .where(Publication.school_id == school_id)
+        .order_by(Publication.id.desc())
+        .limit(1)
+    )
+    wanted = [based_on_id] + ([published_id] if published_id is not None else [])
+    numbers = {
+        row: rota
+        for row, rota in s.execute(
+            select(RotaVersion.id, RotaVersion.number).where(RotaVersion.id.in_(wanted))
+        )
+    }
+    diff = RotaDiff.model_validate_json(changes_json)
+
+    def parse() -> Scenario:
+        text = s.scalar(
+            select(ScenarioVersion.text)
+            .join(RotaVersion, RotaVersion.scenario_version_id == ScenarioVersion.id)
+            .where(RotaVersion.id == row_id)
+        )
+        assert text is not None
+        return parse_scenario(text)
+
+    scenario = PARSED.get(("scenario", digest), parse)
+    head = RerunVersion(
+        number,
+        numbers[based_on_id],
+        published_id == row_id,
+        numbers.get(published_id) if published_id is not None else None,
+        ChangeSummary.of(diff),
+    )
+    return head, diff, scenario
+
+
 @router.get("/rotas/{number}/changes")
 def changes_page(
     request: Request, school: SchoolSlug, number: VersionNumber, session: SessionDep, who: SchoolEditor
 ) -> Response:
-    rota = next((r for r in storage.list_rotas(session, school) if r.number == number), None)
-    if rota is not None and rota.based_on is None:
+    loaded = load_changes(session, school, number)
+    if loaded is None:
         t = Translator(who.account.locale)
         message = t("publish.changes.not_rerun", n=number)
         return render(request, "error.html", who, 404, school=school, message=message)
-    info, diff, scenario = storage.get_changes(session, school, number)  # NotFound: the 404 page
-    published = storage.get_school(session, school).published_version
+    head, diff, scenario = loaded
     return render(
         request,
         "publish/changes.html",
         who,
         school=school,
-        info=info,
+        info=head,
         freeze=diff.freeze.isoformat(),
         found=diff_sections(scenario, diff),
         school_lang=labels_for(scenario.school.locale).html_lang,
-        published_version=published,
     )
 
 
@@ -277,7 +352,7 @@ def _form_page(
 @router.get("/changes")
 def change_form(request: Request, school: SchoolSlug, session: SessionDep, who: SchoolEditor) -> Response:
     info = storage.get_school(session, school)
-    working = working_scenario(session, school)
+    working = current(session, school)
     return _form_page(request, who, school, info, working, running=_active_job(session, school))
 
 
@@ -494,7 +569,7 @@ def change_post(
 ) -> Response:
     t = Translator(who.account.locale)
     info = storage.get_school(session, school)
-    working = working_scenario(session, school)
+    working = current(session, school)
     posted = {
         "lesson": {"class_id": class_id, "day": day, "period": period, "start": start, "end": end},
         "leave": {"staff_id": staff_id},
@@ -522,25 +597,28 @@ def change_post(
     notice, freeze_date = _freeze(form)
     if form.errors:
         return again(422, errors=form.errors)
-    problems = _sorted_problems(problems_of(data), fields, form)
-    if form.errors or problems:
-        return again(422, errors=form.errors, problems=problems)
-
-    saved = save_working(session, school, data, who.account.username)
-    if saved.version is None:  # what a JSON round trip cannot hold (problems_of passed it)
+    # What save_working does with a valid scenario, parsing it once; and one that does not validate
+    # is not kept as a draft: a change that does not fit is shown here, not left for the set-up pages.
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    try:
+        version = storage.save_scenario(session, school, text, "yaml", who.account.username)
+    except InvalidScenario as exc:
         session.rollback()
-        return again(422, problems=saved.problems)
+        problems = [ScenarioProblem(p.path, p.message) for p in exc.problems]  # the fields say where
+        rest = _sorted_problems(problems, fields, form)
+        return again(422, errors=form.errors, problems=rest)
+    if working.is_draft:
+        discard_draft(session, school)
+    remember_version(text, data)
     session.commit()  # the job runner reads the new version in a session of its own
     try:
         job = state.runner.start(
-            school,
-            saved.version.number,
-            rerun=RerunParams(today=None, freeze=freeze_date, notice_days=notice),
+            school, version.number, rerun=RerunParams(today=None, freeze=freeze_date, notice_days=notice)
         )
     except Conflict as exc:
         running = _active_job(session, school)
-        message = t("publish.form.saved_not_started", n=saved.version.number, detail=str(exc))
-        working = working_scenario(session, school)
+        message = t("publish.form.saved_not_started", n=version.number, detail=str(exc))
+        working = current(session, school)
         return _form_page(
             request, who, school, info, working, 409, running=running, saved_not_started=message
         )

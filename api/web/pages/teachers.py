@@ -200,13 +200,13 @@ def render_public_page(entry: PublishedFeeds, base: str) -> PublicPage:
 
 
 def warm(cache: FeedCache, session: Session, token: str, base: str) -> None:
-    """Build the published version's feeds, QR codes and teachers' page now (after publishing),
-    not when the first teacher opens it."""
+    """Build the published version's feeds, QR codes and teachers' page (plain and gzipped) now,
+    after publishing, not when the first teacher opens it."""
     try:
         entry = cache.get(session, token)
     except NotFound:
         return
-    public_page(cache, entry, base)
+    public_page(cache, entry, base).gzipped()
 
 
 # --- the librarian's page ----------------------------------------------------------------------
