@@ -311,3 +311,25 @@ def test_the_change_form_speaks_chinese_to_a_chinese_librarian(tmp_path: Path) -
         page = client.get(CHANGES).text
         assert '<html lang="zh-CN">' in page and "学期中的调整" in page and "保存并重新排班" in page
         assert page.count('name="csrf"') >= 3 and "请假" in page and "场地关闭" in page
+
+
+def test_a_change_on_top_of_an_unfinished_draft_says_what_to_fix_first(tmp_path: Path) -> None:
+    from api.web.scenario_edit import save_working
+
+    with librarian_of(tmp_path) as client:
+        published_school(client)
+        broken = future_school()
+        broken["rooms"][0]["seats"] = 0  # a draft the set-up pages left unfinished
+        state = client.app.state.service  # type: ignore[attr-defined]
+        with state.session_factory() as session:
+            assert not save_working(session, "tiny", broken, "lib").ok
+            session.commit()
+        assert 'id="draft-notice"' in client.get(CHANGES).text
+        start, _ = future_term()
+        answer = send_change(client, "leave", staff_id="lib", first_day=str(start), last_day=str(start))
+        assert answer.status_code == 422
+        listed = re.search(
+            r'<div class="error-summary" role="alert" id="scenario-problems">(.*?)</div>', answer.text, re.S
+        )
+        assert listed is not None and "<code>rooms[0].seats</code>" in listed.group(1)
+        assert latest_scenario(client)[0] == 2 and has_draft(client), "the draft stays as it was"
