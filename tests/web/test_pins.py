@@ -168,10 +168,12 @@ def refusing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestCli
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        ({"start": "11:35"}, "11:35 is not the start of a slot of rule 'reading' on"),
-        ({"start": "noon"}, "valid time"),
-        ({"day": "sun"}, "has no slot on sun"),
-        ({"class_id": "9-9"}, "unknown class '9-9'"),
+        ({"start": "11:35"}, "start time: 11:35 is not the start of a slot of rule 'reading' on"),
+        ({"start": "noon"}, "start time: Input should be in a valid time format"),
+        ({"day": "sun"}, "weekday: rule 'reading' has no slot on sun"),
+        ({"day": "someday"}, "weekday: Input should be 'mon', 'tue'"),
+        ({"class_id": "9-9"}, "class: unknown class '9-9'"),
+        ({"class_id": ""}, "class: String should have at least 1 character"),
         ({"rule": "borrowing"}, "rule 'borrowing' does not apply to class"),
         ({"rule": "stocktake"}, "unknown rule 'stocktake'"),
         ({"week": "C"}, "week C is not in the rota's 2-week cycle"),

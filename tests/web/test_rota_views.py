@@ -182,6 +182,13 @@ def test_the_week_page_holds_every_table_session_in_its_week_day_and_time(
                 assert html.escape(f"Helpers of 3-{helper[-1]}") in entry
         assert 'name="action" value="pin"' in entry and ">Keep here<" in entry
         assert f'name="week" value="{p.week_label}"' in entry
+    # every lunch slot has its row (a place to drag a session to); one no session takes is left
+    # out of print, as the printable page leaves it out
+    used = {f"{p.start:%H:%M}" for p in rota.pattern}
+    grid = section(text, 'data-cycle-week="0"', "</table>")
+    for start in ("11:30", "11:50", "12:10"):
+        row = grid[grid.rindex("<tr", 0, grid.index(f'data-start="{start}"')) :]
+        assert row.startswith("<tr>" if start in used else '<tr class="free-row no-print">'), start
     # laid out as the printable page: its own print style, A4 landscape, one page per week
     css = client.get("/app/static/views.css").text
     assert "size: A4 landscape" in css and "break-after: page" in css

@@ -90,6 +90,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This session cannot be kept there: {problems}. Nothing was saved.",
         "无法把这节课固定在那里:{problems}。没有保存任何修改。",
     ),
+    "views.pin.field.class_id": ("class: {message}", "班级:{message}"),
+    "views.pin.field.rule": ("rule: {message}", "安排:{message}"),
+    "views.pin.field.day": ("weekday: {message}", "星期:{message}"),
+    "views.pin.field.start": ("start time: {message}", "开始时间:{message}"),
+    "views.pin.field.week": ("week: {message}", "周次:{message}"),
     "views.notice.pinned": (
         "Pinned: solve again to apply. The rota shown stays as it is until it is solved again.",
         "已固定:请重新排班使其生效。重新排班之前,此处显示的排班表不变。",

@@ -257,7 +257,11 @@ class Entry:
 class GridRow:
     names: tuple[str, ...]
     time: str
+    start: str
     cells: tuple[tuple[Entry, ...], ...]
+    free: bool = False
+    """A slot of the rules' windows no session of the table takes (shown on screen, as a place to
+    drag a session to; the printed table, like the printable page, has only the slots in use)."""
 
 
 @dataclass(frozen=True)
@@ -328,6 +332,39 @@ def _slot_names(scenario: Scenario, names: Names, window_ids: list[str], start: 
     return tuple(out)
 
 
+def _rule_slots(scenario: Scenario) -> set[tuple[dt.time, dt.time, str]]:
+    """(start, end, window) of every slot of every rule's windows on any weekday, as the solver
+    cuts them: a period's bell and the rule's duration, or the window's range cut into durations."""
+    out: set[tuple[dt.time, dt.time, str]] = set()
+    windows = {w.id: w for w in scenario.windows}
+    for rule in scenario.rules:
+        length = dt.timedelta(minutes=rule.duration_minutes)
+        for window_id in rule.windows:
+            window = windows.get(window_id)
+            if window is None:
+                continue
+            starts: list[tuple[dt.datetime, dt.datetime]] = []
+            if window.periods is not None:
+                for day in scenario.window_days(window):
+                    for period_id in window.periods:
+                        bell = scenario.bell(period_id, day)
+                        if bell is not None:
+                            starts.append((_at(bell.start), _at(bell.end)))
+            elif window.start is not None and window.end is not None:
+                at, end = _at(window.start), _at(window.end)
+                while at + length <= end:
+                    starts.append((at, at + length))
+                    at += length
+            for first, last in starts:
+                if first + length <= last:
+                    out.add((first.time(), (first + length).time(), window_id))
+    return out
+
+
+def _at(time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(dt.date(2000, 1, 3), time)
+
+
 def week_grids(loaded: Loaded, names: Names) -> tuple[list[str], list[WeekGrid]]:
     """The weekdays (columns) and a grid per week of the cycle, rows being the table's slots."""
     rota, scenario, labels = loaded.rota, loaded.scenario, names.labels
@@ -341,6 +378,10 @@ def week_grids(loaded: Loaded, names: Names) -> tuple[list[str], list[WeekGrid]]
         if p.window_id not in windows_at[(p.start, p.end)]:
             windows_at[(p.start, p.end)].append(p.window_id)
         cells[(p.cycle_week, p.start, p.end, p.weekday)].append(p)
+    in_use = set(windows_at)
+    for slot_start, slot_end, window_id in _rule_slots(scenario):
+        if window_id not in windows_at[(slot_start, slot_end)]:
+            windows_at[(slot_start, slot_end)].append(window_id)
     slots = sorted(windows_at)
     grids = []
     for cycle_week in range(max(rota.cycle_weeks, 1)):
@@ -360,7 +401,9 @@ def week_grids(loaded: Loaded, names: Names) -> tuple[list[str], list[WeekGrid]]
                 GridRow(
                     names=_slot_names(scenario, names, window_ids, start),
                     time=labels.time_range(start.strftime("%H:%M"), end.strftime("%H:%M")),
+                    start=start.strftime("%H:%M"),
                     cells=tuple(row),
+                    free=(start, end) not in in_use,
                 )
             )
         label = _week_label(rota, cycle_week)
@@ -886,6 +929,15 @@ def month_page(
 # --- pins ----------------------------------------------------------------------------------------
 
 
+PIN_FIELDS = ("class_id", "rule", "day", "start", "week")
+
+
+def _problem_text(t: Translator, path: str, message: str) -> str:
+    """A pin's problem with the field it is about: ``start time: 11:35 is not the start of ...``."""
+    field = path.rpartition(".")[2]
+    return t(f"views.pin.field.{field}", message=message) if field in PIN_FIELDS else message
+
+
 def _back(school: str, number: int, back: str) -> str:
     """Where a pin form returns to: the page it was on (a view of this rota), else the week."""
     base = f"/app/s/{school}/rotas/{number}/"
@@ -900,17 +952,18 @@ def pin_post(
     number: VersionNumber,
     session: SessionDep,
     who: SchoolEditor,
-    class_id: Annotated[str, Form(max_length=100)],
-    rule: Annotated[str, Form(max_length=100)],
-    day: Annotated[str, Form(max_length=10)],
-    start: Annotated[str, Form(max_length=10)],
-    week: Annotated[str, Form(max_length=2)] = "",
-    action: Annotated[str, Form(pattern="^(pin|unpin)$")] = "pin",
-    back: Annotated[str, Form(max_length=300)] = "",
+    class_id: Annotated[str, Form(max_length=1000)] = "",
+    rule: Annotated[str, Form(max_length=1000)] = "",
+    day: Annotated[str, Form(max_length=1000)] = "",
+    start: Annotated[str, Form(max_length=1000)] = "",
+    week: Annotated[str, Form(max_length=1000)] = "",
+    action: Annotated[str, Form(max_length=1000)] = "pin",
+    back: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     """Keep a session of the weekly table where it is (``action=pin``), or let it go (``unpin``):
     the working scenario gains or loses the pin and is saved (a new scenario version, or the
-    draft's next state). The rota shown changes only when it is solved again."""
+    draft's next state). The rota shown changes only when it is solved again. Every field is
+    optional here: what a pin lacks, the scenario's validator names, on the page."""
     loaded = _load(session, school, number)
     t = Translator(_lang(request, who))
     wanted = (class_id.strip(), rule.strip(), day.strip(), _hhmm(start.strip()), week.strip())
@@ -948,7 +1001,7 @@ def pin_post(
     index = len(pins)
     own = [p for p in problems_of(data) if p.path == f"pins[{index}]" or p.path.startswith(f"pins[{index}].")]
     if own:
-        message = t("views.pin.refused", problems="; ".join(p.message for p in own))
+        message = t("views.pin.refused", problems="; ".join(_problem_text(t, p.path, p.message) for p in own))
         return _week_page(request, who, school, loaded, 422, error=message)
     saved = save_working(session, school, data, who.account.username)
     return see("pinned" if saved.ok else "pinned_draft")
