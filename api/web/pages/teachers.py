@@ -5,8 +5,10 @@ the address is the only credential, so teachers need no account). In the school'
 every calendar of the published version, class calendars first, each with its ``webcal://`` link
 (calendar apps open it to subscribe), its web address with a copy button, and a QR code of the
 ``webcal://`` link for phones; then the steps for Google Calendar, Outlook, Apple Calendar and
-Thunderbird. ``/app/s/{school}/teachers`` is the librarian's page: the same list, the teachers'
-page's own address to hand out (with its QR code), and the button that replaces every address.
+Thunderbird. ``/app/s/{school}/teachers`` is the librarian's page: the teachers' page's own address
+to hand out (with its QR code), the same calendars as a table (their QR codes are a link away, on
+the teachers' page: a hundred of them would make the librarian's page half a megabyte to send
+on every view), and the button that replaces every address.
 
 A QR code costs segno about 6 ms, a hundred and fifty of them most of a second, so each is made once
 per address (:func:`qr_svg`, a cache of a pure function of the address), and the public page is
@@ -70,12 +72,16 @@ class FeedLink:
     """The feed's web address (``https://`` behind a proxy, or ``http://``)."""
     webcal: str
     """The same address as ``webcal://``, which calendar apps open to subscribe."""
-    qr: Markup
-    """The QR code of ``webcal``, as inline SVG (hidden from screen readers: the page names it)."""
 
     @property
     def anchor(self) -> str:
         return f"feed-{self.key}"
+
+    @property
+    def qr(self) -> Markup:
+        """The QR code of ``webcal``, as inline SVG (hidden from screen readers: the page names
+        it); made when a page first shows it."""
+        return qr_svg(self.webcal)
 
 
 @dataclass(frozen=True)
@@ -111,10 +117,10 @@ def feed_groups(entry: PublishedFeeds, base: str) -> tuple[FeedGroup, ...]:
         if feed.kind != "library" and separator in name:
             name = name.rsplit(separator, 1)[0]  # less the suffix: 图书馆安排 / Library rota
         https = base + feed.filename
-        webcal = webcal_of(https)
         link = FeedLink(
-            feed.key, feed.kind, name, homeroom.get(feed.key, ""), feed.events, https, webcal, qr_svg(webcal)
+            feed.key, feed.kind, name, homeroom.get(feed.key, ""), feed.events, https, webcal_of(https)
         )
+
         by_kind.setdefault(feed.kind, []).append(link)
     return tuple(FeedGroup(kind, tuple(links)) for kind, links in by_kind.items() if links)
 
