@@ -640,3 +640,61 @@ def test_hostile_forms_never_crash(tmp_path: Path) -> None:
         for section in [*SECTIONS, "", "classes/1-1", "staff/lib"]:
             assert client.get(page_url(section)).status_code == 200, section
         assert latest(client).number == before
+
+
+def test_renaming_an_id_renames_it_where_other_sections_name_it(tmp_path: Path) -> None:
+    with librarian_of(tmp_path) as client:
+        data = school_dict()
+        data["classes"][0]["busy"] = [{"day": "mon", "period": "p5"}]
+        data["pins"] = [{"class_id": "1-1", "rule": "reading", "day": "tue", "start": "11:30"}]
+        upload_scenario(client, "tiny", data)
+        renamed = post_page(client, page_url("windows"), {"windows.0.id": "midday", "windows.1.id": "pm"})
+        assert "Saved as scenario version" in renamed.text, renamed.text[:3000]
+        post_page(client, page_url("periods"), {"periods.0.id": "fifth"})
+        post_page(client, page_url("classes"), {"classes.0.id": "1A"})
+        post_page(client, page_url("rooms"), {"rooms.0.id": "stacks"})
+        saved = scenario_of(client)
+        assert saved.rules[0].windows == ["midday"] and saved.rules[0].room == "stacks"
+        assert saved.windows[1].periods == ["fifth", "p6"]
+        assert saved.classes[0].id == "1A" and saved.classes[0].busy[0].period == "fifth"
+        assert saved.pins[0].class_id == "1A"
+
+
+WEIRD_DRAFT = """
+school: {name: [1, 2], locale: fr, day_start: "25:99", day_end: 7}
+term: {start: 2026-09-07, end: "never", weekdays: [mon, {a: 1}, 3, funday], closures: [7, {start: x}]}
+periods: [{id: p1, start: "08:00", end: "08:40", days: [mon, {x: 1}]}, "p2", {id: {a: b}}]
+windows: {lunch: 1}
+rooms: [{id: r, seats: "lots", closed: "soon"}]
+staff: [{id: s, availability: [{days: [mon, [1]], start: x}, 5], days_off: 2026}]
+helper_groups: [{id: h, class_id: [1], windows: lunch}]
+classes:
+- {id: c, grade: "one", busy: [{day: mon, period: p1}, {day: [x], period: p1}, "PE"]}
+- {id: d, busy: {}}
+rules: [{id: r1, frequency: 3, staffing: [1], preferences: "x", spacing: 2, windows: "lunch"}, 7]
+teacher_groups: [{id: t, availability: "all"}]
+activities: [{id: a, participants: [1], when: "soon", staffing: {librarian: "x"}}]
+stocktake: {start: 1, shifts: [{window: [1], staffing: 3}]}
+weights: [1]
+pins: [{class_id: c, start: "99:99"}, 3]
+"""
+
+
+def test_a_draft_of_any_shape_opens_and_saves_on_every_page(tmp_path: Path) -> None:
+    with librarian_of(tmp_path) as client:
+        csrf = csrf_of(client.get(page_url()).text)
+        uploaded = client.post(page_url("upload"), data={"csrf": csrf, "text": WEIRD_DRAFT})
+        assert uploaded.status_code == 422 and "kept as the draft" in uploaded.text
+        for section in ["", *SECTIONS, "classes/c", "classes/d", "staff/s", "teacher-groups/t"]:
+            shown = client.get(page_url(section))
+            assert shown.status_code == 200, section
+            if section:
+                assert post_page(client, page_url(section), {}).status_code in (200, 422), section
+        assert client.get("/app/s/tiny/scenario.yaml").status_code == 200
+
+
+def test_an_unknown_holiday_country_is_said_on_the_term_page(tmp_path: Path) -> None:
+    with librarian_of(tmp_path) as client:
+        page = post_page(client, page_url("term"), {"term.holiday_country": "XX"})
+        assert page.status_code == 200
+        assert "The public holidays cannot be shown:" in page.text and "Country XX not available" in page.text

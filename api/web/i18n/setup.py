@@ -25,6 +25,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "setup.status.done": ("done", "已完成"),
     "setup.status.problems": ("to do: {n} problem(s)", "待处理：{n} 个问题"),
     "setup.status.optional": ("not used (optional)", "未使用（可选）"),
+    "setup.status.defaults": ("the defaults", "使用默认值"),
+    "setup.status.items": ("{n} listed", "共 {n} 项"),
     "setup.draft_notice": (
         "Draft: these pages hold changes that are not yet a valid scenario.",
         "草稿：这些页面中的修改还不是有效的排班条件。",
@@ -55,6 +57,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "setup.new_row": ("New", "新增"),
     "setup.new_row_n": ("New {n}", "新增 {n}"),
     "setup.remove": ("Remove", "删除"),
+    "setup.rename_note": (
+        "Changing an id changes it too where the other sections name it.",
+        "修改编号时，其他分项中引用它的地方会一起修改。",
+    ),
     "setup.row_actions": ("Remove and more", "删除及其他"),
     "setup.all_helpers": ("all helper teams", "全部小管理员队"),
     # the YAML file
@@ -183,6 +189,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "setup.classes.timetable": ("Timetable ({n} lessons)", "课表（{n} 节）"),
     "setup.classes.page_title": ("Timetable of {name}", "{name} 的课表"),
+    "setup.classes.other_classes": ("Other classes", "其他班级"),
     "setup.classes.facts": (
         "Class {id}, grade {grade}, {size} pupils, homeroom teacher {teacher}.",
         "班级 {id}，{grade} 年级，{size} 名学生，班主任 {teacher}。",

@@ -14,6 +14,7 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import yaml
 from fastapi import APIRouter, Depends, Request
@@ -376,6 +377,11 @@ def _class(
     top, elsewhere = assign(problems, targets, [prefix])
     todo, more = _todo(school, data, elsewhere)
     summary = _summary([grid_block, subjects], [*(c.busy for c in grid.cells.values()), *grid.others])
+    ids = [as_dict(c).get("id") for c in as_list(data.get("classes"))]
+    before, after = (
+        (ids[index - 1] if index > 0 else None),
+        (ids[index + 1] if index + 1 < len(ids) else None),
+    )
     return render(
         request,
         "setup/class.html",
@@ -391,8 +397,16 @@ def _class(
         todo=todo,
         more=more,
         summary=summary,
+        before=_class_link(school, before),
+        after=_class_link(school, after),
         **_frame(working, outcome),
     )
+
+
+def _class_link(school: str, class_id: Any) -> tuple[str, str] | None:
+    if not isinstance(class_id, str) or not class_id:
+        return None
+    return setup_url(school, f"classes/{quote(class_id, safe='')}"), class_id
 
 
 def _fields_of(col: Col, prefix: str, item: dict[str, Any], page: Page) -> list[Field]:

@@ -212,6 +212,8 @@ class Status:
     problems: int
     filled: bool
     """The scenario has something for it."""
+    items: int | None = None
+    """How many items its list holds (None for a section that is no list)."""
 
 
 def statuses(data: dict[str, Any], problems: list[ScenarioProblem]) -> list[Status]:
@@ -220,7 +222,15 @@ def statuses(data: dict[str, Any], problems: list[ScenarioProblem]) -> list[Stat
         section = section_of(problem.path)
         if section is not None:
             counts[section.slug] = counts.get(section.slug, 0) + 1
-    return [
-        Status(s, counts.get(s.slug, 0), any(data.get(k) not in (None, [], {}) for k in s.keys))
-        for s in sections()
-    ]
+    found = []
+    for s in sections():
+        first = data.get(s.keys[0])
+        found.append(
+            Status(
+                s,
+                counts.get(s.slug, 0),
+                any(data.get(k) not in (None, [], {}) for k in s.keys),
+                len(first) if isinstance(first, list) else None,
+            )
+        )
+    return found

@@ -362,7 +362,7 @@ def _term_days(term: dict[str, Any], locale: Any) -> TermDays | None:
     try:
         laid_out = build_term_calendar(scenario)
         warnings = tuple(calendar_warnings(scenario))
-    except (NotImplementedError, KeyError, ValueError) as exc:  # an unknown holiday country
+    except Exception as exc:  # an unknown holiday country or region: the page says so, whatever it is
         typed = _typed_days(term)
         return None if typed is None else TermDays(typed.months, typed.school_days, 0, False, (), str(exc))
     return _from_calendar(scenario, laid_out, warnings)
@@ -394,7 +394,7 @@ def _typed_days(term: dict[str, Any]) -> TermDays | None:
     if start is None or end is None or end < start or (end - start).days > 400:
         return None
     raw = term.get("weekdays", DEFAULT_WEEKDAYS)
-    weekdays = set(raw) if isinstance(raw, list) else set(DEFAULT_WEEKDAYS)
+    weekdays = {d for d in raw if isinstance(d, str)} if isinstance(raw, list) else set(DEFAULT_WEEKDAYS)
     kinds: dict[dt.date, Day] = {}
     day = start
     while day <= end:

@@ -230,7 +230,8 @@ def read_col(form: FormInput, prefix: str, item: dict[str, Any], col: Col, page:
         ticked: list[Any] = form.texts(name)
         offered = [v for v, _ in (col.options(page) if col.options else [])]
         if col.all_is_none and offered and set(ticked) == set(offered):
-            pop_in(item, col.key)
+            if not _equivalent(ticked, _lookup(item, col.key), col.kind):
+                pop_in(item, col.key)
             return
         value = [number(v) for v in ticked] if col.ints else ticked
         _put(item, col, col.parse(value) if col.parse else value)
@@ -251,14 +252,31 @@ def read_col(form: FormInput, prefix: str, item: dict[str, Any], col: Col, page:
         _put(item, col, value)
         return
     text = form.text(name)
-    _put(item, col, number(text) if col.kind == "int" else text)
+    _put(item, col, number(text) if col.kind == "int" or col.ints else text)
 
 
 def _commas(text: str) -> list[str]:
     return [w.strip() for w in text.replace("，", ",").replace("、", ",").split(",") if w.strip()]
 
 
+def _equivalent(value: Any, current: Any, kind: str) -> bool:
+    """Whether the value typed says what the scenario says already, only written otherwise
+    (``14:00`` for ``14:00:00``, the same boxes in another order)."""
+    if current is _MISSING:
+        return False
+    if kind == "time" and isinstance(current, str):
+        return bool(time_text(current) == value)
+    if isinstance(value, list) and isinstance(current, list) and len(value) == len(current):
+        return sorted(map(text_of, value)) == sorted(map(text_of, current)) and all(
+            type(a) is type(b)
+            for a, b in zip(sorted(value, key=text_of), sorted(current, key=text_of), strict=True)
+        )
+    return False
+
+
 def _put(item: dict[str, Any], col: Col, value: Any) -> None:
+    if _equivalent(value, _lookup(item, col.key), col.kind):
+        return  # keep it as the scenario writes it
     known = default(col.model, col.field) if col.model else None
     if known is not None and _same(value, known):
         pop_in(item, col.key)  # the default, as a person would leave it out
@@ -324,6 +342,51 @@ class ListPart:
 
 
 Part = Record | ListPart
+
+REFERENCES: dict[str, list[tuple[str, str]]] = {
+    "periods": [("windows", "periods[]"), ("classes", "busy[].period")],
+    "windows": [
+        ("rules", "windows[]"),
+        ("rules", "preferences.windows[]"),
+        ("helper_groups", "windows[]"),
+        ("activities", "windows[]"),
+        ("stocktake.shifts", "window"),
+    ],
+    "rooms": [("rules", "room"), ("activities", "room")],
+    "classes": [
+        ("rules", "classes[]"),
+        ("helper_groups", "class_id"),
+        ("activities", "participants.classes[]"),
+        ("pins", "class_id"),
+    ],
+    "rules": [("activities", "before_first[]"), ("pins", "rule")],
+    "staff": [("activities", "participants.staff[]")],
+    "helper_groups": [("activities", "participants.helper_groups[]")],
+    "teacher_groups": [("activities", "participants.teacher_groups[]")],
+}
+"""Where other sections name the ids of a list (``[]``: a list of ids; ``busy[].period``: a field
+of each item of a list): a renamed id is renamed there too."""
+
+
+def rename(data: dict[str, Any], key: str, old: str, new: str) -> None:
+    """Rename the id ``old`` of the list ``key`` to ``new`` wherever the scenario names it."""
+    for list_key, field_path in REFERENCES.get(key, []):
+        for item in as_list(get_in(data, list_key)):
+            if not isinstance(item, dict):
+                continue
+            if "[]." in field_path:
+                outer, inner = field_path.split("[].", 1)
+                for entry in as_list(get_in(item, outer)):
+                    if isinstance(entry, dict) and entry.get(inner) == old:
+                        entry[inner] = new
+                continue
+            path = field_path.removesuffix("[]")
+            value = get_in(item, path)
+            if field_path.endswith("[]"):
+                if isinstance(value, list) and old in value:
+                    set_in(item, path, [new if v == old else v for v in value])
+            elif value == old:
+                set_in(item, path, new)
 
 
 def row_label(index: int, item: dict[str, Any]) -> str:
@@ -397,8 +460,11 @@ def build_part(part: Part, data: dict[str, Any], page: Page, page_number: int = 
                 )
             )
     pager = []
+    notes = [t("setup.rename_note")] if part.key in REFERENCES else []
     if pages > 1:
         pager = [(f"?page={n}", str(n), n == page_number) for n in range(1, pages + 1)]
+        last = min(len(items), first + part.page_size)
+        notes.append(t("setup.showing", first=first + 1, last=last, total=len(items)))
     return Block(
         part.layout,
         part.key,
@@ -409,16 +475,7 @@ def build_part(part: Part, data: dict[str, Any], page: Page, page_number: int = 
         remove_label=t("setup.remove"),
         remove_style=part.remove_style,
         pager=pager,
-        notes=[
-            t(
-                "setup.showing",
-                first=first + 1,
-                last=min(len(items), first + part.page_size),
-                total=len(items),
-            )
-        ]
-        if pages > 1
-        else [],
+        notes=notes,
     )
 
 
@@ -456,6 +513,7 @@ def read_part(part: Part, form: FormInput, data: dict[str, Any], page: Page) -> 
         }
     )
     removed: set[int] = set()
+    renamed: list[tuple[str, str]] = []
     pressed = form.text("_remove_one")
     for i in shown:
         prefix = f"{part.key}.{i}"
@@ -468,10 +526,14 @@ def read_part(part: Part, form: FormInput, data: dict[str, Any], page: Page) -> 
         if form.has(f"{prefix}._remove") or pressed == prefix:
             removed.add(i)
             continue
+        old_id = item.get("id")
         item = copy.deepcopy(item)
         for col in part.cols:
             if not col.fixed:
                 read_col(form, prefix, item, col, page)
+        new_id = item.get("id")
+        if isinstance(old_id, str) and old_id and isinstance(new_id, str) and new_id and new_id != old_id:
+            renamed.append((old_id, new_id))
         items[i] = item
     added = []
     for j in range(part.new_rows):
@@ -486,3 +548,7 @@ def read_part(part: Part, form: FormInput, data: dict[str, Any], page: Page) -> 
         set_in(data, part.key, kept)
     else:
         pop_in(data, part.key)
+    still = {as_dict(item).get("id") for item in kept}
+    for old_id, new_id in renamed:
+        if old_id not in still:  # a period listed again for other days keeps its other rows' id
+            rename(data, part.key, old_id, new_id)

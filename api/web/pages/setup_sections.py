@@ -470,7 +470,7 @@ def _activities() -> list[Part]:
                     model="Participants",
                     options=teacher_groups,
                 ),
-                Col("when.month", "setup.f.month", "select", model="When", options=months),
+                Col("when.month", "setup.f.month", "select", model="When", options=months, ints=True),
                 Col("when.start", "setup.f.from_date", "date", model="When"),
                 Col("when.end", "setup.f.to_date", "date", model="When"),
                 Col("when.weeks", "setup.f.teaching_weeks", "words", model="When", ints=True),
