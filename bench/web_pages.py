@@ -205,6 +205,8 @@ class Page:
     size: int
     """The body's bytes (as sent before any gzip)"""
     times: list[float] = field(default_factory=list)
+    collections: int = 0
+    """Full garbage collections during its repeated GETs."""
 
 
 @dataclass
@@ -436,18 +438,6 @@ def crawl(
     return Crawl(pages, errors, not_pages, skipped)
 
 
-def measure(client: TestClient, pages: list[Page], people: dict[str, Who], repeat: int) -> None:
-    for who in people.values():
-        client.cookies = httpx.Cookies(who.cookies)
-        mine = [page for page in pages if page.who == who.name]
-        for _ in range(repeat):
-            for page in mine:
-                response, ms = timed_get(client, page.url)
-                if response.status_code != 200:
-                    raise RuntimeError(f"{page.url} answered {response.status_code} the second time")
-                page.times.append(ms)
-
-
 class Collections:
     """Full (generation 2) garbage collections while it is entered, and the time they took: a
     page that allocates much (parsing a scenario) can set one off, which then lands in its time."""
@@ -474,6 +464,24 @@ class Collections:
         gc.callbacks.remove(self._callback)
 
 
+def measure(
+    client: TestClient, pages: list[Page], people: dict[str, Who], repeat: int, collections: Collections
+) -> None:
+    """Each page GET ``repeat`` times more (a round over all pages, then the next round); the full
+    garbage collections that fell in a page's GETs are counted to it."""
+    for who in people.values():
+        client.cookies = httpx.Cookies(who.cookies)
+        mine = [page for page in pages if page.who == who.name]
+        for _ in range(repeat):
+            for page in mine:
+                before = collections.count
+                response, ms = timed_get(client, page.url)
+                page.collections += collections.count - before
+                if response.status_code != 200:
+                    raise RuntimeError(f"{page.url} answered {response.status_code} the second time")
+                page.times.append(ms)
+
+
 # --- report ---------------------------------------------------------------------------------------
 
 
@@ -487,6 +495,7 @@ class Row:
     median: float
     p95: float
     max: float
+    collections: int
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -511,6 +520,7 @@ def rows_of(pages: list[Page]) -> list[Row]:
                 statistics.median(times),
                 percentile(times, 95),
                 max(times),
+                sum(page.collections for page in group),
             )
         )
     return sorted(rows, key=lambda row: (row.who != "librarian", row.pattern))
@@ -520,14 +530,14 @@ def table(rows: list[Row]) -> str:
     width = max([len("URL pattern")] + [len(row.pattern) for row in rows])
     head = (
         f"{'URL pattern':<{width}}  {'who':<10} {'pages':>5} {'KiB':>6} {'first ms':>9} {'median ms':>9} "
-        f"{'p95 ms':>8} {'max ms':>8}"
+        f"{'p95 ms':>8} {'max ms':>8} {'GCs':>4}"
     )
     lines = [head]
     for row in rows:
         flag = "  OVER" if row.max >= TARGET_MS else "  first over" if row.first >= TARGET_MS else ""
         lines.append(
             f"{row.pattern:<{width}}  {row.who:<10} {row.pages:>5} {row.kib:>6.0f} {row.first:>9.1f} "
-            f"{row.median:>9.1f} {row.p95:>8.1f} {row.max:>8.1f}{flag}"
+            f"{row.median:>9.1f} {row.p95:>8.1f} {row.max:>8.1f} {row.collections:>4}{flag}"
         )
     return "\n".join(lines)
 
@@ -600,7 +610,8 @@ def main(argv: list[str] | None = None) -> None:
             first_profiles if args.profile else None,
         )
         with Collections() as collections:
-            measure(client, found.pages, people, args.repeat)
+            measure(client, found.pages, people, args.repeat, collections)
+            tracked = len(gc.get_objects())
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         rows = rows_of(found.pages)
 
@@ -625,7 +636,8 @@ def main(argv: list[str] | None = None) -> None:
         print(table(rows))
         print(
             f"full garbage collections during the repeated GETs: {collections.count}, "
-            f"{collections.seconds * 1000:.0f} ms in all"
+            f"{collections.seconds * 1000:.0f} ms in all ({tracked:,} objects tracked after them; GCs: "
+            "how many fell in a pattern's GETs)"
         )
         for line in error_lines(found.errors, patterns):
             print(line)

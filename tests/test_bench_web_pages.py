@@ -14,7 +14,7 @@ TOKEN = "AbC123xyz_TOKEN-456"
 _FIGURE = r"\d+\.\d"
 _ROW = re.compile(
     rf"^(?P<pattern>/\S+)\s+(?P<who>librarian|admin|signed out)\s+(?P<pages>\d+)\s+(?P<kib>\d+)\s+"
-    rf"(?P<first>{_FIGURE})\s+(?P<median>{_FIGURE})\s+(?P<p95>{_FIGURE})\s+(?P<max>{_FIGURE})\b"
+    rf"(?P<first>{_FIGURE})\s+(?P<median>{_FIGURE})\s+(?P<p95>{_FIGURE})\s+(?P<max>{_FIGURE})\s+(?P<gcs>\d+)\b"
 )
 
 
