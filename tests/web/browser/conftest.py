@@ -23,7 +23,15 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Locator,
+    Page,
+    Playwright,
+    Response,
+    sync_playwright,
+)
 
 from api.local_server import LocalServer, local_server, rota_serve_command
 from tests.factories import school_dict
@@ -139,6 +147,7 @@ class Pages:
         self.contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: _page_errors.append(f"{page.url}: {error}"))
+        page.on("response", _note_bad_response)
         return page
 
     def close(self) -> None:
@@ -149,14 +158,26 @@ class Pages:
 _page_errors: list[str] = []
 
 
+def _note_bad_response(response: Response) -> None:
+    """A server error, or a missing script or stylesheet, on any page is a failure of the test."""
+    if response.status >= 500 or (response.status == 404 and "/static/" in response.url):
+        _page_errors.append(f"{response.request.method} {response.url}: {response.status}")
+
+
+@pytest.fixture(autouse=True)
+def no_page_errors() -> Iterator[None]:
+    """Every test fails on a JavaScript error, a 5xx answer or a missing static file in its pages."""
+    _page_errors.clear()
+    yield
+    assert not _page_errors, "errors on the pages:\n" + "\n".join(_page_errors)
+
+
 @pytest.fixture
 def pages(browser: Browser) -> Iterator[Pages]:
-    """Pages for one test (closed after it); JavaScript errors on any of them fail it."""
+    """Pages for one test, closed after it."""
     opened = Pages(browser)
-    _page_errors.clear()
     try:
         yield opened
-        assert not _page_errors, "JavaScript errors on the pages:\n" + "\n".join(_page_errors)
     finally:
         opened.close()
 

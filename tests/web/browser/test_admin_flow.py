@@ -67,6 +67,7 @@ def test_admin_makes_her_account_then_a_school_and_its_librarian(served: Served,
     sign_out(page)
     page.goto(served.first_run_url)
     assert "此链接已使用或已过期" in page.locator("main").inner_text()
+    check_page(page, "first-run link used", screenshot=False)
 
     # The librarian signs in and lands on her school, in Chinese.
     page.goto(served.url("/app/sign-in"))
@@ -85,6 +86,7 @@ def test_admin_makes_her_account_then_a_school_and_its_librarian(served: Served,
     # She may not open the admin's page.
     page.goto(served.url("/app/admin"))
     assert "您的账号无权打开此页面" in page.locator("main").inner_text()
+    check_page(page, "forbidden", screenshot=False)
 
 
 def test_the_same_pages_in_english(served: Served, pages: Pages) -> None:

@@ -46,7 +46,9 @@ state: dict[str, Any] = {}
 
 
 def save(page: Page) -> None:
+    """Save a set-up form; the page it answers with (saved, or the problems) is checked too."""
     submit(page, page.locator("#save"))
+    check_page(page, page.url.rsplit("/", 1)[-1] + " saved", screenshot=False)
 
 
 def no_problems_here(page: Page) -> None:
@@ -66,11 +68,13 @@ def test_the_admin_makes_the_school_and_the_librarian_signs_in_by_keyboard(
     state["page"] = page
     page.goto(served.url(BASE + "/"))  # signed out: to the sign-in page, and back here after it
     assert "/app/sign-in?next=" in page.url, page.url
+    check_page(page, "sign-in", screenshot=False)
     key_type(page, page.locator("#username"), "zhang")
     key_type(page, page.locator("#password"), PASSWORD)
     key_submit(page, page.get_by_role("button", name="登录"))
     assert page.url.endswith(BASE + "/"), page.url
     assert page.locator("h1").inner_text() == "阳光小学"
+    check_page(page, "school home", screenshot=False)
 
 
 def test_she_builds_the_school_in_the_forms_fixing_a_mistake_on_the_way(served: Served) -> None:
@@ -227,6 +231,7 @@ def test_she_pins_a_session_and_it_is_kept_when_solved_again(served: Served) -> 
     assert second > first
     state["second"] = second
     page.goto(served.url(f"{BASE}/rotas/{second}/week"))
+    check_page(page, "week again", screenshot=False)
     kept = page.locator(
         f".week-grid .entry[data-class='{cell['class']}'][data-rule='{cell['rule']}']"
         f"[data-day='{cell['day']}'][data-start='{cell['start']}'][data-week='{cell['week']}']"

@@ -49,7 +49,8 @@ def school() -> dict[str, Any]:
     )
 
 
-def page_of(served: Served) -> Page:
+def librarian() -> Page:
+    """The librarian's page, signed in by the first test and kept for the module."""
     page: Page = state["page"]
     return page
 
@@ -67,6 +68,7 @@ def test_overview_and_set_up(served: Served, kept_pages: Pages) -> None:
     page.goto(served.url(BASE + "/setup/"))
     assert page.locator(".status-todo").count() == 0
     check_page(page, "setup-index-en")
+    assert_keyboard_reachable(page, "set-up index", max_controls=200)
     page.goto(served.url(BASE + "/setup/periods"))
     check_page(page, "setup-periods-en")
     assert_keyboard_reachable(page, "periods", max_controls=200)
@@ -119,7 +121,7 @@ def test_a_long_run_shows_its_progress_and_is_cancelled_by_keyboard(served: Serv
 
 
 def test_solve_result_and_views(served: Served) -> None:
-    page = page_of(served)
+    page = librarian()
     page.goto(served.url(BASE + "/solve"))
     check_page(page, "solve-page-en")
     key_submit(page, page.locator("#solve-start"))
@@ -150,7 +152,7 @@ def test_solve_result_and_views(served: Served) -> None:
 
 
 def test_publish_teachers_pages_and_a_rerun(served: Served, pages: Pages) -> None:
-    page = page_of(served)
+    page = librarian()
     first = state["first"]
     page.goto(served.url(f"{BASE}/rotas/{first}"))
     key_submit(page, page.locator("#publish"))
@@ -185,5 +187,6 @@ def test_publish_teachers_pages_and_a_rerun(served: Served, pages: Pages) -> Non
     check_page(page, "rerun-changes-en")
     assert "Library" in page.locator("main").inner_text()
     submit(page, page.locator("#publish-button"))
+    check_page(page, "teachers (rerun published)", screenshot=False)
     with served.api() as api:
         assert api.get(f"/schools/{SLUG}").json()["published_version"] == rerun

@@ -53,16 +53,19 @@ def test_a_leave_reruns_shows_its_changes_and_is_published(served: Served, pages
     assert JOB.search(page.url), page.url
     page.wait_for_url(RESULT, timeout=40_000)
     first = int(RESULT.search(page.url).group(1))  # type: ignore[union-attr]
+    check_page(page, "result", screenshot=False)
 
     # Publish it (keyboard): the teachers' page says so.
     key_submit(page, page.locator("#publish"))
     assert f"/app/s/{SLUG}/teachers" in page.url, page.url
+    check_page(page, "teachers (published)", screenshot=False)
     with served.api() as api:
         assert api.get(f"/schools/{SLUG}").json()["published_version"] == first
 
     # The change form: 刘老师 is away the whole second week.
     page.goto(served.url(f"/app/s/{SLUG}/changes"))
     check_page(page, "changes-form-zh-CN")
+    assert_keyboard_reachable(page, "change form", max_controls=200)
     page.select_option("#leave-staff_id", "lib")
     page.fill("#leave-first_day", (start + dt.timedelta(days=7)).isoformat())
     page.fill("#leave-last_day", (start + dt.timedelta(days=11)).isoformat())
@@ -90,5 +93,6 @@ def test_a_leave_reruns_shows_its_changes_and_is_published(served: Served, pages
     # Publish the rerun from there.
     submit(page, page.locator("#publish-button"))
     assert f"/app/s/{SLUG}/teachers" in page.url, page.url
+    check_page(page, "teachers (rerun published)", screenshot=False)
     with served.api() as api:
         assert api.get(f"/schools/{SLUG}").json()["published_version"] == rerun
