@@ -15,8 +15,10 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 import threading
+import unicodedata
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -272,6 +274,8 @@ class WeekGrid:
     weeks: str
     rows: tuple[GridRow, ...]
     count: int
+    print_pt: float
+    """The grid's printed font size: the largest at which the week fits one A4 landscape page."""
 
 
 def _anchor(cycle_week: int, day: str, start: str, class_id: str, rule_id: str) -> str:
@@ -330,6 +334,54 @@ def _slot_names(scenario: Scenario, names: Names, window_ids: list[str], start: 
             if name not in out:
                 out.append(name)
     return tuple(out)
+
+
+# Printed as the printable page is (rota_solver/printable.py measures these in Chromium): A4
+# landscape less 12 mm margins, less this page's headings; entries two lines, the detail at 0.8em.
+_GRID_WIDTH_MM = 273.0
+_GRID_HEIGHT_MM = 150.0
+_SLOT_COLUMN_MM = 27.0
+_MM_PER_PT = 25.4 / 72
+_ENTRY_EM = 2.85
+_ROW_PAD_MM = 1.8
+_LARGEST_PT = 11.0
+_SMALLEST_PT = 5.0
+
+
+def _ems(text: str) -> float:
+    """Rough printed width in ems: CJK and other wide characters 1, the rest about 0.55."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
+
+
+def _print_pt(rows: list[GridRow], columns: int) -> float:
+    """The largest font, in half points, at which the grid's rows fit the printed page's height."""
+    heads = [[_ems(t) for t in (*row.names, row.time)] for row in rows]
+    cells = [
+        [
+            [(_ems(f"{e.class_name} {e.kind_label}"), _ems(f"{e.room} · {e.staff}")) for e in c]
+            for c in row.cells
+        ]
+        for row in rows
+    ]
+    column_mm = (_GRID_WIDTH_MM - _SLOT_COLUMN_MM) / max(columns, 1) - 2.0
+    size = _LARGEST_PT
+    while size > _SMALLEST_PT:
+        em = size * _MM_PER_PT
+        column_ems, slot_ems = column_mm / em, (_SLOT_COLUMN_MM - 2.0) / em
+        height = 1.6 * em + 2.5
+        for head, row_cells in zip(heads, cells, strict=True):
+            tallest = 1.2 * sum(math.ceil(w / slot_ems) for w in head)
+            for entries in row_cells:
+                cell = 0.0
+                for name, detail in entries:
+                    cell += _ENTRY_EM + 1.2 * (math.ceil(name / column_ems) - 1)
+                    cell += 0.96 * (math.ceil(0.8 * detail / column_ems) - 1)
+                tallest = max(tallest, cell)
+            height += tallest * em + _ROW_PAD_MM
+        if height <= _GRID_HEIGHT_MM:
+            break
+        size -= 0.5
+    return size
 
 
 def _rule_slots(scenario: Scenario) -> set[tuple[dt.time, dt.time, str]]:
@@ -418,6 +470,7 @@ def week_grids(loaded: Loaded, names: Names) -> tuple[list[str], list[WeekGrid]]
                 weeks=labels.teaching_weeks(numbers) if rota.cycle_weeks > 1 and numbers else "",
                 rows=tuple(rows),
                 count=count,
+                print_pt=_print_pt([r for r in rows if not r.free], len(weekdays)),
             )
         )
     return weekdays, grids
