@@ -360,3 +360,23 @@ def test_another_schools_librarian_gets_403(tmp_path: Path) -> None:
         )
         assert refused.status_code == 403
         assert "pins" not in scenario_text(client)
+
+
+def test_the_printed_grid_font_shrinks_until_the_week_fits_its_page() -> None:
+    from api.web.pages.rotas import Entry, GridRow, _print_pt
+
+    def entry(i: int) -> Entry:
+        return Entry(
+            anchor=f"s-{i}", class_id=f"{i}", class_name=f"三年级{i}班", rule_id="r", rule_name="借阅",
+            kind_label="借阅", kind_index=0, room="学生阅览室", staff="王老师、五(1)班图书管理员",
+            day="mon", day_name="周一", start="12:10", end="12:30", week="A", week_name="A周", pinned=False,
+        )  # fmt: skip
+
+    def rows(count: int, per_cell: int) -> list[GridRow]:
+        cells = tuple(tuple(entry(i) for i in range(per_cell)) for _ in range(5))
+        return [GridRow(names=("午间",), time="12:10–12:30", start="12:10", cells=cells)] * count
+
+    roomy = _print_pt(rows(2, 1), 5)
+    crowded = _print_pt(rows(6, 4), 5)
+    assert roomy == 11.0 and 5.0 <= crowded < roomy
+    assert _print_pt(rows(12, 8), 5) == 5.0  # the smallest: too much for one page at any size
