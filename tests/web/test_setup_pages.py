@@ -698,3 +698,93 @@ def test_an_unknown_holiday_country_is_said_on_the_term_page(tmp_path: Path) -> 
         page = post_page(client, page_url("term"), {"term.holiday_country": "XX"})
         assert page.status_code == 200
         assert "The public holidays cannot be shown:" in page.text and "Country XX not available" in page.text
+
+
+def test_a_long_list_is_shown_and_saved_a_page_at_a_time(tmp_path: Path) -> None:
+    with librarian_of(tmp_path) as client:
+        classes = [{"id": f"c{i:03d}", "grade": 1, "size": 20} for i in range(130)]
+        upload_scenario(client, "tiny", school_dict(classes=classes))
+        first = client.get(page_url("classes"))
+        assert "Showing 1–100 of 130." in first.text and 'href="?page=2"' in first.text
+        assert 'name="classes.99.id"' in first.text and 'name="classes.100.id"' not in first.text
+        assert 'name="classes.n0.id"' not in first.text  # new rows go on the last page
+        assert len(form_of(first.text)) < 1000  # what a form may post
+        url = page_url("classes") + "?page=2"
+        second = client.get(url)
+        assert 'name="classes.100.id"' in second.text and 'name="classes.n0.id"' in second.text
+        saved = client.post(
+            page_url("classes"), data={**form_of(second.text), "classes.120.name": "Late one"}
+        )
+        assert saved.status_code == 200 and "Saved as scenario version" in saved.text
+        assert "Showing 101–130 of 130." in saved.text  # the same page again
+        after = scenario_of(client).classes
+        assert len(after) == 130 and after[120].name == "Late one" and after[0].id == "c000"
+        assert client.get(page_url("classes") + "?page=nonsense").status_code == 200
+
+
+def test_the_optional_sections_save_through_their_forms(tmp_path: Path) -> None:
+    with librarian_of(tmp_path, locale="zh-CN") as client:
+        steps: list[tuple[str, dict[str, Any]]] = [
+            (
+                "helpers",
+                {
+                    "helper_groups.n0.id": "helpers_1_2",
+                    "helper_groups.n0.class_id": "1-2",
+                    "helper_groups.n0.windows": "lunch",
+                    "helper_groups.n0.max_sessions_per_day": "",  # empty: no cap (not the default 1)
+                },
+            ),
+            ("teacher-groups", {"teacher_groups.n0.id": "chinese", "teacher_groups.n0.members": "4"}),
+            (
+                "activities",
+                {
+                    "activities.n0.id": "orientation",
+                    "activities.n0.kind": "orientation",
+                    "activities.n0.participants.grades": "1",
+                    "activities.n0.participants.each_class": "on",
+                    "activities.n0.participants.helper_groups": "all",
+                    "activities.n0.when.weeks": "1, 2",
+                    "activities.n0.duration_minutes": "20",
+                    "activities.n0.windows": "lunch",
+                    "activities.n0.room": "library",
+                    "activities.n0.staffing.librarian": "1",
+                    "activities.n0.before_first": "reading",
+                },
+            ),
+            (
+                "stocktake",
+                {
+                    "stocktake._on": "on",
+                    "stocktake.start": "2026-09-17",
+                    "stocktake.end": "2026-09-18",
+                    "stocktake.loans_due": "2026-09-16",
+                    "stocktake.returns_within_days": "7",
+                    "stocktake.shifts.n0.window": "lunch",
+                    "stocktake.shifts.n0.staffing.librarian": "1",
+                },
+            ),
+            ("weights", {"weights.makeup_session": "25", "weights.preferred_day": "3"}),
+            ("school", {"school.day_end": "17:00", "school.locale": "zh-CN"}),
+        ]
+        for section, changes in steps:
+            saved = post_page(client, page_url(section), changes)
+            assert saved.status_code == 200 and "已保存为排班条件第" in saved.text, (
+                section,
+                saved.text[:3000],
+            )
+        scenario = scenario_of(client)
+        assert (
+            scenario.helper_groups[0].class_id == "1-2"
+            and scenario.helper_groups[0].max_sessions_per_day is None
+        )
+        assert scenario.teacher_groups[0].members == 4
+        orientation = scenario.activities[0]
+        assert orientation.participants.helper_groups == "all" and orientation.when.weeks == [1, 2]
+        assert orientation.before_first == ["reading"] and orientation.staffing == {"librarian": 1}
+        assert scenario.stocktake is not None and scenario.stocktake.shifts[0].staffing == {"librarian": 1}
+        assert scenario.weights.makeup_session == 25
+        assert "preferred_day" not in latest_data(client).get("weights", {})  # the default, left out
+        assert scenario.school.locale == "zh-CN" and str(scenario.school.day_end) == "17:00:00"
+        off = post_page(client, page_url("stocktake"), {}, drop=("stocktake._on",))
+        assert "已保存为排班条件第" in off.text
+        assert scenario_of(client).stocktake is None

@@ -166,8 +166,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不同日子作息不同时：用同一编号再列一行，选择另外的星期和时间。",
     ),
     "setup.windows.hint": (
-        "Give either a start and end time, or tick lesson periods; no days ticked means every school day.",
-        "填写开始和结束时间，或者勾选若干节课，两者选其一。",
+        "Give either a start and end time, or tick lesson periods. Every day ticked: every school weekday.",
+        "填写开始和结束时间，或者勾选若干节课，两者选其一。全部星期都勾选表示每个上课日。",
     ),
     "setup.rooms.hint": (
         "Closed dates: one a line, the first day, the last day if more than one, then why, e.g. "

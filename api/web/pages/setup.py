@@ -541,10 +541,11 @@ def _section(slug: str) -> Section:
 
 @router.get("/setup/{slug}")
 def section_page(
-    request: Request, school: SchoolSlug, slug: str, session: SessionDep, who: SchoolEditor, page: int = 1
+    request: Request, school: SchoolSlug, slug: str, session: SessionDep, who: SchoolEditor, page: str = "1"
 ) -> Response:
     section = _section(slug)
-    return _section_view(request, school, who, current(session, school), section, None, page)
+    number = int(page) if page.isdigit() and len(page) < 7 else 1
+    return _section_view(request, school, who, current(session, school), section, None, number)
 
 
 @router.post("/setup/{slug}", dependencies=[CsrfChecked])
