@@ -417,6 +417,19 @@ def sign_in(page: Page, served: Served, username: str, password: str = PASSWORD)
     assert "/app/sign-in" not in page.url, f"sign-in failed: {page.url}"
 
 
+def to_result(page: Page, result: re.Pattern[str]) -> int:
+    """From a run's progress page to its result page, whose URL matches ``result`` (its group 1 is
+    the rota version): the page's script goes there when the run ends; a run that had already ended
+    when the page was drawn has no script, but a link to its rota."""
+    ended = page.locator("#job-end a[href*='/rotas/']")
+    if ended.count():
+        submit(page, ended)
+    page.wait_for_url(result, timeout=40_000)
+    found = result.search(page.url)
+    assert found is not None, page.url
+    return int(found.group(1))
+
+
 def next_monday(after_days: int) -> dt.date:
     """The first Monday at least ``after_days`` from today: a term in the future, so that a rerun's
     freeze date (two school days from today) is before it and every session may still move."""

@@ -26,6 +26,7 @@ from tests.web.browser.conftest import (
     key_submit,
     school_with_librarian,
     submit,
+    to_result,
     upload,
 )
 
@@ -125,8 +126,7 @@ def test_solve_result_and_views(served: Served) -> None:
     page.goto(served.url(BASE + "/solve"))
     check_page(page, "solve-page-en")
     key_submit(page, page.locator("#solve-start"))
-    page.wait_for_url(RESULT, timeout=40_000)
-    number = int(RESULT.search(page.url).group(1))  # type: ignore[union-attr]
+    number = to_result(page, RESULT)
     state["first"] = number
     assert "proven" in page.locator("#result-status").inner_text().lower()
     check_page(page, "result-page-en")
@@ -180,8 +180,7 @@ def test_publish_teachers_pages_and_a_rerun(served: Served, pages: Pages) -> Non
     page.fill("#room-reason", "Repairs")
     submit(page, page.locator("#room-submit"))
     assert JOB.search(page.url), f"no rerun started: {page.url}\n{page.locator('main').inner_text()}"
-    page.wait_for_url(RESULT, timeout=40_000)
-    rerun = int(RESULT.search(page.url).group(1))  # type: ignore[union-attr]
+    rerun = to_result(page, RESULT)
     assert rerun > first
     page.goto(served.url(f"{BASE}/rotas/{rerun}/changes"))
     check_page(page, "rerun-changes-en")

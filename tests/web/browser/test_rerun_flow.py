@@ -18,6 +18,7 @@ from tests.web.browser.conftest import (
     key_submit,
     school_with_librarian,
     submit,
+    to_result,
 )
 
 SLUG = "hongqi"
@@ -51,8 +52,7 @@ def test_a_leave_reruns_shows_its_changes_and_is_published(served: Served, pages
     assert_keyboard_reachable(page, "solve")
     key_submit(page, page.locator("#solve-start"))
     assert JOB.search(page.url), page.url
-    page.wait_for_url(RESULT, timeout=40_000)
-    first = int(RESULT.search(page.url).group(1))  # type: ignore[union-attr]
+    first = to_result(page, RESULT)
     check_page(page, "result", screenshot=False)
 
     # Publish it (keyboard): the teachers' page says so.
@@ -77,8 +77,7 @@ def test_a_leave_reruns_shows_its_changes_and_is_published(served: Served, pages
     assert away == [start + dt.timedelta(days=d) for d in range(7, 12)], away
 
     # The progress page goes to the rerun's result by itself.
-    page.wait_for_url(RESULT, timeout=40_000)
-    rerun = int(RESULT.search(page.url).group(1))  # type: ignore[union-attr]
+    rerun = to_result(page, RESULT)
     assert rerun > first
     check_page(page, "rerun-result-zh-CN")
 
