@@ -261,6 +261,7 @@ def test_a_staff_page_lists_the_duties_of_a_librarian_and_of_a_helper_team(
         if on_duty:
             table = section(page.text, 'id="staff-activities"', "</table>")
             assert table.count("Library orientation") == len(on_duty)
+    assert "Days off: 2 Oct (Fri)" in client.get(f"{VIEWS}/1/staff/lib").text
     helpers = client.get(f"{VIEWS}/1/staff/helpers_31").text
     assert "student helpers of Class 3-1" in helpers
     assert any("helpers_31" in s.staff_ids for s in rota.sessions)
