@@ -459,6 +459,10 @@ def build_part(part: Part, data: dict[str, Any], page: Page, page_number: int = 
                     hidden=[(f"{part.key}.n{j}._row", "")],
                 )
             )
+    if part.layout == "cards":  # a card's hints once, on the first card of the page: not on all of them
+        for row in rows[1:]:
+            for f in row.fields:
+                f.hint = ""
     pager = []
     notes = [t("setup.rename_note")] if part.key in REFERENCES else []
     if pages > 1:
