@@ -8,16 +8,20 @@ buttons and the like.
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import Conflict, NotFound
-from .auth import BadCsrf, Forbidden, NeedsSignIn, sign_in_path
+from .accounts import session_of
+from .auth import SESSION_COOKIE, BadCsrf, Forbidden, NeedsSignIn, sign_in_path
 from .i18n import Translator
 from .pages import account, publish, rotas, school, setup, solve, teachers
 from .templating import locale_of, render
@@ -82,18 +86,48 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(sign_in_path(exc.next_path), status_code=303)
 
     async def forbidden(request: Request, exc: Exception) -> Response:
-        t = Translator(locale_of(request, None))
+        t = Translator(_reader_locale(request))
         key = "error.csrf" if isinstance(exc, BadCsrf) else "error.forbidden"
         return render(request, "error.html", None, 403, message=t(key))
 
     app.add_exception_handler(NeedsSignIn, needs_sign_in)
+    app.add_exception_handler(RequestValidationError, _invalid_request(app))
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(BadCsrf, forbidden)
 
 
+def _invalid_request(app: FastAPI) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """A page's form or query that FastAPI cannot read (a field missing or too long, a number that
+    is not one) as a 422 page in the reader's language; the API keeps FastAPI's JSON answer."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        if not is_page(request):
+            return await request_validation_exception_handler(request, exc)
+        t = Translator(_reader_locale(request))
+        fields = ", ".join(
+            ".".join(str(part) for part in error.get("loc", ())[1:]) or "?" for error in exc.errors()
+        )
+        return render(request, "error.html", None, 422, message=t("error.invalid_form", fields=fields))
+
+    return handle
+
+
+def _reader_locale(request: Request) -> str:
+    """The signed-in reader's language (an error page has no dependencies to say who it is)."""
+    state = getattr(request.app.state, "service", None)
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if state is not None and token:
+        with state.session_factory() as session:
+            who = session_of(session, token)
+        if who is not None:
+            return who.account.locale
+    return locale_of(request, None)
+
+
 def error_page(request: Request, exc: Exception) -> Response:
     """A page's NotFound (404) or Conflict (409) as a page in the reader's language, not JSON."""
-    t = Translator(locale_of(request, None))
+    t = Translator(_reader_locale(request))
     if isinstance(exc, NotFound):
         return render(request, "error.html", None, 404, message=t("error.not_found"))
     assert isinstance(exc, Conflict)

@@ -104,7 +104,9 @@ def save_working(s: Session, slug: str, data: dict[str, Any], by: str) -> Saved:
             draft.data_json, draft.updated_at, draft.updated_by = text, utcnow(), by[:200]
         s.flush()
         return Saved(None, problems)
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    # libyaml's writer where PyYAML has it: the pure-Python one takes ~100 ms for 120 classes.
+    dumper = yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper
+    text = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False)
     try:
         version = storage.save_scenario(s, slug, text, "yaml", by)
     except InvalidScenario as exc:  # e.g. a lone surrogate: what a JSON round trip cannot hold

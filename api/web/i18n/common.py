@@ -30,6 +30,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "此表单已过期(或来自其他网站)。请返回、刷新页面后重新提交。",
     ),
     "error.conflict": ("{detail}", "{detail}"),
+    "error.invalid_form": (
+        "The form could not be read ({fields}). Go back, check those fields and send it again.",
+        "无法读取表单({fields})。请返回检查这些栏目后重新提交。",
+    ),
     "weekday.mon": ("Monday", "星期一"),
     "weekday.tue": ("Tuesday", "星期二"),
     "weekday.wed": ("Wednesday", "星期三"),
