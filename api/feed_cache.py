@@ -12,6 +12,7 @@ import email.utils
 import gzip
 import hashlib
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -46,6 +47,8 @@ class PublishedFeeds:
     """By file name, in :func:`calendars.build_feeds` order."""
     _html: bytes | None = field(default=None, repr=False)
     _gzipped: dict[str, bytes] = field(default_factory=dict, repr=False)
+    answers: dict[str, object] = field(default_factory=dict, repr=False)
+    """The fast path's ready answers by file name (:mod:`api.feed_fast_path`), made on first use."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -84,6 +87,20 @@ class FeedCache:
         self._build_lock = threading.Lock()
         self._by_school: dict[str, PublishedFeeds] = {}
         self._school_of_token: dict[str, str] = {}
+        self._checked_at: dict[str, float] = {}
+        """Token -> monotonic time the database last said it names its school's cached entry."""
+
+    def fresh(self, token: str, within: float) -> PublishedFeeds | None:
+        """The entry behind ``token`` if the database confirmed it within the last ``within``
+        seconds, without asking it again; None otherwise (the caller then goes the long way,
+        :meth:`get`, which asks). Publishing or rotating in this process drops the entry at once;
+        another process's publish is seen within ``within`` seconds."""
+        with self._lock:
+            checked = self._checked_at.get(token)
+            if checked is None or time.monotonic() - checked > within:
+                return None
+            slug = self._school_of_token.get(token)
+            return self._by_school.get(slug) if slug is not None else None
 
     def get(self, session: Session, token: str) -> PublishedFeeds:
         """The published feeds behind ``token``; :class:`NotFound` if it names none."""
@@ -100,7 +117,9 @@ class FeedCache:
                 self._by_school[school.slug] = entry
                 for old in [t for t, slug in self._school_of_token.items() if slug == school.slug]:
                     del self._school_of_token[old]
+                    self._checked_at.pop(old, None)
                 self._school_of_token[token] = school.slug
+                self._checked_at[token] = time.monotonic()
             return entry
 
     def forget(self, slug: str) -> None:
@@ -109,6 +128,7 @@ class FeedCache:
             self._by_school.pop(slug, None)
             for old in [t for t, s in self._school_of_token.items() if s == slug]:
                 del self._school_of_token[old]
+                self._checked_at.pop(old, None)
 
     def _cached(self, session: Session, token: str) -> PublishedFeeds | None:
         with self._lock:
@@ -122,6 +142,9 @@ class FeedCache:
             return None
         if school.feed_token != token or school.published_version != entry.version:
             return None
+        with self._lock:
+            if self._by_school.get(slug) is entry:
+                self._checked_at[token] = time.monotonic()
         return entry
 
 

@@ -25,6 +25,7 @@ from .db import init_db, make_engine, make_session_factory
 from .deps import ServiceState
 from .errors import Conflict, NotFound
 from .feed_cache import FeedCache
+from .feed_fast_path import FeedFastPath
 from .jobs import JobRunner, Jobs
 from .middleware import AllowHeader, GZipExceptFeeds, redact_access_log
 from .routes import ROUTERS
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_error_handlers(app)
     app.add_middleware(GZipExceptFeeds)
     app.add_middleware(AllowHeader)
+    app.add_middleware(FeedFastPath, recheck_seconds=settings.feed_recheck_seconds)
 
     @app.get("/health", tags=["service"], summary="The service is up")
     def health() -> Health:

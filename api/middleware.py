@@ -48,7 +48,7 @@ class GZipExceptFeeds(GZipMiddleware):
     (with ``Vary`` and a weak ETag: ``api.routes.feeds``)."""
 
     def __init__(self, app: ASGIApp) -> None:
-        super().__init__(app, minimum_size=GZIP_MINIMUM_BYTES)
+        super().__init__(app, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=6)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(FEEDS_PREFIX):

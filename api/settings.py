@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     ``https://library.school.example``: feed addresses and the feed index's links start with it.
     Unset, development mode takes the request's own address (its Host header); production needs it."""
     max_body_bytes: int = Field(default=1_048_576, gt=0)
+    feed_recheck_seconds: float = Field(default=1.0, ge=0.0, le=300.0)
+    """ROTA_FEED_RECHECK_SECONDS: a feed poll is answered from memory while the database confirmed
+    its address and published version at most this long ago (a publish in another server process
+    shows within it); 0 asks the database on every poll."""
     job_time_limit_seconds: float = Field(default=60.0, gt=0)
     """Wall-clock limit of a whole job: every solver stage and the explainer end within it."""
     job_lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)

@@ -16,7 +16,6 @@ a calendar app shows nothing either way, and a person who opens the address read
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import gzip
 import hashlib
 from collections.abc import Callable
@@ -30,18 +29,15 @@ from sqlalchemy.orm import Session
 from rota_solver import labels_for
 
 from .. import storage
+from ..conditional import CACHE_CONTROL, GZIP_MINIMUM_BYTES, PRIVATE, accepts_gzip, not_modified
 from ..deps import PublicBaseDep, SessionDep, get_feed_cache
 from ..errors import NotFound
 from ..feed_cache import FeedCache, PublishedFeeds
 from ..schemas import Responses
 from ..web.pages.teachers import PublicPage, public_page
 
-CACHE_CONTROL = "max-age=300"
 ROTA_HTML = "rota.html"
-GZIP_MINIMUM_BYTES = 1024
-"""Bodies at least this large are sent gzipped to clients that accept it."""
-_PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
-"""The token is in every address: no Referer to other sites, no search engine."""
+_PRIVATE = PRIVATE
 
 
 FeedCacheDep = Annotated[FeedCache, Depends(get_feed_cache)]
@@ -159,36 +155,13 @@ def _etag(body: bytes) -> str:
 
 
 def _accepts_gzip(request: Request) -> bool:
-    """Whether ``Accept-Encoding`` names gzip (or ``*``) with a quality above 0."""
-    for item in request.headers.get("accept-encoding", "").split(","):
-        coding, _, params = item.strip().partition(";")
-        if coding.strip().lower() not in ("gzip", "x-gzip", "*"):
-            continue
-        quality = params.strip().lower().removeprefix("q=")
-        try:
-            return not params.strip() or float(quality) > 0
-        except ValueError:
-            return False
-    return False
+    return accepts_gzip(request.headers.get("accept-encoding"))
 
 
 def _not_modified(request: Request, etag: str, last_modified: dt.datetime) -> bool:
-    """RFC 9110 section 13.2.2: If-None-Match decides when present (weak comparison), else
-    If-Modified-Since (ignored when it cannot be parsed)."""
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-        return any(tag == "*" or tag == etag.removeprefix("W/") for tag in tags)
-    if_modified_since = request.headers.get("if-modified-since")
-    if if_modified_since is None:
-        return False
-    try:
-        since = email.utils.parsedate_to_datetime(if_modified_since)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return False
-    if since.tzinfo is None:  # "-0000": UTC by RFC 5322
-        since = since.replace(tzinfo=dt.UTC)
-    return last_modified <= since
+    return not_modified(
+        request.headers.get("if-none-match"), request.headers.get("if-modified-since"), etag, last_modified
+    )
 
 
 _NOT_PUBLISHED = {

@@ -88,8 +88,15 @@ def get_rota(
     responses=_NOT_FOUND,
     summary="Publish a rota version: the school's feeds serve it from now on",
 )
-def publish_rota(school: SchoolSlug, number: VersionNumber, session: SessionDep) -> RotaVersion:
-    return RotaVersion.of(storage.publish(session, school, number, dt.datetime.now(dt.UTC)))
+def publish_rota(
+    school: SchoolSlug,
+    number: VersionNumber,
+    session: SessionDep,
+    cache: Annotated[FeedCache, Depends(get_feed_cache)],
+) -> RotaVersion:
+    published = storage.publish(session, school, number, dt.datetime.now(dt.UTC))
+    cache.forget(school)  # the feeds' fast path must not answer with the old version
+    return RotaVersion.of(published)
 
 
 @router.post(

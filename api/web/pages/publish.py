@@ -92,6 +92,7 @@ def publish_post(
     who: SchoolEditor,
 ) -> Response:
     info = storage.publish(session, school, number, dt.datetime.now(dt.UTC))
+    state.feed_cache.forget(school)  # the feeds' fast path must not answer with the old version
     token = storage.get_school(session, school).feed_token
     warm(state.feed_cache, session, token, f"{public}/feeds/{token}/")
     return _see(f"/app/s/{school}/teachers?done=published&n={info.number}")
