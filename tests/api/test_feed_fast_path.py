@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api import feed_cache
+from api import storage
 from api.main import create_app
 from tests.api.test_http import AUTH, TestClient, settings, solve_and_publish, tiny_yaml, upload, wait_for_job
 
@@ -63,13 +63,13 @@ def test_polls_within_the_recheck_time_do_not_ask_the_database(
     fast, slow = two_apps
     base = solve_and_publish(slow)
     asked: list[str] = []
-    real = feed_cache.storage.get_school
+    real = storage.get_school
 
     def counting(session: Any, slug: str) -> Any:
         asked.append(slug)
         return real(session, slug)
 
-    monkeypatch.setattr(feed_cache.storage, "get_school", counting)
+    monkeypatch.setattr(storage, "get_school", counting)
     assert fast.get(base + "library.ics").status_code == 200
     asked.clear()
     started = time.monotonic()
