@@ -10,10 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
 from api import storage
 from api.main import create_app
-from tests.api.test_http import AUTH, TestClient, settings, solve_and_publish, tiny_yaml, upload, wait_for_job
+from tests.api.test_http import AUTH, settings, solve_and_publish, tiny_yaml, upload, wait_for_job
 
 __all__ = ["settings"]  # the fixture, used by name
 
