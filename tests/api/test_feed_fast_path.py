@@ -5,16 +5,21 @@ another server process once that time has passed."""
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from starlette.testclient import TestClient
+from starlette.exceptions import StarletteDeprecationWarning
 
 from api import storage
 from api.main import create_app
 from tests.api.test_http import AUTH, settings, solve_and_publish, tiny_yaml, upload, wait_for_job
+
+with warnings.catch_warnings():  # the TestClient's note that it would rather have httpx2
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from fastapi.testclient import TestClient
 
 __all__ = ["settings"]  # the fixture, used by name
 
