@@ -6,7 +6,8 @@ directory), uploads, solves and publishes the demo school, then for class 3-2's 
 whole-library feed sends N plain GETs (200, the whole file) and N GETs with ``If-None-Match``
 (304, headers only), over keep-alive connections from K client threads, and prints throughput
 and p50/p99 latency of each. The first request, which builds every feed of the published
-version, is timed on its own.
+version, is timed on its own. In the same run, the same files served by nginx (a static file
+server: Debian's ``nginx-light``, one worker, if installed) with the same client, for scale.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import argparse
 import os
 import platform
 import secrets
+import shutil
+import socket
+import subprocess
 import tempfile
 import threading
 import time
@@ -60,6 +64,66 @@ def publish_demo(base_url: str, admin_token: str) -> str:
         admin.post(f"/schools/demo/rotas/{job['rota_version']}/publish").raise_for_status()
         feed_url: str = admin.get("/schools/demo").raise_for_status().json()["feed_url"]
         return feed_url
+
+
+NGINX_CONFIG = """\
+daemon off;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/tmp;
+    proxy_temp_path {dir}/tmp;
+    fastcgi_temp_path {dir}/tmp;
+    uwsgi_temp_path {dir}/tmp;
+    scgi_temp_path {dir}/tmp;
+    types {{ text/calendar ics; }}
+    server {{
+        listen 127.0.0.1:{port};
+        root {dir}/www;
+        etag on;
+        keepalive_requests 1000000;
+    }}
+}}
+"""
+
+
+@contextmanager
+def nginx_serving(files: dict[str, bytes]) -> Iterator[str | None]:
+    """``files`` served by nginx on a free loopback port (its base URL), or None without nginx."""
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory() as tmp, socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        Path(tmp).chmod(0o755)  # nginx's worker may run as another user
+        (Path(tmp) / "www").mkdir()
+        (Path(tmp) / "tmp").mkdir()
+        for name, body in files.items():
+            (Path(tmp) / "www" / name).write_bytes(body)
+        config = Path(tmp) / "nginx.conf"
+        config.write_text(NGINX_CONFIG.format(dir=tmp, port=port))
+        process = subprocess.Popen([nginx, "-c", str(config), "-p", tmp], stderr=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}/"
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    httpx.get(base + next(iter(files)), timeout=1).raise_for_status()
+                    break
+                except httpx.HTTPError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise RuntimeError("nginx did not start") from None
+                    time.sleep(0.05)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(10)
 
 
 @dataclass(frozen=True)
@@ -131,11 +195,20 @@ def main() -> None:
         httpx.get(feed_url + FEEDS[0], timeout=60).raise_for_status()
         first = time.perf_counter() - started
         results = []
+        bodies = {}
         for name in FEEDS:
             url = feed_url + name
             etag = httpx.get(url, timeout=30).raise_for_status().headers["ETag"]
+            bodies[name] = httpx.get(url, timeout=30).content
             results.append(measure(url, name, 200, args.requests, args.clients, {}))
             results.append(measure(url, name, 304, args.requests, args.clients, {"If-None-Match": etag}))
+        static: list[Result] = []
+        with nginx_serving(bodies) as nginx_url:
+            for name in FEEDS if nginx_url else ():
+                url = f"{nginx_url}{name}"
+                etag = httpx.get(url, timeout=30).raise_for_status().headers["ETag"]
+                static.append(measure(url, name, 200, args.requests, args.clients, {}))
+                static.append(measure(url, name, 304, args.requests, args.clients, {"If-None-Match": etag}))
     print(
         f"python {platform.python_version()}, uvicorn {version('uvicorn')}, fastapi {version('fastapi')}, "
         f"{platform.machine()}, {os.cpu_count()} CPUs; loopback, {args.clients} client thread(s), "
@@ -144,12 +217,16 @@ def main() -> None:
     print(
         f"first request of class-3-2.ics (builds every feed of the published version): {first * 1000:.0f} ms"
     )
-    header = ("feed", "status", "bytes", "requests/s", "p50 ms", "p99 ms")
-    print("{:<16} {:>6} {:>8} {:>11} {:>8} {:>8}".format(*header))
-    for r in results:
+    header = ("feed", "status", "bytes", "requests/s", "p50 ms", "p99 ms", "nginx req/s", "nginx/ours")
+    print("{:<16} {:>6} {:>8} {:>11} {:>8} {:>8} {:>12} {:>10}".format(*header))
+    for i, r in enumerate(results):
+        other = static[i] if i < len(static) else None
+        versus = "  (no nginx)"
+        if other is not None:
+            versus = f"{other.per_second:>12.0f} {other.per_second / r.per_second:>10.2f}"
         print(
             f"{r.what:<16} {r.status:>6} {r.bytes:>8} {r.per_second:>11.0f} "
-            f"{r.percentile(50) * 1000:>8.2f} {r.percentile(99) * 1000:>8.2f}"
+            f"{r.percentile(50) * 1000:>8.2f} {r.percentile(99) * 1000:>8.2f} {versus}"
         )
 
 
