@@ -62,7 +62,7 @@ def playwright_driver() -> Iterator[Playwright]:
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium. Run scripts/test.sh "
-            "(it installs chromium, chromium-driver and a CJK font with apt).",
+            "(it installs chromium, chromium-driver, a CJK and an emoji font with apt).",
             pytrace=False,
         )
     if not AXE.exists():
