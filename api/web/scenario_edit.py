@@ -24,6 +24,7 @@ from .. import storage
 from ..errors import NotFound
 from ..models import ScenarioDraft, School
 from ..storage import ScenarioVersionInfo, utcnow
+from .parsed import Memo
 
 
 @dataclass
@@ -62,6 +63,12 @@ def as_data(scenario: Scenario) -> dict[str, Any]:
     return data
 
 
+_VERSION_DATA = Memo(32)
+"""A saved version's text -> its dict as JSON text (parsed once per process)."""
+_DRAFT_PROBLEMS = Memo(64)
+"""A draft's JSON text -> its problems."""
+
+
 def working_scenario(s: Session, slug: str) -> Working:
     school = _school(s, slug)
     latest: ScenarioVersionInfo | None
@@ -71,12 +78,31 @@ def working_scenario(s: Session, slug: str) -> Working:
         latest = None
     draft = s.get(ScenarioDraft, school.id)
     if draft is not None:
-        data = json.loads(draft.data_json)
-        return Working(data, latest, True, problems_of(data))
+        return Working(json.loads(draft.data_json), latest, True, draft_problems(draft.data_json))
     if latest is not None:
-        return Working(as_data(parse_scenario(latest.text)), latest, False)
+        text = latest.text
+        kept = _VERSION_DATA.get(text, lambda: json.dumps(as_data(parse_scenario(text)), ensure_ascii=False))
+        return Working(json.loads(kept), latest, False)
     data = starter(school.name)
-    return Working(data, None, True, problems_of(data))
+    return Working(data, None, True, draft_problems(json.dumps(data, ensure_ascii=False)))
+
+
+def draft_problems(text: str) -> list[ScenarioProblem]:
+    """The problems of a draft's JSON text (found once per process)."""
+    found: tuple[ScenarioProblem, ...] = _DRAFT_PROBLEMS.get(
+        text, lambda: tuple(problems_of(json.loads(text)))
+    )
+    return list(found)
+
+
+def remember_draft(data: dict[str, Any], problems: list[ScenarioProblem]) -> None:
+    """A draft just saved from ``data`` and its problems: its next page view need not check it."""
+    _DRAFT_PROBLEMS.put(json.dumps(data, ensure_ascii=False), tuple(problems))
+
+
+def remember_version(text: str, data: dict[str, Any]) -> None:
+    """A version just saved from ``data``: its next page view need not parse it."""
+    _VERSION_DATA.put(text, json.dumps(data, ensure_ascii=False))
 
 
 def problems_of(data: dict[str, Any]) -> list[ScenarioProblem]:
@@ -103,6 +129,7 @@ def save_working(s: Session, slug: str, data: dict[str, Any], by: str) -> Saved:
         else:
             draft.data_json, draft.updated_at, draft.updated_by = text, utcnow(), by[:200]
         s.flush()
+        remember_draft(data, problems)
         return Saved(None, problems)
     # libyaml's writer where PyYAML has it: the pure-Python one takes ~100 ms for 120 classes.
     dumper = yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper
@@ -114,6 +141,7 @@ def save_working(s: Session, slug: str, data: dict[str, Any], by: str) -> Saved:
     if draft is not None:
         s.delete(draft)
         s.flush()
+    remember_version(text, data)
     return Saved(version, [])
 
 

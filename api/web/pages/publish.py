@@ -52,10 +52,10 @@ from ...storage import ChangeSummary, JobInfo, RerunParams, SchoolInfo
 from ..accounts import SignedIn
 from ..auth import CsrfChecked, SchoolEditor
 from ..i18n import Translator
-from ..scenario_edit import Working, discard_draft, edited
+from ..parsed import PARSED
+from ..scenario_edit import Working, discard_draft, edited, remember_version
 from ..templating import render
-from .setup_data import current, remember_version
-from .solve import PARSED
+from .setup_data import current
 from .teachers import warm
 
 router = APIRouter(prefix="/app/s/{school}", include_in_schema=False)
@@ -116,7 +116,7 @@ class RerunVersion:
 def load_changes(s: Session, slug: str, number: int) -> tuple[RerunVersion, RotaDiff, Scenario] | None:
     """Rota version ``number``'s changes with the scenario it was rerun for, reading neither rota
     (a 120-class school's is a megabyte of JSON) and parsing the scenario at most once per process
-    (the solve pages' :data:`~api.web.pages.solve.PARSED`). None for a version solved afresh;
+    (:data:`api.web.parsed.PARSED`). None for a version solved afresh;
     :class:`NotFound` for no such school or version."""
     school_id = s.scalar(select(School.id).where(School.slug == slug))
     if school_id is None:

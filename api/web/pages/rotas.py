@@ -13,16 +13,14 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import math
 import re
-import threading
 import unicodedata
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -31,7 +29,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rota_solver import Labels, Rota, Scenario, TermCalendar, build_term_calendar, labels_for, parse_scenario
+from rota_solver import Labels, Rota, Scenario, TermCalendar, build_term_calendar, labels_for
 
 from ... import storage
 from ...deps import SchoolSlug, SessionDep, VersionNumber
@@ -40,6 +38,7 @@ from ...models import RotaVersion, ScenarioDraft, ScenarioVersion, School
 from ..accounts import SignedIn
 from ..auth import CsrfChecked, SchoolEditor
 from ..i18n import ALL, Translator
+from ..parsed import PARSED, rota_of, scenario_of
 from ..scenario_edit import edited, problems_of, save_working, working_scenario
 from ..templating import render
 
@@ -52,42 +51,8 @@ MANY_A_DAY = 8
 
 # --- loading, once per request ------------------------------------------------------------------
 
-_T = TypeVar("_T")
-
-
-class _Parsed:
-    """Parsed scenarios and rotas by the digest of what was parsed: both are frozen models, and a
-    stored version never changes, so a page need not parse the same text again."""
-
-    def __init__(self, size: int = 12) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[str, str], object] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str], make: Callable[[], _T]) -> _T:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                return found  # type: ignore[return-value]
-        made = make()
-        with self._lock:
-            self._items[key] = made
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return made
-
-
-_PARSED = _Parsed()
-
-
 def _scenario_of(row: ScenarioVersion) -> Scenario:
-    return _PARSED.get(("scenario", row.digest), lambda: parse_scenario(row.text))
-
-
-def _rota_of(text: str) -> Rota:
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    return _PARSED.get(("rota", digest), lambda: Rota.model_validate_json(text))
+    return scenario_of(row.text, row.digest)
 
 
 @dataclass(frozen=True)
@@ -123,12 +88,12 @@ def _load(s: Session, slug: str, number: int) -> Loaded:
     scenario = _scenario_of(scenario_row)
     pins, in_draft = _working_pins(s, school, scenario_row, scenario)
     return Loaded(
-        number, scenario_row.number, scenario_row.digest, _rota_of(row.rota_json), scenario, pins, in_draft
+        number, scenario_row.number, scenario_row.digest, rota_of(row.rota_json), scenario, pins, in_draft
     )
 
 
 def _term_calendar(loaded: Loaded) -> TermCalendar:
-    return _PARSED.get(("calendar", loaded.digest), lambda: build_term_calendar(loaded.scenario))
+    return PARSED.get(("calendar", loaded.digest), lambda: build_term_calendar(loaded.scenario))
 
 
 def _working_pins(

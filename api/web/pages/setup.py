@@ -32,7 +32,14 @@ from ..forms import (
     yaml_data,
 )
 from ..i18n import Translator
-from ..scenario_edit import Working, as_data, discard_draft, problems_of, save_working
+from ..scenario_edit import (
+    Working,
+    as_data,
+    discard_draft,
+    problems_of,
+    remember_version,
+    save_working,
+)
 from ..templating import locale_of, render
 from . import setup_people
 from .setup_data import (
@@ -40,7 +47,6 @@ from .setup_data import (
     Section,
     current,
     has_pins,
-    remember_version,
     sections,
     setup_url,
     statuses,

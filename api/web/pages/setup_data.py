@@ -9,93 +9,21 @@ problems of a draft remembered by their text (a few schools' worth, in this proc
 
 from __future__ import annotations
 
-import json
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rota_solver import Scenario, ScenarioProblem, parse_scenario
+from rota_solver import Scenario, ScenarioProblem
 
-from ... import storage
-from ...errors import NotFound
-from ...models import ScenarioDraft, School
 from ..forms import as_dict, as_list, dotted, section_key
-from ..scenario_edit import Working, as_data, problems_of, starter
-
-
-class Memo:
-    """A small least-recently-used map, safe across the threads that serve requests."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[str, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str, make: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = make()
-        self.put(key, value)
-        return value
-
-    def put(self, key: str, value: Any) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
-_VERSION_DATA = Memo(32)
-"""A saved version's text -> its dict as JSON text."""
-_DRAFT_PROBLEMS = Memo(64)
-"""A draft's JSON text -> its problems."""
+from ..scenario_edit import Working, working_scenario
 
 
 def current(s: Session, slug: str) -> Working:
-    """The school's working scenario, as ``working_scenario`` gives it, without parsing again a
-    version or draft this process has read before."""
-    school = s.scalar(select(School).where(School.slug == slug))
-    if school is None:
-        raise NotFound(f"school {slug}")
-    latest: storage.ScenarioVersionInfo | None
-    try:
-        latest = storage.latest_scenario(s, slug)
-    except NotFound:
-        latest = None
-    draft = s.get(ScenarioDraft, school.id)
-    if draft is not None:
-        return Working(json.loads(draft.data_json), latest, True, draft_problems(draft.data_json))
-    if latest is not None:
-        text = _VERSION_DATA.get(latest.text, lambda: json.dumps(as_data(parse_scenario(latest.text))))
-        return Working(json.loads(text), latest, False)
-    data = starter(school.name)
-    return Working(data, None, True, draft_problems(json.dumps(data, ensure_ascii=False)))
-
-
-def draft_problems(text: str) -> list[ScenarioProblem]:
-    found: tuple[ScenarioProblem, ...] = _DRAFT_PROBLEMS.get(
-        text, lambda: tuple(problems_of(json.loads(text)))
-    )
-    return list(found)
-
-
-def remember_draft(data: dict[str, Any], problems: list[ScenarioProblem]) -> None:
-    """A draft just saved from ``data`` (as ``save_working`` writes it) and its problems."""
-    _DRAFT_PROBLEMS.put(json.dumps(data, ensure_ascii=False), tuple(problems))
-
-
-def remember_version(text: str, data: dict[str, Any]) -> None:
-    """A version just saved from ``data``: its next page view need not parse it."""
-    _VERSION_DATA.put(text, json.dumps(data, ensure_ascii=False))
+    """The school's working scenario (parsed at most once per process: ``working_scenario``)."""
+    return working_scenario(s, slug)
 
 
 # --- the scenario's own words: descriptions and defaults -------------------------------------

@@ -19,7 +19,7 @@ from rota_solver import Scenario, TermCalendar, build_term_calendar, calendar_wa
 
 from ..forms import Block, Field, FormInput, Row, as_dict, as_list, text_of, time_text
 from ..i18n import Translator
-from .setup_data import Memo
+from ..parsed import Memo
 from .setup_lists import DEFAULT_WEEKDAYS, WEEKDAYS, Options
 
 # --- a class's timetable -------------------------------------------------------------------------

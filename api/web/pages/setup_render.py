@@ -25,12 +25,10 @@ from ..forms import (
     dotted,
 )
 from ..i18n import Translator
-from ..scenario_edit import Working, save_working
+from ..scenario_edit import Working, remember_draft, remember_version, save_working
 from ..templating import locale_of
 from .setup_data import (
     page_of_problem,
-    remember_draft,
-    remember_version,
     section_of,
     sections,
 )

@@ -23,15 +23,12 @@ Pages (all under ``/app/s/{school}``):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import itertools
 import json
 import re
-import threading
-from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -47,6 +44,7 @@ from ...models import Publication, RotaVersion, ScenarioDraft, ScenarioVersion, 
 from ...storage import ChangeSummary, JobInfo
 from ..auth import CsrfChecked, SchoolEditor
 from ..i18n import Translator
+from ..parsed import rota_of, scenario_of
 from ..scenario_edit import as_data, edited, problems_of, save_working, working_scenario
 from ..templating import render
 
@@ -157,35 +155,6 @@ def _recent_jobs(s: Session, school_id: int, limit: int) -> list[JobRow]:
     return out
 
 
-_T = TypeVar("_T")
-
-
-class ParsedCache:
-    """Parsed scenarios and rotas by the digest of their text. A stored version never changes and
-    both models are frozen, so the result page of a 120-class school (about 50 ms of parsing)
-    parses each version once, not on every view. Keyed by content, so two apps in one process
-    (tests) cannot see each other's versions under the same row id."""
-
-    def __init__(self, size: int = 8) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[str, str], object] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str], make: Callable[[], _T]) -> _T:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                return found  # type: ignore[return-value]
-        made = make()
-        with self._lock:
-            self._items[key] = made
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return made
-
-
-PARSED = ParsedCache()
 
 
 @dataclass(frozen=True)
@@ -202,7 +171,7 @@ class RotaHead:
 
 def load_rota(s: Session, school_id: int, number: int) -> tuple[RotaHead, Rota, Scenario]:
     """Rota version ``number`` with the scenario it was solved for: one query for both rows, one
-    for the publication, each text parsed at most once per process (:data:`PARSED`)."""
+    for the publication, each text parsed at most once per process (:mod:`api.web.parsed`)."""
     found = s.execute(
         select(RotaVersion, ScenarioVersion)
         .join(ScenarioVersion, RotaVersion.scenario_version_id == ScenarioVersion.id)
@@ -226,13 +195,7 @@ def load_rota(s: Session, school_id: int, number: int) -> tuple[RotaHead, Rota, 
     head = RotaHead(
         row.number, scenario_row.number, row.created_at, row.id == published_id, based_on, changes
     )
-    text = row.rota_json
-    rota = PARSED.get(
-        ("rota", hashlib.sha256(text.encode()).hexdigest()), lambda: Rota.model_validate_json(text)
-    )
-    scenario_text = scenario_row.text
-    scenario = PARSED.get(("scenario", scenario_row.digest), lambda: parse_scenario(scenario_text))
-    return head, rota, scenario
+    return head, rota_of(row.rota_json), scenario_of(scenario_row.text, scenario_row.digest)
 
 
 def _job_of(s: Session, school: str, job_id: str) -> JobInfo:
