@@ -66,12 +66,14 @@ class SignedIn:
 
 
 class AccountError(ValueError):
-    """Input a form should show next to its field: ``field`` names it."""
+    """Input a form should show next to its field: ``field`` names it, ``key`` is the message
+    (``api.web.i18n.account``) and ``fields`` fill it, in the reader's language."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, key: str, **fields: object) -> None:
+        super().__init__(f"{field}: {key} {fields}")
         self.field = field
-        self.message = message
+        self.key = key
+        self.fields = fields
 
 
 def _sha(token: str) -> str:
@@ -87,15 +89,13 @@ def check_new_account(s: Session, username: str, password: str, locale: str) -> 
     or an unknown language."""
     name = normal_username(username)
     if not _USERNAME.match(name):
-        raise AccountError(
-            "username", "2 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
-        )
+        raise AccountError("username", "account.error.username_form")
     if s.scalar(select(User.id).where(User.username == name)) is not None:
-        raise AccountError("username", f"the username {name!r} is taken")
+        raise AccountError("username", "account.error.username_taken", name=name)
     if len(password) < MIN_PASSWORD:
-        raise AccountError("password", f"at least {MIN_PASSWORD} characters")
+        raise AccountError("password", "account.error.password_short", n=MIN_PASSWORD)
     if locale not in LOCALES:
-        raise AccountError("locale", "zh-CN or en")
+        raise AccountError("locale", "account.error.locale")
     return name
 
 
@@ -113,12 +113,12 @@ def create_user(
     school_id = None
     if role == "librarian":
         if school_slug is None:
-            raise AccountError("school", "a librarian belongs to a school")
+            raise AccountError("school", "account.error.no_school")
         school_id = s.scalar(select(School.id).where(School.slug == school_slug))
         if school_id is None:
-            raise AccountError("school", f"no school {school_slug!r}")
+            raise AccountError("school", "account.error.unknown_school", slug=school_slug)
     elif role != "admin":
-        raise AccountError("role", "admin or librarian")
+        raise AccountError("role", "account.error.role")
     user = User(
         username=name,
         display_name=display_name.strip() or name,
@@ -143,7 +143,7 @@ def has_admin(s: Session) -> bool:
 
 def set_locale(s: Session, user_id: int, locale: str) -> None:
     if locale not in LOCALES:
-        raise AccountError("locale", "zh-CN or en")
+        raise AccountError("locale", "account.error.locale")
     user = s.get(User, user_id)
     if user is not None:
         user.locale = locale
@@ -263,10 +263,10 @@ def _account(s: Session, user: User) -> Account:
 def create_empty_school(s: Session, slug: str, name: str) -> None:
     """A school with no scenario yet: its librarian builds one through the forms."""
     if not re.match(SLUG_PATTERN, slug):
-        raise AccountError("slug", "lower-case letters, digits, '-' and '_', e.g. sunshine-primary")
+        raise AccountError("slug", "account.error.slug_form")
     if s.scalar(select(School.id).where(School.slug == slug)) is not None:
-        raise AccountError("slug", f"the school {slug!r} exists")
+        raise AccountError("slug", "account.error.slug_taken", slug=slug)
     if not name.strip():
-        raise AccountError("name", "give the school's name")
+        raise AccountError("name", "account.error.school_name")
     s.add(School(slug=slug, name=name.strip(), created_at=utcnow(), feed_token=new_feed_token()))
     s.flush()

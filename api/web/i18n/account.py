@@ -44,4 +44,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已为 {school} 创建账号 {username}。",
     ),
     "admin.school_first": ("Create a school first.", "请先创建学校。"),
+    "account.error.username_form": (
+        "2 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.",
+        "2 到 64 个小写字母、数字、'.'、'_' 或 '-',以字母或数字开头。",
+    ),
+    "account.error.username_taken": ("The username {name} is taken.", "用户名 {name} 已被使用。"),
+    "account.error.password_short": ("At least {n} characters.", "至少 {n} 个字符。"),
+    "account.error.locale": ("Choose 中文 or English.", "请选择中文或 English。"),
+    "account.error.no_school": (
+        "A librarian belongs to a school: choose one.",
+        "图书管理员须属于一所学校:请选择。",
+    ),
+    "account.error.unknown_school": ("There is no school {slug}.", "没有学校 {slug}。"),
+    "account.error.role": ("An account is an admin or a librarian.", "账号须是管理员或图书管理员。"),
+    "account.error.slug_form": (
+        "Lower-case letters, digits, - and _, e.g. sunshine-primary.",
+        "小写字母、数字、- 和 _,例如 sunshine-primary。",
+    ),
+    "account.error.slug_taken": ("The school {slug} exists.", "学校 {slug} 已存在。"),
+    "account.error.school_name": ("Give the school's name.", "请填写学校名称。"),
 }

@@ -192,7 +192,7 @@ def first_run_post(
             422,
             action=f"/app/setup/{token}",
             values=values,
-            errors={exc.field: exc.message},
+            errors={exc.field: Translator(locale_of(request, None))(exc.key, **exc.fields)},
             submit="account.create_admin",
         )
     use_setup_token(session, token)
@@ -257,7 +257,7 @@ def create_school_post(
             who,
             422,
             school_values={"name": name, "slug": slug},
-            school_errors={exc.field: exc.message},
+            school_errors={exc.field: t(exc.key, **exc.fields)},
         )
     return _admin_page(request, session, who, notice=t("admin.school_created", name=name.strip()))
 
@@ -287,7 +287,7 @@ def create_librarian_post(
         )
     except AccountError as exc:
         return _admin_page(
-            request, session, who, 422, user_values=values, user_errors={exc.field: exc.message}
+            request, session, who, 422, user_values=values, user_errors={exc.field: t(exc.key, **exc.fields)}
         )
     return _admin_page(
         request,
