@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -186,7 +187,31 @@ class Term(_Model):
         for i, day in enumerate(self.open_on):
             if not self.start <= day <= self.end:
                 raise FieldError(("open_on", i), f"{day} is outside the term {self.start}..{self.end}")
+        self._holiday_region_known()
         return self
+
+    def _holiday_region_known(self) -> None:
+        # Checked here, not when the calendar is built: an unknown code would pass validation and
+        # then stop every solve.
+        if self.holiday_country is None:
+            if self.holiday_subdivision is not None:
+                raise FieldError(("holiday_subdivision",), "give holiday_country too, or leave this out")
+            return
+        supported = holidays.list_supported_countries()
+        regions = supported.get(self.holiday_country)
+        if regions is None:
+            raise FieldError(
+                ("holiday_country",),
+                f"{self.holiday_country!r} is not a country the holidays package knows: give an ISO "
+                "3166 code such as CN, GB or US",
+            )
+        if self.holiday_subdivision is not None and self.holiday_subdivision not in regions:
+            shown = ", ".join(regions[:12]) + (", ..." if len(regions) > 12 else "")
+            raise FieldError(
+                ("holiday_subdivision",),
+                f"{self.holiday_subdivision!r} is not a region of {self.holiday_country}"
+                + (f": one of {shown}" if regions else f": {self.holiday_country} has none"),
+            )
 
 
 class Period(_Model):

@@ -365,3 +365,21 @@ def test_a_file_that_is_not_utf8_is_an_invalid_scenario(tmp_path: Path) -> None:
 )
 def test_format_path(loc: tuple[str | int, ...], path: str) -> None:
     assert format_path(loc) == path
+
+
+@pytest.mark.parametrize(
+    ("term", "path", "words"),
+    [
+        ({"holiday_country": "XX"}, "term.holiday_country", "not a country the holidays package knows"),
+        ({"holiday_country": "GB", "holiday_subdivision": "ZZZ"}, "term.holiday_subdivision", "ENG"),
+        ({"holiday_subdivision": "ENG"}, "term.holiday_subdivision", "give holiday_country too"),
+    ],
+)
+def test_an_unknown_holiday_region_is_refused_where_it_is_written(term: Data, path: str, words: str) -> None:
+    data = school_dict()
+    data["term"].update(term)
+    text = dump(data)
+    problems = problems_of(text)
+    assert [p.path for p in problems] == [path]
+    assert words in problems[0].message
+    assert problems[0].line == line_of(text, path.split(".")[-1] + ":")
