@@ -580,18 +580,33 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="call gc.freeze() once the app is built (what if rota serve did so at start-up)",
     )
+    parser.add_argument(
+        "--gc-threshold",
+        metavar="G0,G1,G2",
+        help="gc.set_threshold(G0, G1, G2) once the app is built (Python's default: 700,10,10)",
+    )
     parser.add_argument("--smoke", action="store_true", help="12 classes, 1 repeat")
     args = parser.parse_args(argv)
     if args.smoke:
         args.classes, args.repeat = 12, 1
     if args.repeat < 1 or args.per_pattern < 1 or args.max_pages < 1:
         parser.error("--repeat, --per-pattern and --max-pages must be at least 1")
+    thresholds: tuple[int, ...] = ()
+    if args.gc_threshold:
+        try:
+            thresholds = tuple(int(part) for part in args.gc_threshold.split(","))
+        except ValueError:
+            thresholds = ()
+        if len(thresholds) != 3 or min(thresholds) < 1:
+            parser.error("--gc-threshold takes three whole numbers, e.g. 700,10,10")
 
     data = synthetic_school_data(args.classes)
     admin_token = secrets.token_urlsafe(32)
     with tempfile.TemporaryDirectory() as tmp, running_app(Path(tmp), admin_token, args.time_limit) as client:
         if args.gc_freeze:
             gc.freeze()  # what the imports and the app made is never collected
+        if thresholds:
+            gc.set_threshold(*thresholds)
         started = time.perf_counter()
         token, notes = prepare_school(client, data, admin_token, timeout=4 * args.time_limit + 60)
         prepared = time.perf_counter() - started
@@ -630,6 +645,7 @@ def main(argv: list[str] | None = None) -> None:
             f"{platform.machine()}, {os.cpu_count()} CPUs (load average {load:.1f} after measuring); "
             "in-process TestClient, SQLite"
             + ("; gc.freeze() once the app was built" if args.gc_freeze else "")
+            + (f"; gc.set_threshold{thresholds}" if thresholds else "")
         )
         print(
             f"school: synthetic_school({args.classes}) ({len(data['classes'])} classes), solved, published "
