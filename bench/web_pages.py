@@ -1,6 +1,7 @@
 """Benchmark: the web app's pages, each page's server time, for a 120-class school.
 
-Run: ``python -m bench.web_pages [--classes N] [--repeat N] [--per-pattern N] [--profile]``
+Run: ``python -m bench.web_pages [--classes N] [--repeat N] [--per-pattern N] [--profile]
+[--gc-freeze] [--gc-threshold G0,G1,G2]``
 (``--smoke``: 12 classes, 1 repeat). Builds the app in this process (``api.main.create_app`` on a
 temporary SQLite file, ``fastapi.testclient.TestClient``), and through the JSON API as a script
 would: uploads a generated school (``bench.synthetic``), solves it, publishes the rota, then gives
@@ -20,10 +21,13 @@ which pays for any cache the page fills) and then ``--repeat`` times.
 The time is the server's own: the ``Server-Timing: app;dur=<ms>`` header every ``/app`` page
 carries (``api/web/__init__.py``), for ``/feeds`` pages the wall time around the TestClient call
 (which adds the client's own fraction of a millisecond). Printed: a row per pattern (pages
-measured, the slowest first fetch, median, p95 and max of the repeated fetches), links that answer
-an error, and ``slowest page: <pattern> <ms> ms (target < 100 ms)``. ``--profile`` then runs
-cProfile over the pages of every pattern at or over the target (else the slowest three) and prints
-where their time goes.
+measured, the largest page's KiB, the slowest first fetch, median, p95 and max of the repeated
+fetches, and the full garbage collections that fell in them), links that answer an error, the
+collector's totals, ``slowest page: <pattern> <ms> ms (target < 100 ms)`` (of the repeated
+fetches) and ``slowest first fetch: <pattern> <ms> ms``. ``--profile`` then runs cProfile over the
+pages of every pattern over the target (their first fetch when that was; else the slowest three)
+and prints where their time goes; ``--gc-freeze`` and ``--gc-threshold`` measure as if the server
+tuned the garbage collector at start-up. Figures and findings: ``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
