@@ -194,7 +194,7 @@ def _serve(args: argparse.Namespace) -> int:
         import uvicorn
 
         from api.errors import ServiceMisconfigured
-        from api.main import configure_logging, create_app
+        from api.main import calm_garbage_collector, configure_logging, create_app
         from api.settings import get_settings
     except ImportError as exc:
         print(
@@ -230,7 +230,9 @@ def _serve(args: argparse.Namespace) -> int:
         app = "api.main:app_factory"
         uvicorn.run(app, factory=True, host=args.host, port=args.port, workers=args.workers)
     else:
-        uvicorn.run(create_app(settings), host=args.host, port=args.port)
+        service = create_app(settings)
+        calm_garbage_collector()
+        uvicorn.run(service, host=args.host, port=args.port)
     return EXIT_OK
 
 

@@ -6,14 +6,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Response
 
 from rota_solver import printable_html, rota_csv
 
 from .. import storage
-from ..deps import PublicBaseDep, SchoolSlug, SessionDep, VersionNumber, get_feed_cache, require_admin
+from ..deps import (
+    PublicBaseDep,
+    SchoolSlug,
+    ServiceState,
+    SessionDep,
+    StateDep,
+    VersionNumber,
+    get_feed_cache,
+    require_admin,
+)
 from ..feed_cache import FeedCache
 from ..schemas import UNAUTHORIZED, FeedToken, Responses, RotaVersion, School, error
+from ..web.pages.teachers import warm
 
 router = APIRouter(
     tags=["rotas"],
@@ -92,11 +102,21 @@ def publish_rota(
     school: SchoolSlug,
     number: VersionNumber,
     session: SessionDep,
-    cache: Annotated[FeedCache, Depends(get_feed_cache)],
+    state: StateDep,
+    public: PublicBaseDep,
+    background: BackgroundTasks,
 ) -> RotaVersion:
     published = storage.publish(session, school, number, dt.datetime.now(dt.UTC))
-    cache.forget(school)  # the feeds' fast path must not answer with the old version
+    state.feed_cache.forget(school)  # the feeds' fast path must not answer with the old version
+    token = storage.get_school(session, school).feed_token
+    # Built after the answer (and the commit), not when the first teacher opens the feeds.
+    background.add_task(_warm_feeds, state, token, f"{public}/feeds/{token}/")
     return RotaVersion.of(published)
+
+
+def _warm_feeds(state: ServiceState, token: str, base: str) -> None:
+    with state.session_factory() as session:
+        warm(state.feed_cache, session, token, base)
 
 
 @router.post(
