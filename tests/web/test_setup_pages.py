@@ -693,11 +693,12 @@ def test_a_draft_of_any_shape_opens_and_saves_on_every_page(tmp_path: Path) -> N
         assert client.get("/app/s/tiny/scenario.yaml").status_code == 200
 
 
-def test_an_unknown_holiday_country_is_said_on_the_term_page(tmp_path: Path) -> None:
+def test_an_unknown_holiday_country_is_refused_next_to_its_field(tmp_path: Path) -> None:
     with librarian_of(tmp_path) as client:
         page = post_page(client, page_url("term"), {"term.holiday_country": "XX"})
-        assert page.status_code == 200
-        assert "The public holidays cannot be shown:" in page.text and "Country XX not available" in page.text
+        assert page.status_code == 422
+        assert 'id="e-term--holiday_country"' in page.text
+        assert "not a country the holidays package knows" in page.text
 
 
 def test_a_long_list_is_shown_and_saved_a_page_at_a_time(tmp_path: Path) -> None:
