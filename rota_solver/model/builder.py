@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ortools.sat.python import cp_model
 
 from ..scenario import Scenario
 from ..term_calendar import TermCalendar
 from .first_fit import add_first_fit_hint
-from .hard_rules import HARD_RULES, HardRule
+from .hard_rules import HARD_RULES, NAMING_RULES, HardRule, duties_open_when_used
 from .soft_rules import SOFT_RULES, Penalty, SoftRule
-from .variables import RotaModel, build_variables
+from .variables import (
+    AssignmentKey,
+    Cells,
+    DaySetKey,
+    DutyKey,
+    PlacementKey,
+    RotaModel,
+    Staffing,
+    build_variables,
+)
 
 HINT_FROM_CLASSES = 100
 """Schools this large start the search from the first-fit table (see :func:`build_model`)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A solution's table, by variable key: what one model hands another of the same scenario."""
+
+    day_sets: dict[DaySetKey, int]
+    placements: dict[PlacementKey, int]
+    duties: dict[DutyKey, int]
+    assignments: dict[AssignmentKey, int]
 
 
 @dataclass
@@ -55,18 +76,48 @@ class BuiltModel:
                 probe.add(expr == 0)
         return probe
 
-    def held_table(self, table_objective: float, solver: cp_model.CpSolver) -> cp_model.CpModel:
-        """A copy of the model with the table of classes (days and slots) held to the solver's
-        solution and its wishes to ``table_objective``, starting from its duties: only who is on
-        duty is left to choose."""
+    def table(self, solver: cp_model.CpSolver) -> Table:
+        """The solver's table: each day set, placement and duty (and, people named, assignment)
+        with its value, by key (the same keys in every model of one scenario)."""
+        rm = self.rm
+        return Table(
+            day_sets={k: int(solver.value(v)) for k, v in rm.day_sets.items()},
+            placements={k: int(solver.value(v)) for k, v in rm.placements.items()},
+            duties={k: int(solver.value(v)) for k, v in rm.duties.items()},
+            assignments={k: int(solver.value(v)) for k, v in rm.assignments.items()},
+        )
+
+    def hint(self, table: Table) -> None:
+        """Start the search from ``table`` (instead of any hint the model had)."""
+        rm = self.rm
+        rm.model.clear_hints()  # type: ignore[no-untyped-call]
+        for var, value in (
+            *_valued(rm.day_sets, table.day_sets),
+            *_valued(rm.placements, table.placements),
+            *_valued(rm.duties, table.duties),
+            *_valued(rm.assignments, table.assignments),
+        ):
+            rm.model.add_hint(var, value)
+
+    def at_least(self, bound: float) -> None:
+        """The table's penalty is at least ``bound`` (a proven lower bound, e.g. a relaxation's)."""
+        if bound > 0:
+            self.rm.model.add(self._objective() >= math.ceil(bound - 1e-6))
+
+    def held_table(self, table_objective: float, table: Table) -> cp_model.CpModel:
+        """A copy of the model with the table of classes (days and slots) held to ``table`` and its
+        wishes to ``table_objective``, starting from its duties (and people, if it names them): only
+        who is on duty is left to choose, as the staff wishes ask. Infeasible when people cannot be
+        named on it (a table of a relaxation: :data:`~rota_solver.model.variables.Staffing`)."""
         rm = self.rm
         held = rm.model.clone()
-        for var in (*rm.day_sets.values(), *rm.placements.values()):
-            held.add(var == solver.value(var))
+        for var, value in (*_valued(rm.day_sets, table.day_sets), *_valued(rm.placements, table.placements)):
+            held.add(var == value)
         held.add(self._objective() <= round(table_objective))
+        held.minimize(self._objective(staff_step=True))
         held.clear_hints()  # type: ignore[no-untyped-call]
-        for var in (*rm.duties.values(), *rm.assignments.values()):
-            held.add_hint(var, solver.value(var))
+        for var, value in (*_valued(rm.duties, table.duties), *_valued(rm.assignments, table.assignments)):
+            held.add_hint(var, value)
         return held
 
     def fix_table(self, table_objective: float, solver: cp_model.CpSolver) -> None:
@@ -84,12 +135,24 @@ class BuiltModel:
             rm.model.add_hint(var, solver.value(var))
 
 
+K = TypeVar("K")
+
+
+def _valued(
+    variables: Mapping[K, cp_model.IntVar], values: Mapping[K, int]
+) -> list[tuple[cp_model.IntVar, int]]:
+    """Each variable with its value in ``values`` (those it has)."""
+    return [(var, values[key]) for key, var in variables.items() if key in values]
+
+
 def build_model(
     scenario: Scenario,
     hard_rules: Sequence[HardRule] = HARD_RULES,
     soft_rules: Sequence[SoftRule] = SOFT_RULES,
     hint: bool | None = None,
     calendar: TermCalendar | None = None,
+    people_are: Staffing = "named",
+    only: Table | None = None,
 ) -> BuiltModel:
     """Variables, then every hard rule's constraints, then the objective: the weighted sum of the soft
     penalties of the table (those of the staff step come after it, see :class:`BuiltModel`); with
@@ -98,11 +161,25 @@ def build_model(
     schools (1 worker, seed 0): 240 classes found no rota in 60 s without it; at 48 classes the search
     stayed on the hinted table (penalty 126) for 20 s where it proves 56 without it. Smaller schools
     keep exactly the rotas they had. ``calendar``: the term's school days, if the caller has them
-    (the joint-activity wish looks at dates; it builds them otherwise)."""
-    rm = build_variables(scenario)
+    (the joint-activity wish looks at dates; it builds them otherwise). ``people_are="left_out"``
+    (:data:`~rota_solver.model.variables.Staffing`): a relaxation without the rules of
+    :data:`NAMING_RULES` (rooms still open when used), whose other rules must be of
+    :data:`HARD_RULES` and :data:`SOFT_RULES` (they know how to read a model without people).
+    ``only``: the model of that table's chosen cells alone, the model with the table held (see
+    :class:`~rota_solver.model.variables.Cells`)."""
+    cells = None
+    if only is not None:
+        cells = Cells(
+            frozenset(k for k, v in only.day_sets.items() if v),
+            frozenset(k for k, v in only.placements.items() if v),
+        )
+    rm = build_variables(scenario, people_are=people_are, only=cells)
     rm.calendar = calendar
     for hard_rule in hard_rules:
-        hard_rule(rm)
+        if people_are == "named" or hard_rule not in NAMING_RULES:
+            hard_rule(rm)
+    if people_are == "left_out":
+        duties_open_when_used(rm)
     built = BuiltModel(rm, [soft_rule(rm) for soft_rule in soft_rules])
     built.minimize()
     if hint if hint is not None else len(scenario.classes) >= HINT_FROM_CLASSES:

@@ -143,15 +143,21 @@ def room_capacity(rm: RotaModel) -> None:
                         rm.model.add(sum(size * term for term, size in group) <= room.seats)
 
 
-@hard_rule(RuleId.STAFFING)
-def duties_fully_staffed(rm: RotaModel) -> None:
-    """A rule's room is open in a slot exactly when one of its classes is there, and then it has
-    the staff the rule asks for: so many of each role."""
+def duties_open_when_used(rm: RotaModel) -> None:
+    """A rule's room is open in a slot exactly when one of its classes is there."""
     for duty, var in rm.duties.items():
         present = [rm.placements[k] for k in rm.by_duty.get(duty, [])]
         for placement in present:
             rm.model.add_implication(placement, var)
         rm.model.add(var <= sum(present))
+
+
+@hard_rule(RuleId.STAFFING)
+def duties_fully_staffed(rm: RotaModel) -> None:
+    """A rule's room is open in a slot exactly when one of its classes is there, and then it has
+    the staff the rule asks for: so many of each role."""
+    duties_open_when_used(rm)
+    for duty, var in rm.duties.items():
         rule = rm.rule(duty[0])
         for role, need in rule.staffing.items():
             if need == 0:
@@ -245,6 +251,17 @@ def pinned_session_kept(rm: RotaModel) -> None:
                 rm.model.add(var == 1)
             else:  # no such cell (the scenario's checks refuse such a pin): it cannot be kept
                 rm.model.add_bool_or([])
+
+
+NAMING_RULES: tuple[HardRule, ...] = (
+    duties_fully_staffed,
+    staff_available,
+    staff_one_place_at_a_time,
+    staff_daily_cap,
+    helpers_own_class_free,
+)
+"""The rules about each person on each duty, which a model without people leaves out (keeping only
+:func:`duties_open_when_used`; see :data:`~rota_solver.model.variables.Staffing`)."""
 
 
 HARD_RULES: tuple[HardRule, ...] = (

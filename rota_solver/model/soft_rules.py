@@ -73,7 +73,10 @@ def same_slot_every_week(rm: RotaModel) -> Penalty:
         k = rm.rule(r).frequency.weeks
         if week < k:
             continue
-        earlier = rm.placements[(c, r, week - k, slot)]
+        earlier = rm.placements.get((c, r, week - k, slot))
+        if earlier is None:  # a model of a held table's cells only: the earlier week is elsewhere
+            units.append((var, c))
+            continue
         moved = rm.model.new_bool_var(f"moved[{c},{r},w{week},{slot.weekday}{slot.start}]")
         # Exact (not only bounded below) so the report counts true units even at weight 0.
         rm.model.add(moved >= var - earlier)
@@ -142,7 +145,8 @@ def joint_activities_find_their_classes_free(rm: RotaModel) -> Penalty:
     scenario = rm.scenario
     calendar = rm.calendar or build_term_calendar(scenario)
     units: list[tuple[cp_model.LinearExprT, str]] = []
-    for activity in scenario.activities:
+    # Without people in the model (a relaxation) the wish is left out: its times depend on them.
+    for activity in scenario.activities if rm.people_are == "named" else []:
         classes = _joint_classes(scenario, activity)
         if len(classes) < 2 or activity.duration_minutes is None:
             continue

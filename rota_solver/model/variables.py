@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
 
 from ortools.sat.python import cp_model
 
@@ -36,6 +37,10 @@ DutyKey = tuple[str, int, Slot]
 """(rule id, cycle week, slot)."""
 AssignmentKey = tuple[str, str, int, Slot]
 """(staff or helper group id, rule id, cycle week, slot)."""
+Staffing = Literal["named", "left_out"]
+"""How a model sees the people on duty: ``named``, a variable per person and duty (``assignments``);
+``left_out``, not at all (nor the joint activities' need of free people): a relaxation of the first,
+whose tables may lack people and whose optimum is a lower bound of the first's."""
 GroupKey = tuple[str, ...]
 """A requirement group: (kind, *subject ids), e.g. ("demand", "reading", "1-1") or ("room", "library")."""
 
@@ -71,6 +76,8 @@ class RotaModel:
 
     tagging: bool = False
     """Record which constraints each requirement group adds (only the explainer needs it)."""
+    people_are: Staffing = "named"
+    """How the model sees the people on duty (see :data:`Staffing`)."""
     calendar: TermCalendar | None = None
     """The term's school days, when the caller has them (rules that look at dates build it if not)."""
     tagged: list[tuple[GroupKey, int, int]] = field(default_factory=list)
@@ -124,8 +131,21 @@ def allowed_day_sets(rule: GradeRule, days: list[Weekday]) -> list[tuple[Weekday
     return list(itertools.combinations(days, rule.frequency.sessions))
 
 
-def build_variables(scenario: Scenario, tagging: bool = False) -> RotaModel:
-    """Create every variable; rules then constrain and price them (``tagging``: see RotaModel.group)."""
+@dataclass(frozen=True)
+class Cells:
+    """A table's chosen day sets and placements: a model of only these is the model with the table held
+    (every other variable would be 0), which names the people on it in a fraction of the time."""
+
+    day_sets: frozenset[DaySetKey]
+    placements: frozenset[PlacementKey]
+
+
+def build_variables(
+    scenario: Scenario, tagging: bool = False, people_are: Staffing = "named", only: Cells | None = None
+) -> RotaModel:
+    """Create every variable; rules then constrain and price them (``tagging``: see RotaModel.group;
+    ``people_are``: see :data:`Staffing`; ``only``: the variables of these cells alone, and the duties
+    they open)."""
     model = cp_model.CpModel()
     people = [Person(m.id, m.role, m, None) for m in scenario.staff]
     people += [Person(g.id, g.role, None, g) for g in scenario.helper_groups]
@@ -136,6 +156,7 @@ def build_variables(scenario: Scenario, tagging: bool = False) -> RotaModel:
         slots={r.id: rule_slots(scenario, r) for r in scenario.rules},
         people=people,
         tagging=tagging,
+        people_are=people_are,
     )
     by_class_rule: dict[tuple[str, str], list[PlacementKey]] = defaultdict(list)
     by_class_week: dict[tuple[str, int], list[PlacementKey]] = defaultdict(list)
@@ -147,12 +168,16 @@ def build_variables(scenario: Scenario, tagging: bool = False) -> RotaModel:
             c = school_class.id
             for phase in range(rule.frequency.weeks):
                 for day_set in allowed_day_sets(rule, days):
+                    if only is not None and (c, rule.id, phase, day_set) not in only.day_sets:
+                        continue
                     rm.day_sets[(c, rule.id, phase, day_set)] = model.new_bool_var(
                         f"days[{c},{rule.id},{phase},{'+'.join(day_set)}]"
                     )
             for week in range(rm.cycle_weeks):
                 for slot in slots:
                     key = (c, rule.id, week, slot)
+                    if only is not None and key not in only.placements:
+                        continue
                     rm.placements[key] = model.new_bool_var(
                         f"at[{c},{rule.id},w{week},{slot.weekday}{slot.start}]"
                     )
@@ -162,8 +187,10 @@ def build_variables(scenario: Scenario, tagging: bool = False) -> RotaModel:
         for week in range(rm.cycle_weeks):
             for slot in slots:
                 duty = (rule.id, week, slot)
+                if only is not None and duty not in by_duty:
+                    continue
                 rm.duties[duty] = model.new_bool_var(f"duty[{rule.id},w{week},{slot.weekday}{slot.start}]")
-                for person in people:
+                for person in people if people_are == "named" else []:
                     if rule.staffing.get(person.role, 0) > 0:
                         rm.assignments[(person.id, *duty)] = model.new_bool_var(
                             f"on[{person.id},{rule.id},w{week},{slot.weekday}{slot.start}]"
