@@ -26,7 +26,7 @@ from .model.builder import BuiltModel, Table, build_model
 from .model.hard_rules import HARD_RULES, HardRule
 from .model.layer import WeeklyLayer
 from .model.soft_rules import SOFT_RULES, SoftRule
-from .progress import ProgressCallback, Reporter
+from .progress import Progress, ProgressCallback, Reporter
 from .rota import DatedSession, LostSession, PatternSession, PenaltyTerm, Rota, SolveReport, StageReport
 from .scenario import Scenario
 from .term import DatedLayer, plan_term
@@ -256,7 +256,9 @@ def _weekly_stage(
         )
         build_seconds += time.perf_counter() - started
         solver = _solver(options, relaxation=True)
-        status = _search_table(relaxed, solver, control, progress, stop_at, relaxation=True)
+        # Its tables are reported once people are named on one: a relaxed table's penalty may be
+        # below any the school can have.
+        status = _search_table(relaxed, solver, control, None, stop_at, relaxation=True)
         solve_seconds += solver.wall_time
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             bound = solver.best_objective_bound
@@ -275,6 +277,9 @@ def _weekly_stage(
             )
             solve_seconds += named.seconds
             if named.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                if progress is not None:
+                    table = Progress(WEEKLY_STAGE, control.elapsed(), solver.objective_value, bound, 1)
+                    progress(table)
                 bound += named.solver.best_objective_bound if naming.has_staff_step else 0.0
                 size = _size(relaxed)
                 return _Weekly(
