@@ -324,6 +324,16 @@ def _settled(
     return not any(solver.value(expr) for expr, _ in terms["Unmet"])
 
 
+def _not_lost_to_returns(lost: list[LostSession], sessions: list[DatedSession]) -> list[LostSession]:
+    """A borrowing cell lost to the stocktake whose class's final returns session lands at that very
+    time is not lost: the class comes as usual, to return its books (the verifier counts the cell as
+    held by that session)."""
+    returns = {(s.class_id, s.rule_id, s.date, s.start.time()) for s in sessions if s.origin == "returns"}
+    return [
+        x for x in lost if x.cause != "stocktake" or (x.class_id, x.rule_id, x.date, x.start) not in returns
+    ]
+
+
 def _outcome(scenario: Scenario, calendar: TermCalendar, solved: _Solved, seconds: float) -> TermOutcome:
     tm, solver, status, terms = solved.tm, solved.solver, solved.status, solved.terms
     tz = scenario.school.tz
@@ -422,6 +432,7 @@ def _outcome(scenario: Scenario, calendar: TermCalendar, solved: _Solved, second
             )
         )
     sessions.sort(key=lambda s: (s.start, s.room_id, s.class_id))
+    lost = _not_lost_to_returns(lost, sessions)
     lost.sort(key=lambda x: (x.date, x.start, x.rule_id, x.class_id))
     activities.sort(
         key=lambda a: (a.date, a.start or dt.datetime.combine(a.date, dt.time(0), tzinfo=tz), a.id)

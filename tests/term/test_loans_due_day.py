@@ -81,3 +81,19 @@ def test_the_words_say_the_same() -> None:
     assert "当天前" not in zh and "最迟当天" in zh and "只还不借" in zh
     en = labels_for("en").heading("loans_due_note")
     assert "end of this day" in en and "returns only, no borrowing" in en
+
+
+def test_a_returns_session_at_the_time_of_the_cell_borrowing_lost_holds_that_cell() -> None:
+    # 1-2 is busy in Friday's second period, so its final returns session on the loans-due Friday
+    # can only be at 14:00: the very cell borrowing lost that day. The class comes as usual, to
+    # return its books; the cell is not also listed lost (the verifier refuses "held and lost").
+    classes = [
+        {"id": "1-1", "name": "Class 1-1", "grade": 1, "size": 30},
+        {"id": "1-2", "name": "Class 1-2", "grade": 1, "size": 30, "busy": [{"day": "fri", "period": "p6"}]},
+    ]
+    scenario = school({"returns_within_days": 1}, classes=classes)
+    rota = solve_term(scenario, pattern)
+
+    [returns] = of_origin(rota, "returns", "1-2")
+    assert (returns.date, returns.start.time()) == (LOANS_DUE, dt.time(14, 0))
+    assert [x for x in rota.lost if x.date == LOANS_DUE] == []
