@@ -17,7 +17,7 @@ import httpx
 
 from api.local_server import LocalServer, local_server, rota_serve_command
 from tests.api.test_http import tiny_yaml
-from tests.api.test_jobs import slow_school
+from tests.slow_school import slow_school
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_TOKEN = "two-servers-admin-token-0123456789"

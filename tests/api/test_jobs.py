@@ -23,26 +23,12 @@ from api.jobs import RESTART_ERROR, SHUTDOWN_ERROR, JobRunner
 from api.models import SolveJob
 from api.schemas import Job
 from api.settings import Settings
-from bench.synthetic import synthetic_school
 from rota_solver import parse_scenario, verify
 from tests.factories import school_dict
+from tests.slow_school import slow_school
 
 TINY = yaml.safe_dump(school_dict())
 MakeRunner = Callable[..., JobRunner]
-
-
-def slow_school() -> str:
-    """A generated 120-class school with one reading room, without holidays, activities and stocktake.
-
-    Its one room cannot meet every wish, so the weekly stage searches: with one CP-SAT worker it
-    finds a first table about 1.6 s after the start, then better ones until it proves the best at
-    about 12 s (measured); the term stage takes about 0.1 s.
-    """
-    school = synthetic_school(120, seed=0, rooms=1)
-    # No holidays either: a table the time limit cut short must still keep every gap limit.
-    term = school.term.model_copy(update={"holiday_country": None, "closures": [], "makeup_days": []})
-    scenario = school.model_copy(update={"activities": [], "stocktake": None, "term": term})
-    return yaml.safe_dump(scenario.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
 
 
 @pytest.fixture(scope="module")
@@ -337,9 +323,7 @@ def test_a_second_runner_fails_only_jobs_whose_lease_ran_out(
         second.start("slow")
     # As if the first runner's process had died: its lease runs out unrenewed.
     with sessions() as s:
-        s.execute(
-            update(SolveJob).where(SolveJob.id == running.id).values(lease_until=storage.utcnow())
-        )
+        s.execute(update(SolveJob).where(SolveJob.id == running.id).values(lease_until=storage.utcnow()))
         s.commit()
         first._leases.stop()  # its heartbeat would renew the lease
     assert second.recover_on_startup() == 1

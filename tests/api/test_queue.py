@@ -22,7 +22,7 @@ from api.local_server import LocalServer, LocalWorker, local_server, local_worke
 from api.local_server import rota_serve_command as serve
 from api.models import SolveJob
 from tests.api.test_http import tiny_yaml
-from tests.api.test_jobs import slow_school
+from tests.slow_school import slow_school
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_TOKEN = "queue-tests-admin-token-0123456789"

@@ -17,10 +17,10 @@ from starlette.exceptions import StarletteDeprecationWarning
 
 from api import storage
 from api.web.accounts import create_empty_school
-from bench.synthetic import synthetic_school
 from rota_solver import Scenario, parse_scenario, verify
 from tests.explain.schools import lunch_busy_except_monday_first_slot, orientation_school
 from tests.factories import school_dict
+from tests.slow_school import slow_school_data as slow_school
 from tests.web.helpers import (
     AUTH,
     add_account,
@@ -184,15 +184,6 @@ def test_a_second_solve_while_one_runs_links_to_the_running_one(tmp_path: Path) 
         assert "already has a run queued or in progress" in again.text
         assert f'href="/app/s/slow/jobs/{job_id}"' in again.text
         client.delete(f"/jobs/{job_id}", headers=AUTH)
-
-
-def slow_school() -> dict[str, Any]:
-    """120 classes in one reading room: the weekly stage searches for seconds (tests/api/test_jobs.py)."""
-    school = synthetic_school(120, seed=0, rooms=1)
-    term = school.term.model_copy(update={"holiday_country": None, "closures": [], "makeup_days": []})
-    scenario = school.model_copy(update={"activities": [], "stocktake": None, "term": term})
-    data: dict[str, Any] = scenario.model_dump(mode="json", exclude_defaults=True)
-    return data
 
 
 def test_cancelling_a_long_solve(tmp_path: Path) -> None:

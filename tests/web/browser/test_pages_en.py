@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from playwright.sync_api import Page
 
-from tests.api.test_jobs import slow_school
+from tests.slow_school import slow_school
 from tests.web.browser.conftest import (
     PASSWORD,
     Pages,
