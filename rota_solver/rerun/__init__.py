@@ -75,7 +75,8 @@ def rerun(
         # Same scenario, published rota and day: the same files.
         midnight = dt.datetime.combine(today, dt.time(0), tzinfo=scenario.school.tz)
         options = options.model_copy(update={"version_time": midnight})
-    layer = PublishedLayer(published, freeze)
+    control = control or RunControl(options.time_limit_seconds)
+    layer = PublishedLayer(published, freeze, control)
     rota = solve(scenario, options, progress, layer=layer, control=control)
     carried, diff = carry_over(published, rota, freeze)
     return RerunResult(_changes_as_diffed(carried, diff), diff)

@@ -8,8 +8,9 @@ import datetime as dt
 import math
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -23,14 +24,17 @@ from ..term_calendar import TermCalendar, week_label
 from .items import Fixed, Item, Spot, fixed_occupancy
 from .layer import TermLayer
 from .model import CHANGE_TERM, ChangePrices, TermModel, build_term_model
-from .plan import TermInputs, build_inputs, stop_for_stocktake
+from .plan import TermInputs, build_inputs, limited_by_keep, stop_for_stocktake
+from .reach import REACH_ROUNDS, REACH_SHARE, ReachLayer, coupled, in_the_way, inside
 from .rhythm import RHYTHM_DESCRIPTION, RHYTHM_TERM
 
 STAGE = "term_dates"
 
 
-class DatedLayer(TermLayer, ChangePrices, Protocol):
-    """A layer over the whole dated stage: its inputs and its prices (a rerun's published rota)."""
+class DatedLayer(TermLayer, ChangePrices, ReachLayer, Protocol):
+    """A layer over the whole dated stage: its inputs and its prices (a rerun's published rota), and
+    the part of the term a change can reach."""
+
 
 _DESCRIPTIONS = {
     "MakeupSessions": "A make-up session added so that no class waits longer than its gap limit.",
@@ -70,39 +74,68 @@ def plan_term(
     changes priced."""
     held, stocktake_lost = stop_for_stocktake(scenario, pattern_sessions)
     fixed = fixed_occupancy(held, scenario)
-    building = time.perf_counter()
-    inputs = build_inputs(scenario, calendar, held, pattern_lost + stocktake_lost, fixed, layer)
-    started = time.perf_counter()
-    inputs_seconds = started - building
     # Probing in presolve took 0.5 s of the demo school's 1.1 s and found nothing the LP does not.
     solver.parameters.cp_model_probing_level = 0
+    lost = pattern_lost + stocktake_lost
+    if layer is not None:
+        return _plan_rerun(scenario, calendar, held, lost, fixed, solver, control, progress, layer)
+    building = time.perf_counter()
+    inputs = build_inputs(scenario, calendar, held, lost, fixed)
+    started = time.perf_counter()
+    inputs_seconds = started - building
     # A fresh solve keeps a moment back: should the search find nothing in time, the plain table
     # with nothing placed is still a rota (see _nothing_placed).
-    reserve = min(FALLBACK_SECONDS, control.left() * 0.1) if layer is None else 0.0
+    reserve = min(FALLBACK_SECONDS, control.left() * 0.1)
     searching = control.child(control.left() - reserve, share_cuts=True)
     search = _Search(solver, searching, Reporter(STAGE, progress) if progress else None)
-    if layer is None:
-        # Building the search's model takes about as long as building its inputs: with less time
-        # left than that, it would only overrun the limit.
-        solved = None
-        if searching.left() > inputs_seconds:
-            solved = _solve_people_later(scenario, calendar, inputs, fixed, search)
-        if solved is None or solved.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            bound = solved.bound if solved is not None else 0.0
-            solved = _nothing_placed(scenario, calendar, inputs, fixed, solver, control, bound)
-            if STAGE not in control.cut_short:
-                control.cut_short.append(STAGE)
+    # Building the search's model takes about as long as building its inputs: with less time
+    # left than that, it would only overrun the limit.
+    solved = None
+    if searching.left() > inputs_seconds:
+        solved = _solve_people_later(scenario, calendar, inputs, fixed, search)
+    if solved is None or solved.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = solved.bound if solved is not None else 0.0
+        solved = _nothing_placed(scenario, calendar, inputs, fixed, solver, control, bound)
+        if STAGE not in control.cut_short:
+            control.cut_short.append(STAGE)
+    return _outcome(scenario, calendar, solved, time.perf_counter() - started)
+
+
+def _plan_rerun(
+    scenario: Scenario,
+    calendar: TermCalendar,
+    held: list[DatedSession],
+    lost: list[LostSession],
+    fixed: Fixed,
+    solver: cp_model.CpSolver,
+    control: RunControl,
+    progress: ProgressCallback | None,
+    layer: DatedLayer,
+) -> TermOutcome:
+    """The dated stage of a rerun: on the part of the term the change reaches when that is proven to
+    be the full model's optimum (:mod:`rota_solver.term.reach`), else on the full model, first with
+    only the changes the new scenario forces."""
+    started = time.perf_counter()
+    search = _Search(solver, control, Reporter(STAGE, progress) if progress else None)
+    tried = _solve_in_reach(scenario, calendar, held, lost, fixed, search, layer)
+    if tried.solved is not None and tried.inputs is not None:
+        solved, inputs = tried.solved, tried.inputs
+    elif control.left() <= 0:
+        raise NoSolutionInTime(round(control.elapsed(), 1))  # building the full model would only overrun
     else:
-        tm, terms, status = _solve(scenario, calendar, inputs, fixed, search, layer, only_forced=True)
-        if not _settled(terms, solver, status):
+        finder = tried.inputs.finder if tried.inputs is not None else None
+        inputs = build_inputs(scenario, calendar, held, lost, fixed, layer, finder=finder)
+        settled = False
+        if not tried.unmet:
+            tm, terms, status = _solve(scenario, calendar, inputs, fixed, search, layer, only_forced=True)
+            settled = _settled(terms, solver, status)
+        if not settled:
             tm, terms, status = _solve(scenario, calendar, inputs, fixed, search, layer, only_forced=False)
         solved = _Solved(tm, terms, status, solver, solver.best_objective_bound)
     if solved.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Every requirement is elastic, so this is a time-out before the first solution.
         raise NoSolutionInTime(round(control.elapsed(), 1))
     outcome = _outcome(scenario, calendar, solved, time.perf_counter() - started)
-    if layer is None:
-        return outcome
     activities = sorted(
         layer.settled_activities() + outcome.activities,
         key=lambda a: (
@@ -311,6 +344,133 @@ def _solve(
                 tm.model.add(expr == 0)
     status = search.run(tm.model)
     return tm, terms, status
+
+
+@dataclass(frozen=True)
+class _Reached:
+    solved: _Solved | None
+    """The rerun's optimum, or ``None`` when the part of the term its change reaches did not prove it."""
+    inputs: TermInputs | None
+    """The inputs last built (their spot finder's answers serve the full model's)."""
+    unmet: bool = False
+    """Whether a held model's optimum left something unmet: then so does every rota with only the
+    changes the new scenario forces (they are rotas of the held model)."""
+
+
+def _solve_in_reach(
+    scenario: Scenario,
+    calendar: TermCalendar,
+    held: list[DatedSession],
+    lost: list[LostSession],
+    fixed: Fixed,
+    search: _Search,
+    layer: DatedLayer,
+) -> _Reached:
+    """The rerun's optimum from the part of the term its change reaches (the held model, with the
+    bound model proving it: :mod:`rota_solver.term.reach`); when that is not proven the full model
+    is to run."""
+    reach = layer.reach(scenario, calendar, held, lost)
+    if reach is None:
+        return _Reached(None, None)
+    everyone = {c.id for c in scenario.classes}
+    inputs: TermInputs | None = None
+    unmet = False
+    for _ in range(REACH_ROUNDS):
+        # Items outside the reach only at the spots the layer holds them at; an item that cannot
+        # stay there joins the reach, and the inputs are built again (looking up only what is new).
+        rebuild = True
+        while rebuild:
+            finder = inputs.finder if inputs is not None else None
+            inputs = build_inputs(
+                scenario, calendar, held, lost, fixed, layer, keep=layer.kept_spots(reach), finder=finder
+            )
+            grown = coupled(inputs, layer.grow(reach, inputs))
+            if len(grown.classes & everyone) >= REACH_SHARE * len(everyone):
+                # Most of the school: the full model at once rather than two models nearly as large.
+                grown = grown.add(everyone, {item.key for item in inputs.items})
+            # Built again only if the reach took in an item whose spots the layer limited.
+            rebuild = grown.classes != reach.classes or any(
+                limited_by_keep(item) and grown.holds(item) and not reach.holds(item) for item in inputs.items
+            )
+            reach = grown
+        assert inputs is not None
+        tm = TermModel(scenario, calendar, inputs, fixed, not_before=layer.freeze)
+        terms = build_term_model(tm, layer)
+        layer.hint(tm)
+        status = search.run(tm.model)
+        solved = _Solved(tm, terms, status, search.solver, search.solver.best_objective_bound)
+        if everyone <= reach.classes and all(reach.holds(item) for item in inputs.items):
+            return _Reached(solved, inputs)  # the reach is everything: the held model is the full one
+        if status != cp_model.OPTIMAL or search.control.left() <= 0:
+            return _Reached(_timed_out(solved, search), inputs, unmet)
+        unmet = unmet or _unmet_and_changes(terms, search.solver)[0] > 0
+        bound_inputs = inside(inputs, reach)
+        bound_tm = TermModel(
+            scenario, calendar, bound_inputs, fixed, not_before=layer.freeze, gap_classes=reach.classes
+        )
+        bound_terms = build_term_model(bound_tm, layer.within(reach))
+        _only_unmet_and_changes(bound_tm, bound_terms)
+        _hint_from(bound_tm, tm, search.solver)  # the held rota, cut down, is one of its rotas
+        bound_solver = cp_model.CpSolver()
+        bound_solver.parameters.copy_from(search.solver.parameters)
+        if search.run(bound_tm.model, bound_solver) != cp_model.OPTIMAL:
+            return _Reached(_timed_out(solved, search), inputs, unmet)
+        if _unmet_and_changes(terms, search.solver) == _unmet_and_changes(bound_terms, bound_solver):
+            return _Reached(solved, inputs)
+        wider = layer.changed_outside(
+            tm, search.solver, in_the_way(tm, search.solver, bound_tm, bound_solver, reach)
+        )
+        if search.control.left() <= 0:
+            return _Reached(_timed_out(solved, search), inputs, unmet)
+        if wider == reach:
+            break
+        reach = wider
+    return _Reached(None, inputs, unmet)
+
+
+def _timed_out(solved: _Solved, search: _Search) -> _Solved | None:
+    """The held model's rota, not proven, when the time ran out (no time is left for the full model);
+    otherwise ``None``, for the full model to run. (Its bound is the held model's, not the full
+    model's: only 0 is known to be below the full model's optimum.)"""
+    if search.control.left() > 0 or solved.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return dataclasses.replace(solved, status=cp_model.FEASIBLE, bound=0.0)
+
+
+def _hint_from(tm: TermModel, solved: TermModel, solver: cp_model.CpSolver) -> None:
+    """Start ``tm``'s search from ``solver``'s rota of ``solved`` (a model with every item, spot and
+    session ``tm`` has)."""
+
+    def copy(variables: Mapping[K, cp_model.IntVar], values: Mapping[K, cp_model.IntVar]) -> None:
+        for key, var in variables.items():
+            if key in values:
+                tm.model.add_hint(var, solver.value(values[key]))
+
+    copy(tm.place, solved.place)
+    copy(tm.duty, solved.duty)
+    copy(tm.held, solved.held)
+    copy(tm.convert, solved.convert)
+    copy(tm.unplaced, solved.unplaced)
+
+
+K = TypeVar("K")
+
+
+def _only_unmet_and_changes(tm: TermModel, terms: Terms) -> None:
+    """The bound model's objective: unmet requirements, then changes; its wishes are left out (the
+    proof compares only these two, so the search need not settle the wishes)."""
+    changes = terms.get(CHANGE_TERM, [])
+    tm.model.minimize(
+        (len(changes) + 1) * cp_model.LinearExpr.sum([expr for expr, _ in terms["Unmet"]])
+        + cp_model.LinearExpr.sum([expr for expr, _ in changes])
+    )
+
+
+def _unmet_and_changes(terms: Terms, solver: cp_model.CpSolver) -> tuple[int, int]:
+    def total(name: str) -> int:
+        return sum(int(solver.value(expr)) for expr, _ in terms.get(name, []))
+
+    return total("Unmet"), total(CHANGE_TERM)
 
 
 def _settled(

@@ -58,6 +58,9 @@ class TermModel:
     """Dates on which each person's duties are variables; ``None``: every date. On the other dates
     only each role's head count is checked (:func:`enough_staff_at_each_moment`), which makes the
     model a relaxation: the people are named afterwards (see ``plan_term``)."""
+    gap_classes: frozenset[str] | None = None
+    """Classes whose gap limits the model keeps; ``None``: every class. (A rerun's bound on the part
+    of the term its change can reach leaves the other classes out: see ``rota_solver.term.reach``.)"""
 
     def __post_init__(self) -> None:
         self._items = {i.key: i for i in self.inputs.items}
@@ -67,6 +70,9 @@ class TermModel:
 
     def item(self, key: str) -> Item:
         return self._items[key]
+
+    def has_item(self, key: str) -> bool:
+        return key in self._items
 
     def by_person(self, spot: Spot) -> bool:
         """Whether the people on duty at ``spot`` are chosen in this model."""
@@ -439,6 +445,8 @@ def sessions_give_way_only_for_a_reason(tm: TermModel) -> None:
         s = sessions[session_id]
         start = minutes(s.start.time())
         for key in keys:
+            if not tm.has_item(key):
+                continue
             item = tm.item(key)
             for spot in item.spots:
                 var = tm.place[(key, spot)]
@@ -447,6 +455,8 @@ def sessions_give_way_only_for_a_reason(tm: TermModel) -> None:
                 elif not item.all_day and (spot.date, spot.end) > (s.date, start):
                     reasons[session_id].append(var)  # the orientation comes after the session
     for session_id, held in tm.held.items():
+        if not all(tm.has_item(key) for key in tm.inputs.displaceable[session_id]):
+            continue  # a reason may lie outside the model (a bound on part of the term): no rule here
         tm.model.add(held + cp_model.LinearExpr.sum(reasons[session_id]) >= 1)
 
 
@@ -479,6 +489,8 @@ def gaps_within_limit(tm: TermModel) -> None:
         counted = tm.inputs.gap_days[rule.id]
         gap = rule.gap_limit
         for school_class in scenario.rule_classes(rule):
+            if tm.gap_classes is not None and school_class.id not in tm.gap_classes:
+                continue
             pair = (school_class.id, rule.id)
             # Windows a class could fill from the same candidates share one constraint, and one slack
             # priced per window, so that an unclosable gap costs the same in every model of it.

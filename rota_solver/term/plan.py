@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..rota import DatedSession, LostSession, Unmet
@@ -32,6 +33,33 @@ class TermInputs:
     """Requirements a layer (a rerun) carries over unmet, their chance gone before its freeze."""
     finder: SpotFinder | None = None
     """What found the items' spots: its answers, cached, serve the term models too."""
+
+
+SpotKeep = Callable[[Item], frozenset[tuple[dt.date, int]] | None]
+"""For a rerun's reduced model: the only spots, as (date, start minute), an item may take, or ``None``
+for all of them (see :func:`build_inputs`)."""
+
+
+def limited_by_keep(item: Item) -> bool:
+    """Whether :func:`build_inputs`'s ``keep`` limits the item's spots: not a stocktake shift's (one
+    spot), nor an activity's that may displace sessions (:func:`activity_items`)."""
+    activity = item.activity
+    return item.kind != "shift" and not (activity is not None and (activity.all_day or activity.before_first))
+
+
+class _Kept:
+    """The spots ``keep`` allows one item: all of them, or those it names (looked at day by day, so
+    that an item held to one spot costs one day's look-up, not the term's)."""
+
+    def __init__(self, keep: SpotKeep | None, item: Item) -> None:
+        self.spots = keep(item) if keep is not None else None
+        self.dates = {day for day, _ in self.spots} if self.spots is not None else None
+
+    def day(self, date: dt.date) -> bool:
+        return self.dates is None or date in self.dates
+
+    def spot(self, spot: Spot) -> bool:
+        return self.spots is None or (spot.date, spot.start) in self.spots
 
 
 def borrowing_rules(scenario: Scenario) -> list[GradeRule]:
@@ -128,7 +156,12 @@ _STOCKTAKE_WORDS = {
 }
 
 
-def activity_items(scenario: Scenario, calendar: TermCalendar, finder: SpotFinder) -> list[Item]:
+def activity_items(
+    scenario: Scenario, calendar: TermCalendar, finder: SpotFinder, keep: SpotKeep | None = None
+) -> list[Item]:
+    """Each activity's occurrences (per class, teacher group or all together), with their spots; an
+    activity that may displace sessions (all-day, or ``before_first``) always with all of them, since
+    which sessions may give way follows from its spots (:func:`displaceable_sessions`)."""
     items = []
     sizes = {c.id: c.pupils for c in scenario.classes}
     for activity in scenario.activities:
@@ -168,21 +201,29 @@ def activity_items(scenario: Scenario, calendar: TermCalendar, finder: SpotFinde
                     item.spots = [Spot(d.date, 0, 0, "", d.follows) for d in days]
                 else:
                     assert activity.duration_minutes is not None
+                    kept = _Kept(None if activity.before_first else keep, item)
                     item.spots = [
                         spot
                         for d in days
+                        if kept.day(d.date)
                         for spot in finder.window_spots(d, activity.windows, activity.duration_minutes)
-                        if finder.usable(item, spot)
+                        if kept.spot(spot) and finder.usable(item, spot)
                     ]
                 items.append(item)
     return items
 
 
 def returns_items(
-    scenario: Scenario, calendar: TermCalendar, finder: SpotFinder, held: list[DatedSession]
+    scenario: Scenario,
+    calendar: TermCalendar,
+    finder: SpotFinder,
+    held: list[DatedSession],
+    keep: SpotKeep | None = None,
 ) -> list[Item]:
     """One final returns session per borrowing class: its last borrowing session in the returns
-    window turned into one, or an extra session in a free slot."""
+    window turned into one, or an extra session in a free slot. An item ``keep`` limits still gets
+    one free slot if it has any: whether it has one decides the class's make-ups near the end
+    (:func:`makeup_items`), as without the limit."""
     stocktake = scenario.stocktake
     if stocktake is None:
         return []
@@ -191,6 +232,9 @@ def returns_items(
     label = {"zh-CN": "还书", "en": "Return all books"}[scenario.school.locale]
     items = []
     rules = borrowing_rules(scenario)
+    own: dict[tuple[str, str], list[DatedSession]] = defaultdict(list)
+    for s in held:
+        own[(s.class_id, s.rule_id)].append(s)
     for rule in rules:
         for school_class in scenario.rule_classes(rule):
             item = Item(
@@ -209,17 +253,20 @@ def returns_items(
             )
             # The final session: the class's last borrowing session if it falls in the window,
             # or an extra one after it.
-            own = [s for s in held if s.class_id == school_class.id and s.rule_id == rule.id]
-            last = max(own, key=lambda s: s.start, default=None)
+            last = max(own.get((school_class.id, rule.id), []), key=lambda s: s.start, default=None)
             after = (last.date, minutes(last.end.time())) if last is not None else (first, 0)
             if last is not None and last.date >= first:
                 item.convertible = [last.id]
-            item.spots = [
+            candidates = [
                 s
                 for d in days
                 for s in finder.window_spots(d, rule.windows, rule.duration_minutes)
-                if (s.date, s.start) >= after and finder.usable(item, s)
+                if (s.date, s.start) >= after
             ]
+            kept = _Kept(keep, item)
+            item.spots = [s for s in candidates if kept.spot(s) and finder.usable(item, s)]
+            if not item.spots and kept.spots is not None:
+                item.spots = next(([s] for s in candidates if finder.usable(item, s)), [])
             items.append(item)
     return items
 
@@ -286,6 +333,7 @@ def makeup_items(
     calendar: TermCalendar,
     finder: SpotFinder,
     inputs: TermInputs,
+    keep: SpotKeep | None = None,
 ) -> list[Item]:
     """Make-up candidates for lost sessions (and displaceable ones) that could leave a gap too long."""
     held_dates: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
@@ -356,12 +404,13 @@ def makeup_items(
             lost_date=lost_date,
         )
         same_rule_days = set(held_dates[(class_id, rule_id)])
+        kept = _Kept(keep, item)
         item.spots = [
             s
             for d in candidate_days
-            if d.date not in same_rule_days and d.date != lost_date
+            if d.date not in same_rule_days and d.date != lost_date and kept.day(d.date)
             for s in finder.window_spots(d, rule.windows, rule.duration_minutes)
-            if finder.usable(item, s)
+            if kept.spot(s) and finder.usable(item, s)
         ]
         if item.spots:
             items.append(item)
@@ -420,9 +469,16 @@ def build_inputs(
     lost: list[LostSession],
     fixed: Fixed,
     layer: TermLayer | None = None,
+    keep: SpotKeep | None = None,
+    finder: SpotFinder | None = None,
 ) -> TermInputs:
-    """Items and displaceable sessions; with a ``layer`` (a rerun), only what is not yet settled."""
-    finder = SpotFinder(scenario, calendar, fixed, layer.freeze if layer is not None else None)
+    """Items and displaceable sessions; with a ``layer`` (a rerun), only what is not yet settled.
+
+    ``keep`` (a rerun's reduced model) limits items to the spots it names, and saves looking at any
+    other: every item the same as without it, but with fewer spots (a returns item keeps one more,
+    and an activity that may displace sessions all of them). ``finder``: one from an earlier call
+    for the same ``fixed`` and layer, whose cached answers serve this one too."""
+    finder = finder or SpotFinder(scenario, calendar, fixed, layer.freeze if layer is not None else None)
     stops = rule_stops(scenario, calendar)
     inputs = TermInputs(
         held=held,
@@ -431,8 +487,8 @@ def build_inputs(
         gap_days={rule_id: gap_days(scenario, calendar, stop) for rule_id, stop in stops.items()},
         finder=finder,
     )
-    inputs.items = returns_items(scenario, calendar, finder, held)
-    inputs.items += activity_items(scenario, calendar, finder)
+    inputs.items = returns_items(scenario, calendar, finder, held, keep)
+    inputs.items += activity_items(scenario, calendar, finder, keep)
     inputs.items += shift_items(scenario, calendar, finder)
     if layer is not None:
         inputs.settled_unmet = layer.settled_unmet(inputs.items)
@@ -440,7 +496,7 @@ def build_inputs(
     inputs.displaceable = displaceable_sessions(scenario, held, inputs.items)
     if layer is not None:
         inputs.displaceable = layer.fit_displaceable(inputs.displaceable, held)
-    makeups = makeup_items(scenario, calendar, finder, inputs)
+    makeups = makeup_items(scenario, calendar, finder, inputs, keep)
     if layer is not None:
         inputs.settled_unmet += layer.settled_unmet(makeups)
         makeups = layer.fit_items(makeups, held)
