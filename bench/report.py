@@ -25,12 +25,13 @@ def _s(value: float | None) -> str:
 def scale_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
         "| classes | variables / constraints | weekly build | first feasible | within 1% | weekly stage | "
-        "weekly result (penalty) | term stage | whole solve | peak memory | verifier |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "weekly result (penalty) | term stage | whole term: penalty, proven bound (gap) | whole solve | "
+        "peak memory | verifier |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         if "error" in r:
-            result, verdict, term = r["error"], "-", "-"
+            result, verdict, term, whole = r["error"], "-", "-", "-"
         else:
             result = (
                 f"proven optimal ({r['objective']})"
@@ -44,13 +45,21 @@ def scale_table(rows: list[dict[str, Any]]) -> list[str]:
             else:
                 verdict = "verified"
             term = f"{_s(r['term_seconds'])} ({r['term_status']})"
+            whole = _whole_term(r)
         lines.append(
             f"| {r['classes']} | {r['variables']:,} / {r['constraints']:,} | {_s(r['build'])} | "
             f"{_s(r['first_feasible'])} | {_s(r.get('within_1pct'))} | {_s(r.get('weekly_seconds'))} | "
-            f"{result} | {term} | "
+            f"{result} | {term} | {whole} | "
             f"{_s(r['total'])} | {r['peak_mib']:.0f} MiB | {verdict} |"
         )
     return lines
+
+
+def _whole_term(r: dict[str, Any]) -> str:
+    """Both stages' penalty and the proven bound over every weekly table (rows from before it: -)."""
+    if r.get("whole_term_bound") is None:
+        return "-"
+    return f"{r['whole_term']}, {r['whole_term_bound']} ({r['whole_term_gap']})"
 
 
 def quick_table(rows: list[dict[str, Any]]) -> list[str]:

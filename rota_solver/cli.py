@@ -423,7 +423,8 @@ def summary_lines(scenario: Scenario, rota: Rota) -> tuple[list[str], list[str]]
             school=rota.school,
             status=labels.status(report.status),
             objective=report.objective,
-            bound=report.best_bound,
+            # Over every weekly table when known; the stages' own bounds only for a rerun.
+            bound=report.best_bound if report.whole_term_bound is None else report.whole_term_bound,
             build=f"{report.build_seconds:.2f}",
             solve=f"{report.solve_seconds:.2f}",
         )

@@ -194,7 +194,18 @@ class StageReport(_Out):
 class SolveReport(_Out):
     status: Literal["optimal", "feasible"] = Field(description="optimal: proven best for the soft wishes.")
     objective: int = Field(description="Total penalty of the weekly pattern.")
-    best_bound: int = Field(description="Proven lower bound on the penalty.")
+    best_bound: int = Field(
+        description="Sum of the stages' proven bounds: each stage's bound given what came before it "
+        "(the dated stage's for the table the weekly stage chose)."
+    )
+    whole_term_bound: int | None = Field(
+        default=None,
+        description="Proven lower bound on the whole term's penalty over every weekly table (both stages "
+        "together); none for a rerun.",
+    )
+    whole_term_gap: int | None = Field(
+        default=None, description="objective - whole_term_bound: 0 when the rota is proven best for the term."
+    )
     terms: list[PenaltyTerm] = Field(description="The objective, term by term.")
     proven: str = Field(description="What the status covers, in words.")
     build_seconds: float = Field(description="Model build time.")

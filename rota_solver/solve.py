@@ -30,6 +30,8 @@ from .progress import Progress, ProgressCallback, Reporter
 from .rota import DatedSession, LostSession, PatternSession, PenaltyTerm, Rota, SolveReport, StageReport
 from .scenario import Scenario
 from .term import DatedLayer, plan_term
+from .term.floor import dated_floor
+from .term.rhythm import RHYTHM_TERM
 from .term_calendar import TermCalendar, build_term_calendar, week_label
 
 WEEKLY_STAGE = "weekly_pattern"
@@ -146,14 +148,25 @@ def solve(
         scenario, calendar, sessions, lost, _solver(options, dated=True), control, progress, layer
     )
     both_optimal = weekly.status == "optimal" and term.stage.status == "optimal"
+    total = weekly.objective + term.stage.objective
+    whole = (
+        None
+        if layer is not None
+        else _whole_term_bound(scenario, calendar, weekly, term.terms, options, control)
+    )
     report = SolveReport(
         status="optimal" if both_optimal else "feasible",
-        objective=weekly.objective + term.stage.objective,
+        objective=total,
         best_bound=weekly.best_bound + term.stage.best_bound,
+        whole_term_bound=whole,
+        whole_term_gap=None if whole is None else total - whole,
         terms=weekly_terms + term.terms,
         proven=(
-            "Solved in two stages. " + weekly.proves + " " + term.stage.proves + " The two together are "
-            "not proven jointly best: a different weekly table might need fewer make-ups."
+            "Solved in two stages. "
+            + weekly.proves
+            + " "
+            + term.stage.proves
+            + _whole_term_words(total, whole)
         ),
         build_seconds=round(build_seconds, 3),
         solve_seconds=round(weekly_solve_seconds + term.stage.seconds, 3),
@@ -181,6 +194,34 @@ def solve(
         calendar=sorted(expansion.calendar + term.stocktake_days, key=lambda d: (d.date, d.kind)),
         summaries=summarise(scenario, calendar, pattern, term.sessions, term.lost),
         report=report,
+    )
+
+
+def _whole_term_bound(
+    scenario: Scenario,
+    calendar: TermCalendar,
+    weekly: StageReport,
+    dated_terms: list[PenaltyTerm],
+    options: SolveOptions,
+    control: RunControl,
+) -> int:
+    """A proven lower bound on the whole term's penalty over every weekly table: the weekly stage's
+    bound plus the dated penalty no table avoids (:mod:`rota_solver.term.floor`). That floor is at
+    most what this rota's unmet items and rhythm cost, so it is looked for only when they cost."""
+    forced = sum(t.cost for t in dated_terms if t.name in ("Unmet", RHYTHM_TERM))
+    floor = dated_floor(scenario, calendar, _solver(options, dated=True), control) if forced else 0
+    return weekly.best_bound + floor
+
+
+def _whole_term_words(total: int, whole: int | None) -> str:
+    if whole is None:
+        return " A rerun prices its changes to the published rota: no whole-term bound is stated."
+    if whole >= total:
+        return f" The whole term's penalty, {total}, is proven the least any weekly table allows."
+    return (
+        f" The whole term's penalty is {total}; every weekly table costs at least {whole}"
+        f" (gap {total - whole}): the two stages are not proven jointly best, as a different table"
+        " might need fewer make-ups."
     )
 
 

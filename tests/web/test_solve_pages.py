@@ -432,6 +432,8 @@ def test_words_for_a_rota_not_proven_best_and_a_run_the_limit_stopped(tmp_path: 
                         "status": "feasible",
                         "objective": objective,
                         "best_bound": objective - 4,
+                        "whole_term_bound": objective - 4,
+                        "whole_term_gap": 4,
                         "terms": terms,
                         "stages": stages,
                     }
@@ -479,3 +481,30 @@ def test_a_school_without_a_scenario_has_nothing_to_solve(tmp_path: Path) -> Non
         refused = client.post("/app/s/new/solve", data={"csrf": csrf_of(page)})
         assert refused.status_code == 409 and "There is no valid scenario to solve yet" in refused.text
         assert client.get("/schools/new/jobs", headers=AUTH).json() == []
+
+
+def test_words_for_stages_proven_best_with_a_whole_term_gap(tmp_path: Path) -> None:
+    # Each stage proven, but another weekly table might need fewer make-ups: the page must not say
+    # that no rota with a lower penalty exists.
+    with librarian_of(tmp_path) as client:
+        final = follow_status(client, "tiny", start_solve(client, "tiny"))[-1]
+        assert final["rota_version"] == 1
+        assert "no rota with a lower penalty exists" in client.get("/app/s/tiny/rotas/1").text
+        state = client.app.state.service  # type: ignore[attr-defined]
+        with state.session_factory() as session:
+            _, rota, _scenario = storage.get_rota(session, "tiny", 1)
+        report = rota.report
+        assert report.status == "optimal" and report.whole_term_gap == 0
+        gapped = rota.model_copy(
+            update={
+                "report": report.model_copy(
+                    update={"whole_term_bound": report.objective - 3, "whole_term_gap": 3}
+                )
+            }
+        )
+        store_job(client, "tiny", "b" * 32, status="succeeded", rota=gapped, outcome="solved")
+        text = client.get("/app/s/tiny/rotas/2").text
+        assert "no rota with a lower penalty exists" not in text
+        assert "Each stage is proven the best" in text
+        assert f"no rota can score below {report.objective - 3}" in text
+        assert "might save at most 3 penalty points" in text

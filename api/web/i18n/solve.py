@@ -232,6 +232,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "这张排班表遵守所有规则,但未被证明是最好的:它的罚分是 {objective},任何排班表的罚分都不低于 "
         "{bound},因此最多还能减少 {gap} 分。",
     ),
+    "solve.result.stagewise": (
+        "Each stage is proven the best: the weekly table for the school's wishes, then the term's dates "
+        "for that table (penalty {objective}). Over the whole term no rota can score below {bound}, so "
+        "another weekly table might save at most {gap} penalty points.",
+        "每个阶段都已证明是最好的:先是最符合学校意愿的每周课表,再是这张课表下的学期日期(罚分 {objective})。"
+        "就整个学期而言,任何排班表的罚分都不低于 {bound},因此换一张每周课表最多还能减少 {gap} 分。",
+    ),
     "solve.result.stages": ("Stage by stage", "各阶段"),
     "solve.result.stage": ("{stage}: {status}.", "{stage}:{status}。"),
     "solve.result.verified": (

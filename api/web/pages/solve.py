@@ -155,8 +155,6 @@ def _recent_jobs(s: Session, school_id: int, limit: int) -> list[JobRow]:
     return out
 
 
-
-
 @dataclass(frozen=True)
 class RotaHead:
     """What the result page says about a rota version besides the rota itself."""
@@ -557,7 +555,8 @@ def rota_result(
         info=info,
         rota=rota,
         report=report,
-        gap=report.objective - report.best_bound,
+        bound=report.best_bound if report.whole_term_bound is None else report.whole_term_bound,
+        gap=report.objective - report.best_bound if report.whole_term_gap is None else report.whole_term_gap,
         stages=[
             StageRow(labels.stage(s.name), labels.status(s.status), labels.proof(s.proof, s.proves))
             for s in report.stages
