@@ -12,6 +12,26 @@ slots: a slot where the rule's roles have too few people in their hours is left 
 every class in the room at that slot", so staff are not assigned: FET solves a relaxation of the
 weekly problem (no staffing, no A/B balance, no preferences), and its time is a lower bound on
 what it would need for ours.
+
+With ``wishes=True`` the export also carries the weekly table's wishes and the rest of its hard rules
+that FET can say, for a like-for-like race on the table (``bench.anytime``):
+
+* an A/B cycle is two FET terms of a week each (mode ``Terms``) and a fortnightly rule's classes are
+  split evenly between them (``ConstraintActivitiesMaxInATerm``, as ``phases_balanced``);
+* a weekly rule's session in week B falls on the weekday of its week-A twin, exactly one week later
+  (min and max days between = days of a week, 100 %: our model chooses one day set for both weeks),
+  and at its hour (``ConstraintActivitiesSameStartingHour``, soft: ``same_slot_every_week``);
+* preferred days and preferred windows as ``ConstraintActivityPreferredTimeSlots`` of the allowed
+  slots on those days or in those windows, soft.
+
+A soft constraint's weight grows with our price of the wish: ``100 - scale / price`` % (the default
+scale, :data:`WISH_SCALE` = 30: price 2: 85 %, 3: 90 %, 4: 92.5 %; a wish priced 0 is left out).
+FET's weights are not prices (a soft constraint of weight w is broken in about (100 - w) % of the
+placements FET tries that would break it), so the table FET returns is scored by our own penalty,
+not FET's. Higher weights cost FET time on a tight school: at 72 tight classes (``bench.tight``,
+seed 0) scale 30 placed everything in 0.4 s, 15 in 1.4 s, and 10 (95-97.5 %) placed none in 60 s.
+Spacing stays a hard constraint (it is one of ours). Staffing, what FET still cannot say, is left
+to the scorer (``bench.anytime``): a FET table on which our people cannot be named is reported.
 """
 
 from __future__ import annotations
@@ -58,6 +78,8 @@ class FetResult:
     placed: int
     seconds: float
     cells: list[GreedyCell] = field(default_factory=list)
+    log: str = ""
+    """FET's own last words (``logs/result.txt``) and any errors it read the file with."""
 
 
 def _hhmm(minute: int) -> str:
@@ -80,8 +102,18 @@ def _slot_constraint(
         _sub(cell, hour_tag, hour)
 
 
-def export_fet(scenario: Scenario) -> FetExport:
-    """The weekly problem as a .fet document (see the module docstring for what it holds)."""
+WISH_SCALE = 30.0
+"""A soft wish of our price p weighs ``100 - WISH_SCALE / p`` % in FET (see the module docstring)."""
+
+
+def wish_weight(price: int, scale: float = WISH_SCALE) -> float:
+    """The FET weight (percent) of a soft wish of our ``price`` (see the module docstring)."""
+    return round(max(1.0, min(99.9, 100 - scale / price)), 1)
+
+
+def export_fet(scenario: Scenario, wishes: bool = False, wish_scale: float = WISH_SCALE) -> FetExport:
+    """The weekly problem as a .fet document (see the module docstring for what it holds); with
+    ``wishes``, the soft wishes and the phase and day-set rules too."""
     cycle = scenario.cycle_weeks
     weekdays = list(scenario.term.weekdays)
     day_names = {
@@ -96,10 +128,14 @@ def export_fet(scenario: Scenario) -> FetExport:
             )
     hour_names = {t: f"{_hhmm(t[0])}-{_hhmm(t[1])}" for t in times}
 
+    terms = wishes and cycle > 1
     root = ET.Element("fet", version="6.8.5")
-    _sub(root, "Mode", "Official")
+    _sub(root, "Mode", "Terms" if terms else "Official")
     _sub(root, "Institution_Name", scenario.school.name)
     _sub(root, "Comments", "Library rota weekly pattern (exported by bench.baselines.fet)")
+    if terms:
+        _sub(root, "Number_of_Terms", cycle)
+        _sub(root, "Number_of_Days_Per_Term", len(weekdays))
     days_list = _sub(root, "Days_List")
     _sub(days_list, "Number_of_Days", len(day_names))
     for name in day_names.values():
@@ -122,6 +158,10 @@ def export_fet(scenario: Scenario) -> FetExport:
     activities_el = _sub(root, "Activities_List")
     activities: dict[int, tuple[str, str, int | None]] = {}
     groups: list[tuple[list[int], int]] = []
+    twins: list[tuple[int, int]] = []
+    """(week-A activity, its twin a week later) of a weekly rule's sessions."""
+    halves: list[tuple[str, list[int]]] = []
+    """(rule id, the activities of a rule for every k weeks whose classes split over k terms)."""
     next_id = 1
     for rule in scenario.rules:
         for school_class in scenario.rule_classes(rule):
@@ -130,6 +170,7 @@ def export_fet(scenario: Scenario) -> FetExport:
                 if rule.frequency.every_weeks is None
                 else [None] * (cycle // rule.frequency.weeks)
             )
+            earlier: list[int] = []
             for week in weeks:
                 n = rule.frequency.sessions
                 ids = list(range(next_id, next_id + n))
@@ -146,6 +187,11 @@ def export_fet(scenario: Scenario) -> FetExport:
                     _sub(el, "Active", "true")
                 if n > 1:
                     groups.append((ids, rule.spacing.min_days_apart))
+                if week is not None and earlier:
+                    twins += list(zip(earlier, ids, strict=True))
+                earlier = ids
+        if rule.frequency.every_weeks is not None and rule.frequency.weeks == cycle:
+            halves.append((rule.id, [i for i, (_, r, _) in activities.items() if r == rule.id]))
     _sub(root, "Buildings_List")
     rooms = _sub(root, "Rooms_List")
     copies: dict[str, list[str]] = {}
@@ -185,12 +231,29 @@ def export_fet(scenario: Scenario) -> FetExport:
             for s in slots_of[rule_id]
             if s.weekday in weekdays and _staffable(scenario, rule.staffing, s)
         ]
-        el = _sub(time_constraints, "ConstraintActivityPreferredTimeSlots")
-        _sub(el, "Weight_Percentage", 100)
-        _sub(el, "Activity_Id", activity_id)
-        _sub(el, "Number_of_Preferred_Time_Slots", len(allowed))
-        _slot_constraint(el, allowed, "Preferred_Time_Slot", "Preferred_Day", "Preferred_Hour")
-        _sub(el, "Active", "true")
+        _preferred_slots(time_constraints, activity_id, allowed, 100)
+        if not wishes:
+            continue
+        # The soft wishes: the allowed slots on a preferred day, in a preferred window.
+        weights = scenario.weights
+        wished = rule.preferences
+        by_name = {
+            (day_names[(w, s.weekday)], hour_names[(s.start, s.end)]): s
+            for w in range(cycle)
+            for s in slots_of[rule_id]
+        }
+        for wanted, price in (
+            (
+                [t for t in allowed if by_name[t].weekday in wished.days] if wished.days else None,
+                weights.preferred_day,
+            ),
+            (
+                [t for t in allowed if by_name[t].window_id in wished.windows] if wished.windows else None,
+                weights.preferred_window,
+            ),
+        ):
+            if wanted is not None and price and wanted and len(wanted) < len(allowed):
+                _preferred_slots(time_constraints, activity_id, wanted, wish_weight(price, wish_scale))
     for ids, gap in groups:
         el = _sub(time_constraints, "ConstraintMinDaysBetweenActivities")
         _sub(el, "Weight_Percentage", 100)
@@ -200,6 +263,39 @@ def export_fet(scenario: Scenario) -> FetExport:
             _sub(el, "Activity_Id", activity_id)
         _sub(el, "MinDays", gap)
         _sub(el, "Active", "true")
+    if wishes:
+        weights = scenario.weights
+        for a, b in twins:
+            for tag, what in (
+                ("ConstraintMinDaysBetweenActivities", "MinDays"),
+                ("ConstraintMaxDaysBetweenActivities", "MaxDays"),
+            ):
+                el = _sub(time_constraints, tag)
+                _sub(el, "Weight_Percentage", 100)
+                if what == "MinDays":
+                    _sub(el, "Consecutive_If_Same_Day", "false")
+                _sub(el, "Number_of_Activities", 2)
+                _sub(el, "Activity_Id", a)
+                _sub(el, "Activity_Id", b)
+                _sub(el, what, len(weekdays))
+                _sub(el, "Active", "true")
+            if weights.same_slot_every_week:
+                el = _sub(time_constraints, "ConstraintActivitiesSameStartingHour")
+                _sub(el, "Weight_Percentage", wish_weight(weights.same_slot_every_week, wish_scale))
+                _sub(el, "Number_of_Activities", 2)
+                _sub(el, "Activity_Id", a)
+                _sub(el, "Activity_Id", b)
+                _sub(el, "Active", "true")
+        if terms:
+            for rule_id, ids in halves:
+                k = next(r for r in scenario.rules if r.id == rule_id).frequency.weeks
+                el = _sub(time_constraints, "ConstraintActivitiesMaxInATerm")
+                _sub(el, "Weight_Percentage", 100)
+                _sub(el, "Number_of_Activities", len(ids))
+                for activity_id in ids:
+                    _sub(el, "Activity_Id", activity_id)
+                _sub(el, "Max_Number_of_Activities_in_A_Term", -(-len(ids) // k))
+                _sub(el, "Active", "true")
 
     space = _sub(root, "Space_Constraints_List")
     basic_space = _sub(space, "ConstraintBasicCompulsorySpace")
@@ -224,6 +320,17 @@ def export_fet(scenario: Scenario) -> FetExport:
     )
 
 
+def _preferred_slots(
+    parent: ET.Element, activity_id: int, slots: list[tuple[str, str]], weight: float
+) -> None:
+    el = _sub(parent, "ConstraintActivityPreferredTimeSlots")
+    _sub(el, "Weight_Percentage", weight)
+    _sub(el, "Activity_Id", activity_id)
+    _sub(el, "Number_of_Preferred_Time_Slots", len(slots))
+    _slot_constraint(el, slots, "Preferred_Time_Slot", "Preferred_Day", "Preferred_Hour")
+    _sub(el, "Active", "true")
+
+
 def _staffable(scenario: Scenario, staffing: dict[str, int], slot: Slot) -> bool:
     for role, need in staffing.items():
         able = sum(1 for m in scenario.staff if m.role == role and staff_available_at(scenario, m, slot))
@@ -233,9 +340,16 @@ def _staffable(scenario: Scenario, staffing: dict[str, int], slot: Slot) -> bool
     return True
 
 
-def run_fet(scenario: Scenario, time_limit: float, keep: Path | None = None) -> FetResult:
-    """Export, run ``fet-cl`` with a time limit, and read back which activities it placed."""
-    export = export_fet(scenario)
+def run_fet(
+    scenario: Scenario,
+    time_limit: float,
+    keep: Path | None = None,
+    wishes: bool = False,
+    wish_scale: float = WISH_SCALE,
+) -> FetResult:
+    """Export (with ``wishes``: see :func:`export_fet`), run ``fet-cl`` with a time limit, and read
+    back which activities it placed."""
+    export = export_fet(scenario, wishes, wish_scale)
     required = len(export.activities)
     if not fet_available():
         return FetResult("not installed", required, 0, 0.0)
@@ -263,13 +377,28 @@ def run_fet(scenario: Scenario, time_limit: float, keep: Path | None = None) -> 
         if keep is not None:
             keep.mkdir(parents=True, exist_ok=True)
             (keep / "school.fet").write_text(export.xml, encoding="utf-8")
+        log = _fet_log(out)
         found = sorted(out.rglob("*_activities.xml"))
         if not found:
-            return FetResult("not solved", required, 0, seconds)
+            return FetResult("not solved", required, 0, seconds, log=log)
         cells = _read_activities(found[0], export, scenario)
         return FetResult(
-            "solved" if len(cells) == required else "partial", required, len(cells), seconds, cells
+            "solved" if len(cells) == required else "partial", required, len(cells), seconds, cells, log
         )
+
+
+def _fet_log(out: Path) -> str:
+    """The last line of FET's ``result.txt`` and the lines of its reading of the file that report an
+    error (FET skips what it cannot read, with a warning there, rather than stop)."""
+    lines = []
+    result = out / "logs" / "result.txt"
+    if result.exists():
+        lines += result.read_text(encoding="utf-8-sig", errors="replace").strip().splitlines()[-1:]
+    opened = out / "logs" / "file_open.log"
+    if opened.exists():
+        text = opened.read_text(encoding="utf-8-sig", errors="replace")
+        lines += [f"file_open.log: {line}" for line in text.splitlines() if "error" in line.lower()]
+    return "\n".join(lines)
 
 
 def _read_activities(path: Path, export: FetExport, scenario: Scenario) -> list[GreedyCell]:
