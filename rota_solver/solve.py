@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -152,7 +153,7 @@ def solve(
     whole = (
         None
         if layer is not None
-        else _whole_term_bound(scenario, calendar, weekly, term.terms, options, control)
+        else _whole_term_bound(scenario, calendar, result.table_bound, term.terms, options, control)
     )
     report = SolveReport(
         status="optimal" if both_optimal else "feasible",
@@ -200,17 +201,19 @@ def solve(
 def _whole_term_bound(
     scenario: Scenario,
     calendar: TermCalendar,
-    weekly: StageReport,
+    table_bound: float,
     dated_terms: list[PenaltyTerm],
     options: SolveOptions,
     control: RunControl,
 ) -> int:
-    """A proven lower bound on the whole term's penalty over every weekly table: the weekly stage's
-    bound plus the dated penalty no table avoids (:mod:`rota_solver.term.floor`). That floor is at
-    most what this rota's unmet items and rhythm cost, so it is looked for only when they cost."""
+    """A proven lower bound on the whole term's penalty over every weekly table: the table's bound
+    (not the staff step's, which holds for the chosen table only) plus the dated penalty no table
+    avoids (:mod:`rota_solver.term.floor`). That floor is at most what this rota's unmet items and
+    rhythm cost, so it is looked for only when they cost."""
     forced = sum(t.cost for t in dated_terms if t.name in ("Unmet", RHYTHM_TERM))
     floor = dated_floor(scenario, calendar, _solver(options, dated=True), control) if forced else 0
-    return weekly.best_bound + floor
+    # The table's objective is integral, so its bound rounds up.
+    return math.ceil(table_bound - 1e-6) + floor
 
 
 def _whole_term_words(total: int, whole: int | None) -> str:
@@ -253,6 +256,8 @@ class _Weekly:
     nothing to share out)."""
     bound: float
     """The table's bound and, when the staff have wishes, the bound of their step."""
+    table_bound: float
+    """The table's bound alone: valid for every table (the staff step's is for this table only)."""
     size: tuple[int, int]
     """Variables and constraints of the model the table was searched in."""
     build_seconds: float
@@ -321,10 +326,19 @@ def _weekly_stage(
                 if progress is not None:
                     table = Progress(WEEKLY_STAGE, control.elapsed(), solver.objective_value, bound, 1)
                     progress(table)
+                table_bound = bound
                 bound += named.solver.best_objective_bound if naming.has_staff_step else 0.0
                 size = _size(relaxed)
                 return _Weekly(
-                    naming, named.solver, status, named.status, bound, size, build_seconds, solve_seconds
+                    naming,
+                    named.solver,
+                    status,
+                    named.status,
+                    bound,
+                    table_bound,
+                    size,
+                    build_seconds,
+                    solve_seconds,
                 )
             built = naming if small else None
         # Else no table in its time (a work limit), or none people can be named on: the named
@@ -346,13 +360,16 @@ def _weekly_stage(
     bound = max(bound, solver.best_objective_bound)
     size = _size(built)
     if not built.has_staff_step:
-        return _Weekly(built, solver, status, status, bound, size, build_seconds, solve_seconds)
+        return _Weekly(built, solver, status, status, bound, bound, size, build_seconds, solve_seconds)
     named = _name_people(built, built.table(solver), solver.objective_value, solver, control, progress)
     solve_seconds += named.seconds
     if named.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise NoSolutionInTime(round(control.elapsed(), 1))
+    table_bound = bound
     bound += named.solver.best_objective_bound
-    return _Weekly(built, named.solver, status, named.status, bound, size, build_seconds, solve_seconds)
+    return _Weekly(
+        built, named.solver, status, named.status, bound, table_bound, size, build_seconds, solve_seconds
+    )
 
 
 def _size(built: BuiltModel) -> tuple[int, int]:
