@@ -414,7 +414,11 @@ def _read_activities(path: Path, export: FetExport, scenario: Scenario) -> list[
         week, weekday = export.days[day]
         start, end = export.hours[hour]
         rule = next(r for r in scenario.rules if r.id == rule_id)
-        window = next(s.window_id for s in rule_slots(scenario, rule) if (s.start, s.end) == (start, end))
+        window = next(
+            s.window_id
+            for s in rule_slots(scenario, rule)
+            if (s.weekday, s.start, s.end) == (weekday, start, end)
+        )
         assert weekday in WEEKDAYS
         cells.append(GreedyCell(class_id, rule_id, week, Slot(weekday, start, end, window)))
     return cells
