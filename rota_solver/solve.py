@@ -28,7 +28,16 @@ from .model.hard_rules import HARD_RULES, HardRule
 from .model.layer import WeeklyLayer
 from .model.soft_rules import SOFT_RULES, SoftRule
 from .progress import Progress, ProgressCallback, Reporter
-from .rota import DatedSession, LostSession, PatternSession, PenaltyTerm, Rota, SolveReport, StageReport
+from .rota import (
+    DatedSession,
+    LostSession,
+    PatternSession,
+    PenaltyTerm,
+    Rota,
+    SolveReport,
+    StageReport,
+    Unmet,
+)
 from .scenario import Scenario
 from .term import DatedLayer, plan_term
 from .term.floor import dated_floor
@@ -153,7 +162,9 @@ def solve(
     whole = (
         None
         if layer is not None
-        else _whole_term_bound(scenario, calendar, result.table_bound, term.terms, options, control)
+        else _whole_term_bound(
+            scenario, calendar, result.table_bound, term.terms, term.unmet, options, control
+        )
     )
     report = SolveReport(
         status="optimal" if both_optimal else "feasible",
@@ -203,15 +214,16 @@ def _whole_term_bound(
     calendar: TermCalendar,
     table_bound: float,
     dated_terms: list[PenaltyTerm],
+    unmet: list[Unmet],
     options: SolveOptions,
     control: RunControl,
 ) -> int:
     """A proven lower bound on the whole term's penalty over every weekly table: the table's bound
     (not the staff step's, which holds for the chosen table only) plus the dated penalty no table
-    avoids (:mod:`rota_solver.term.floor`). That floor is at most what this rota's unmet items and
-    rhythm cost, so it is looked for only when they cost."""
-    forced = sum(t.cost for t in dated_terms if t.name in ("Unmet", RHYTHM_TERM))
-    floor = dated_floor(scenario, calendar, _solver(options, dated=True), control) if forced else 0
+    avoids (:mod:`rota_solver.term.floor`), looked for among the activities and shifts this rota
+    left unmet or off their rhythm (the floor is at most what they cost here)."""
+    off_rhythm = any(t.cost for t in dated_terms if t.name == RHYTHM_TERM)
+    floor = dated_floor(scenario, calendar, _solver(options, dated=True), control, unmet, off_rhythm)
     # The table's objective is integral, so its bound rounds up.
     return math.ceil(table_bound - 1e-6) + floor
 
