@@ -7,7 +7,9 @@ whole-library feed sends N plain GETs (200, the whole file) and N GETs with ``If
 (304, headers only), over keep-alive connections from K client threads, and prints throughput
 and p50/p99 latency of each. The first request, which builds every feed of the published
 version, is timed on its own. In the same run, the same files served by nginx (a static file
-server: Debian's ``nginx-light``, one worker, if installed) with the same client, for scale.
+server: Debian's ``nginx-light``, one worker, if installed) with the same client, for scale; a feed
+the service gzips is given to nginx gzipped too (``gzip_static``), so both send the same bytes
+(``sent``) and the client unpacks both.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ http {{
         listen 127.0.0.1:{port};
         root {dir}/www;
         etag on;
+        gzip_static on;
         keepalive_requests 1000000;
     }}
 }}
@@ -91,8 +94,10 @@ http {{
 
 
 @contextmanager
-def nginx_serving(files: dict[str, bytes]) -> Iterator[str | None]:
-    """``files`` served by nginx on a free loopback port (its base URL), or None without nginx."""
+def nginx_serving(files: dict[str, bytes], gzipped: dict[str, bytes]) -> Iterator[str | None]:
+    """``files`` served by nginx on a free loopback port (its base URL), or None without nginx;
+    those in ``gzipped`` also as ``<name>.gz`` with ``gzip_static``, so that a client asking for gzip
+    gets from nginx the very bytes the service sends it."""
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if nginx is None:
         yield None
@@ -106,6 +111,8 @@ def nginx_serving(files: dict[str, bytes]) -> Iterator[str | None]:
         (Path(tmp) / "tmp").mkdir()
         for name, body in files.items():
             (Path(tmp) / "www" / name).write_bytes(body)
+            if name in gzipped:
+                (Path(tmp) / "www" / f"{name}.gz").write_bytes(gzipped[name])
         config = Path(tmp) / "nginx.conf"
         config.write_text(NGINX_CONFIG.format(dir=tmp, port=port))
         process = subprocess.Popen([nginx, "-c", str(config), "-p", tmp], stderr=subprocess.DEVNULL)
@@ -195,15 +202,20 @@ def main() -> None:
         httpx.get(feed_url + FEEDS[0], timeout=60).raise_for_status()
         first = time.perf_counter() - started
         results = []
-        bodies = {}
+        bodies, gzipped, wire = {}, {}, {}
         for name in FEEDS:
             url = feed_url + name
             etag = httpx.get(url, timeout=30).raise_for_status().headers["ETag"]
+            with httpx.stream("GET", url, timeout=30) as response:
+                raw = b"".join(response.iter_raw())
+                if response.headers.get("Content-Encoding") == "gzip":
+                    gzipped[name] = raw
+            wire[name] = len(raw)
             bodies[name] = httpx.get(url, timeout=30).content
             results.append(measure(url, name, 200, args.requests, args.clients, {}))
             results.append(measure(url, name, 304, args.requests, args.clients, {"If-None-Match": etag}))
         static: list[Result] = []
-        with nginx_serving(bodies) as nginx_url:
+        with nginx_serving(bodies, gzipped) as nginx_url:
             for name in FEEDS if nginx_url else ():
                 url = f"{nginx_url}{name}"
                 etag = httpx.get(url, timeout=30).raise_for_status().headers["ETag"]
@@ -217,15 +229,17 @@ def main() -> None:
     print(
         f"first request of class-3-2.ics (builds every feed of the published version): {first * 1000:.0f} ms"
     )
-    header = ("feed", "status", "bytes", "requests/s", "p50 ms", "p99 ms", "nginx req/s", "nginx/ours")
-    print("{:<16} {:>6} {:>8} {:>11} {:>8} {:>8} {:>12} {:>10}".format(*header))
+    header = ["feed", "status", "bytes", "sent", "requests/s", "p50 ms", "p99 ms", "nginx req/s"]
+    header.append("nginx/ours")
+    print("{:<16} {:>6} {:>8} {:>7} {:>11} {:>8} {:>8} {:>12} {:>10}".format(*header))
     for i, r in enumerate(results):
         other = static[i] if i < len(static) else None
         versus = "  (no nginx)"
         if other is not None:
             versus = f"{other.per_second:>12.0f} {other.per_second / r.per_second:>10.2f}"
         print(
-            f"{r.what:<16} {r.status:>6} {r.bytes:>8} {r.per_second:>11.0f} "
+            f"{r.what:<16} {r.status:>6} {r.bytes:>8} {wire[r.what] if r.status == 200 else 0:>7} "
+            f"{r.per_second:>11.0f} "
             f"{r.percentile(50) * 1000:>8.2f} {r.percentile(99) * 1000:>8.2f} {versus}"
         )
 
