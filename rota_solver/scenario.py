@@ -11,8 +11,9 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -803,6 +804,16 @@ class Scenario(_Model):
         return next((g.name for g in self.grades if g.number == grade), None)
 
     # --- lookups (indexed once: the solver asks them thousands of times) ---
+    _CACHED: ClassVar[tuple[str, ...]] = ("_index", "_bells")
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy without this scenario's lookups: they index its own periods, rooms and classes,
+        which ``update`` may replace."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in self._CACHED:
+            copied.__dict__.pop(name, None)
+        return copied
+
     @cached_property
     def _index(self) -> dict[str, dict[str, object]]:
         return {
@@ -819,9 +830,17 @@ class Scenario(_Model):
 
     def bell(self, period_id: str, day: Weekday) -> Period | None:
         """The period's bell times on a weekday; None if it has none that day."""
-        return next(
-            (p for p in self.periods if p.id == period_id and (p.days is None or day in p.days)), None
-        )
+        key = (period_id, day)
+        bells = self._bells
+        if key not in bells:
+            bells[key] = next(
+                (p for p in self.periods if p.id == period_id and (p.days is None or day in p.days)), None
+            )
+        return bells[key]
+
+    @cached_property
+    def _bells(self) -> dict[tuple[str, Weekday], Period | None]:
+        return {}
 
     def window(self, window_id: str) -> Window:
         found = self._index["window"][window_id]

@@ -82,6 +82,8 @@ def lessons_at(
     block (none: every lesson counts)."""
     found = []
     for busy in school_class.busy:
+        if busy.day != slot.weekday:
+            continue  # the cheap test first: most lessons are on another day
         if on is not None and not busy.applies_on(on):
             continue
         weeks = busy.cycle_week_numbers
@@ -90,7 +92,7 @@ def lessons_at(
         if busy.group and rule is not None and not rule.group_lessons_block:
             continue
         start, end = scenario.busy_span(busy)
-        if busy.day == slot.weekday and minutes(start) < slot.end and slot.start < minutes(end):
+        if minutes(start) < slot.end and slot.start < minutes(end):
             found.append(busy)
     return found
 
