@@ -104,17 +104,21 @@ class BuiltModel:
         if bound > 0:
             self.rm.model.add(self._objective() >= math.ceil(bound - 1e-6))
 
-    def held_table(self, table_objective: float, table: Table) -> cp_model.CpModel:
+    def held_table(self, table_objective: float | None, table: Table) -> cp_model.CpModel:
         """A copy of the model with the table of classes (days and slots) held to ``table`` and its
         wishes to ``table_objective``, starting from its duties (and people, if it names them): only
         who is on duty is left to choose, as the staff wishes ask. Infeasible when people cannot be
-        named on it (a table of a relaxation: :data:`~rota_solver.model.variables.Staffing`)."""
+        named on it (a table of a relaxation: :data:`~rota_solver.model.variables.Staffing`). With
+        no ``table_objective``, the wishes are not held but kept as low as people allow."""
         rm = self.rm
         held = rm.model.clone()
         for var, value in (*_valued(rm.day_sets, table.day_sets), *_valued(rm.placements, table.placements)):
             held.add(var == value)
-        held.add(self._objective() <= round(table_objective))
-        held.minimize(self._objective(staff_step=True))
+        if table_objective is None:
+            held.minimize(self._objective())
+        else:
+            held.add(self._objective() <= round(table_objective))
+            held.minimize(self._objective(staff_step=True))
         held.clear_hints()  # type: ignore[no-untyped-call]
         for var, value in (*_valued(rm.duties, table.duties), *_valued(rm.assignments, table.assignments)):
             held.add_hint(var, value)

@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from ..scenario import Activity, Scenario
 from ..slots import Slot, class_busy_at, lessons_taken_at, staff_available_at, window_times
 from ..term_calendar import build_term_calendar, occurrence_days
-from .variables import Person, RotaModel
+from .variables import DutyKey, Person, RotaModel
 
 
 @dataclass(frozen=True)
@@ -145,8 +145,12 @@ def joint_activities_find_their_classes_free(rm: RotaModel) -> Penalty:
     scenario = rm.scenario
     calendar = rm.calendar or build_term_calendar(scenario)
     units: list[tuple[cp_model.LinearExprT, str]] = []
-    # Without people in the model (a relaxation) the wish is left out: its times depend on them.
-    for activity in scenario.activities if rm.people_are == "named" else []:
+    # Without people in the model (a relaxation) a time needs only the classes free and enough people
+    # able to work then, whoever is on duty: every time the named model keeps free is one, so the
+    # relaxation's penalty stays a lower bound, and its tables leave the activities room far more
+    # often (120 tight generated classes: a relaxed optimum that blocked 5 occurrences, 500 above
+    # what people could be named at, made the named search start from nothing).
+    for activity in scenario.activities:
         classes = _joint_classes(scenario, activity)
         if len(classes) < 2 or activity.duration_minutes is None:
             continue
@@ -238,7 +242,60 @@ def _free_time(
     for on_duty, spare in needs:
         if len(on_duty) > spare:
             rm.model.add(cp_model.LinearExpr.sum(on_duty) <= spare).only_enforce_if(var)
+    if rm.people_are != "named":
+        _duties_leave_enough(rm, activity, week, slot, var)
+        _no_duty_for_those_taking_part(rm, set(taking_part), week, slot, var)
     return var
+
+
+def _overlapping_duties(rm: RotaModel, week: int, slot: Slot) -> list[tuple[DutyKey, cp_model.IntVar]]:
+    return [
+        (duty, open_)
+        for duty, open_ in rm.duties.items()
+        if duty[1] == week
+        and duty[2].weekday == slot.weekday
+        and duty[2].start < slot.end
+        and slot.start < duty[2].end
+    ]
+
+
+def _no_duty_for_those_taking_part(
+    rm: RotaModel, taking_part: set[str], week: int, slot: Slot, var: cp_model.IntVar
+) -> None:
+    """Without people (a relaxation): a duty overlapping the slot that needs a role whose people all
+    take part in the activity stays closed (the helpers' meeting of every helper group: no helpers'
+    duty then). The named model keeps those taking part off duty, so it implies this."""
+    everyone_takes_part = {
+        role
+        for role in {p.role for p in rm.people}
+        if all(p.id in taking_part for p in rm.people if p.role == role)
+    }
+    for duty, open_ in _overlapping_duties(rm, week, slot):
+        if any(rm.rule(duty[0]).staffing.get(role, 0) for role in everyone_takes_part):
+            rm.model.add_implication(var, open_.Not())
+
+
+def _duties_leave_enough(
+    rm: RotaModel, activity: Activity, week: int, slot: Slot, var: cp_model.IntVar
+) -> None:
+    """Without people (a relaxation): the duties overlapping the slot leave enough of a role free,
+    counted as the named model counts them (each duty's people of the role, one per duty). Only for a
+    role whose people can all work at the slot: then every duty's people are among those the named
+    model limits, so it implies this and the relaxation stays a lower bound."""
+    for role, need in activity.staffing.items():
+        of_role = [p for p in rm.people if p.role == role]
+        if need == 0 or not all(_can_work(rm, p, slot) for p in of_role):
+            continue
+        load = [
+            (rm.rule(duty[0]).staffing.get(role, 0), open_)
+            for duty, open_ in _overlapping_duties(rm, week, slot)
+        ]
+        load = [(k, open_) for k, open_ in load if k]
+        if sum(k for k, _ in load) > len(of_role) - need:
+            rm.model.add(
+                cp_model.LinearExpr.weighted_sum([v for _, v in load], [k for k, _ in load])
+                <= len(of_role) - need
+            ).only_enforce_if(var)
 
 
 def _can_work(rm: RotaModel, person: Person, slot: Slot) -> bool:

@@ -39,7 +39,7 @@ AssignmentKey = tuple[str, str, int, Slot]
 """(staff or helper group id, rule id, cycle week, slot)."""
 Staffing = Literal["named", "left_out"]
 """How a model sees the people on duty: ``named``, a variable per person and duty (``assignments``);
-``left_out``, not at all (nor the joint activities' need of free people): a relaxation of the first,
+``left_out``, not at all (nor, for the joint activities, who is off duty): a relaxation of the first,
 whose tables may lack people and whose optimum is a lower bound of the first's."""
 GroupKey = tuple[str, ...]
 """A requirement group: (kind, *subject ids), e.g. ("demand", "reading", "1-1") or ("room", "library")."""

@@ -66,7 +66,8 @@ def dated_floor(
     inputs = TermInputs(held=[], lost=[], items=items, gap_days=no_gaps, finder=finder)
     tm = TermModel(scenario, calendar, inputs, Fixed(), gap_classes=frozenset())
     build_term_model(tm)
-    status = control.search(solver, tm.model, stage=STAGE, seconds=FLOOR_SECONDS, tentative=True)
+    seconds = min(FLOOR_SECONDS, control.left() / 2)
+    status = control.search(solver, tm.model, stage=STAGE, seconds=seconds, tentative=True)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return 0
     # Weights are integers, so a fractional bound rounds up.
