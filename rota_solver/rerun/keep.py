@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -55,6 +55,42 @@ def objective_upper_bound(model: cp_model.CpModel) -> int:
         # The proto is C++-backed in OR-Tools 9.15: domain[-1] reads 0, not the last bound.
         total += coeff * (domain[len(domain) - 1] if coeff > 0 else domain[0])
     return total
+
+
+def _fewest_changes(
+    held: Mapping[tuple[str, str, int, Slot], int],
+    cells: Collection[tuple[str, str, int, Slot]],
+    changes: Units,
+    costs: CellCosts,
+    forced: set[tuple[str, str, int, Slot]],
+) -> int:
+    """A lower bound on the published sessions any new table changes. Every table drops the cells
+    gone from the model (their constant units) and the ``forced`` ones (their class is now busy
+    there), and each class and rule has as many cells in every table as in ``held`` (one of them),
+    so it takes at least that many minus the published cells it may keep that it did not have,
+    each costing at least the cheapest such cell of its class and rule."""
+    gone = sum(expr for expr, _ in changes if isinstance(expr, int))
+    dropped = sum(costs.drop.get(key, 0) for key in forced)
+    needed: dict[tuple[str, str], int] = defaultdict(int)
+    for (class_id, rule_id, _, _), value in held.items():
+        needed[(class_id, rule_id)] += value
+    for class_id, rule_id, week, slot in cells:
+        if (class_id, rule_id, week, slot) not in forced and (class_id, rule_id, week, slot) in held:
+            needed[(class_id, rule_id)] -= 1
+    cheapest: dict[tuple[str, str], int] = {}
+    for (class_id, rule_id, _, _), cost in costs.new.items():
+        pair = (class_id, rule_id)
+        cheapest[pair] = min(cost, cheapest.get(pair, cost))
+    added = sum(max(0, n) * cheapest.get(pair, 0) for pair, n in needed.items())
+    return gone + dropped + added
+
+
+@dataclass(frozen=True)
+class CellCosts:
+    """What each published cell costs to drop, and each other cell to add (sessions after the freeze)."""
+
+    drop: dict[tuple[str, str, int, Slot], int]
+    new: dict[tuple[str, str, int, Slot], int]
 
 
 def _cell_key(class_id: str, rule_id: str, week_label: str, follows: str, start: dt.time) -> tuple[str, ...]:
@@ -115,10 +151,12 @@ class PublishedLayer:
         }
         units: Units = []
         restaffed: Units = []
+        drop: dict[tuple[str, str, int, Slot], int] = {}
         for (class_id, rule_id, week, slot), cell in published_cells.items():
             # Even a cell with no session left to hold keeps its place (at least one unit): moving it
             # would change the class's fortnight phase, or hand its slot to another class, for nothing.
             n = max(1, cells.get(_cell_key(class_id, rule_id, cell.week_label, cell.weekday, cell.start), 0))
+            drop[(class_id, rule_id, week, slot)] = n
             var = rm.placements.get((class_id, rule_id, week, slot))
             if var is None:
                 units.append((n, class_id))  # the cell is gone from the new scenario: the move is forced
@@ -150,13 +188,23 @@ class PublishedLayer:
             Penalty(RESTAFFED_NAME, RESTAFFED_DESCRIPTION, staff_weight, restaffed, staff_step=True)
         )
         built.minimize()
-        self.settle_table(built, published_cells, published_duties)
+        costs = CellCosts(
+            drop=drop,
+            new={
+                key: ahead.get((key[1], key[2], key[3].weekday), 0)
+                for key in rm.placements
+                if key not in published_cells
+            },
+        )
+        self.settle_table(built, published_cells, published_duties, units, costs)
 
     def settle_table(
         self,
         built: BuiltModel,
         cells: Collection[tuple[str, str, int, Slot]],
         duties: Collection[tuple[str, str, int, Slot]],
+        changes: Units | None = None,
+        costs: CellCosts | None = None,
     ) -> None:
         """When the published table, duties and all, still keeps every weekly rule, it is the optimum
         (any other table drops a published cell or duty, which costs more than every wish together):
@@ -185,12 +233,14 @@ class PublishedLayer:
         scenario = rm.scenario
         classes = {c.id for c in scenario.classes}
         moved = set()
+        forced = set()
         for class_id, rule_id, week, slot in cells:
             school_class = scenario.school_class(class_id) if class_id in classes else None
             if school_class is None or class_busy_at(
                 scenario, school_class, slot, rule=rm.rule(rule_id), cycle_week=week
             ):
                 moved.add(class_id)
+                forced.add((class_id, rule_id, week, slot))
         if not moved:
             return
         held = rm.model.clone()
@@ -200,6 +250,17 @@ class PublishedLayer:
         status = control.search(solver, held, stage=WEEKLY_STAGE, tentative=True)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return
+        if status == cp_model.OPTIMAL and changes is not None and costs is not None:
+            chosen = {key: int(solver.value(var)) for key, var in rm.placements.items()}
+            if sum(solver.value(expr) for expr, _ in changes) <= _fewest_changes(
+                chosen, cells, changes, costs, forced
+            ):
+                # No table makes fewer changes, and one that makes as few drops no other cell, so
+                # keeps every other class's table: it is a table of the held model, whose optimum
+                # is then the optimum. Held, the searches after this prove it at once.
+                for key, var in rm.placements.items():
+                    rm.model.add(var == chosen[key])
+                return
         rm.model.clear_hints()  # type: ignore[no-untyped-call]
         for index in range(len(rm.model.proto.variables)):
             var = rm.model.get_int_var_from_proto_index(index)
