@@ -37,7 +37,8 @@ def test_demo_school_is_as_the_seeds_describe(
     assert sorted(label for _, label in borrowing).count("A") == 8
     assert sorted(label for _, label in borrowing).count("B") == 8
     # National Day golden week swallows sessions, and the rota says so.
-    assert any(x.date.isoformat() == "2026-10-01" for x in rota.lost)
+    golden_week = {f"2026-10-0{d}" for d in range(1, 8)}
+    assert any(x.date.isoformat() in golden_week and "国庆节" in x.reason for x in rota.lost)
     # The 调休 Saturday 2026-10-10 follows Wednesday's timetable, rota included.
     on_makeup = [s for s in rota.sessions if s.date.isoformat() == "2026-10-10"]
     assert on_makeup and all(s.follows == "wed" for s in on_makeup)
