@@ -369,7 +369,10 @@ def _weekly_stage(
         # model's search may yet find one.
     if built is None:
         started = time.perf_counter()
-        built = build_model(scenario, hard_rules, soft_rules, calendar=calendar)
+        # A rerun starts from the published table (the layer's hint), not the first-fit one.
+        built = build_model(
+            scenario, hard_rules, soft_rules, calendar=calendar, hint=False if layer else None
+        )
         if layer is not None:
             layer.price_weekly_changes(built, calendar)
         build_seconds += time.perf_counter() - started
