@@ -315,26 +315,44 @@ def _weekly_stage(
     built: BuiltModel | None = None
     bound = 0.0
     tried: Table | None = None
+    fallback: _Fallback | None = None
     if _relaxable(hard_rules, soft_rules, layer):
-        started = time.perf_counter()
-        # No first-fit start: the relaxed table is found and proven sooner without (240 generated
-        # classes, seeds 0-2: 1.0-1.1 s against 1.6-1.9 s; 180: 0.5 s against 0.9 s).
-        relaxed = build_model(
-            scenario, hard_rules, soft_rules, calendar=calendar, people_are="left_out", hint=False
-        )
-        build_seconds += time.perf_counter() - started
-        solver = _solver(options, relaxation=True)
-        # Its tables are reported once people are named on one: a relaxed table's penalty may be
-        # below any the school can have.
-        status = _search_table(relaxed, solver, control, None, stop_at, relaxation=True)
-        solve_seconds += solver.wall_time
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            bound = solver.best_objective_bound
+        size: tuple[int, int] | None = None
+        small = len(scenario.classes) < STAFF_TABLE_BELOW_CLASSES
+        first_pass = 0.0
+        for joint_free_times in (False, True):
+            if joint_free_times and stop_at - time.monotonic() < first_pass:
+                break  # no time for a second pass as long as the first: the rota in hand stands
+            started = time.perf_counter()
+            # No first-fit start: the relaxed table is found and proven sooner without (240 generated
+            # classes, seeds 0-2: 1.0-1.1 s against 1.6-1.9 s; 180: 0.5 s against 0.9 s).
+            relaxed = build_model(
+                scenario,
+                hard_rules,
+                soft_rules,
+                calendar=calendar,
+                people_are="left_out",
+                hint=False,
+                joint_free_times=joint_free_times,
+            )
+            build_seconds += time.perf_counter() - started
+            if joint_free_times and not _prices_joint_activities(relaxed):
+                break  # no joint activity: the same relaxation as before
+            # (Not from the first pass's table: its blocked activities held the search there.)
+            solver = _solver(options, relaxation=True)
+            # Its tables are reported once people are named on one: a relaxed table's penalty may be
+            # below any the school can have.
+            status = _search_table(relaxed, solver, control, None, stop_at, relaxation=True)
+            solve_seconds += solver.wall_time
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                break
+            first_pass = first_pass or time.perf_counter() - started
+            bound = max(bound, solver.best_objective_bound)
             tried = relaxed.table(solver)
+            size = size or _size(relaxed)
             # People are named in the model of the table's own cells (the named model with the table
-            # held: 0.1 s to build at 240 classes, not 0.8 s); a small school's whole model, whose table
-            # may still move for the duties' sake (see _name_people).
-            small = len(scenario.classes) < STAFF_TABLE_BELOW_CLASSES
+            # held: 0.1 s to build at 240 classes, not 0.8 s); a small school's whole model, whose
+            # table may still move for the duties' sake (see _name_people).
             started = time.perf_counter()
             naming = build_model(
                 scenario, hard_rules, soft_rules, calendar=calendar, hint=False, only=None if small else tried
@@ -350,7 +368,6 @@ def _weekly_stage(
                     progress(table)
                 table_bound = bound
                 bound += named.solver.best_objective_bound if naming.has_staff_step else 0.0
-                size = _size(relaxed)
                 return _Weekly(
                     naming,
                     named.solver,
@@ -358,13 +375,24 @@ def _weekly_stage(
                     named.status,
                     bound,
                     table_bound,
-                    size,
+                    size or (0, 0),
                     build_seconds,
                     solve_seconds,
                 )
             built = naming if small else None
-            if named.status == cp_model.INFEASIBLE:
-                tried = _named_at_any_penalty(naming, tried, options, control) or tried
+            # People cannot be named on it at its penalty: most often a joint activity it leaves no
+            # time for once people are on duty. People are named on it at whatever penalty they
+            # allow (a whole rota in hand), and the relaxation is searched once more, pricing that.
+            if fallback is None:
+                fallback = _named_at_any_penalty(naming, tried, options, control)
+                if fallback is not None and progress is not None:
+                    value = fallback.solver.objective_value
+                    progress(Progress(WEEKLY_STAGE, control.elapsed(), value, bound, 1))
+        if fallback is not None:
+            tried = fallback.table
+            if control.left() < FALLBACK_KEPT_FACTOR * build_seconds:
+                # Too little time to build the named model and search it: the rota in hand stands.
+                return _fallen_back(fallback, bound, size, build_seconds, solve_seconds, control)
         # Else no table in its time (a work limit), or none people can be named on: the named
         # model's search may yet find one.
     if built is None:
@@ -382,7 +410,12 @@ def _weekly_stage(
     solver = _solver(options)
     # The table with every wish met, unless the relaxation proved there is none.
     probe = built.every_wish_met() if bound < 1 else None
-    status = _search_table(built, solver, control, progress, stop_at, probe)
+    try:
+        status = _search_table(built, solver, control, progress, stop_at, probe)
+    except NoSolutionInTime:
+        if fallback is None:
+            raise
+        return _fallen_back(fallback, bound, _size(built), build_seconds, solve_seconds, control)
     solve_seconds += solver.wall_time
     bound = max(bound, solver.best_objective_bound)
     size = _size(built)
@@ -397,6 +430,39 @@ def _weekly_stage(
     return _Weekly(
         built, named.solver, status, named.status, bound, table_bound, size, build_seconds, solve_seconds
     )
+
+
+FALLBACK_KEPT_FACTOR = 1.5
+"""With less time left than this many times what the relaxed and naming models took to build, the
+named model is not built: the rota in hand stands."""
+
+
+def _fallen_back(
+    fallback: _Fallback,
+    bound: float,
+    size: tuple[int, int] | None,
+    build_seconds: float,
+    solve_seconds: float,
+    control: RunControl,
+) -> _Weekly:
+    """The weekly stage's answer when time ran out with only the rota in hand: not proven."""
+    if WEEKLY_STAGE not in control.cut_short:
+        control.cut_short.append(WEEKLY_STAGE)
+    return _Weekly(
+        fallback.naming,
+        fallback.solver,
+        cp_model.FEASIBLE,
+        cp_model.FEASIBLE,
+        bound,
+        bound,
+        size or (0, 0),
+        build_seconds,
+        solve_seconds + fallback.solver.wall_time,
+    )
+
+
+def _prices_joint_activities(built: BuiltModel) -> bool:
+    return any(p.name == "JointActivityTime" and p.units for p in built.penalties)
 
 
 def _size(built: BuiltModel) -> tuple[int, int]:
@@ -465,27 +531,45 @@ NAMED_AT_ANY_PENALTY_SHARE = 0.1
 """Of the time left, what naming people on a relaxed table at whatever penalty they allow may take."""
 
 
+@dataclass(frozen=True)
+class _Fallback:
+    """A relaxed table with people named at whatever penalty they allow: a whole rota in hand."""
+
+    naming: BuiltModel
+    solver: cp_model.CpSolver
+    table: Table
+
+
 def _named_at_any_penalty(
     naming: BuiltModel, table: Table, options: SolveOptions, control: RunControl
-) -> Table | None:
+) -> _Fallback | None:
     """``table`` with people named on it, its wishes as low as they allow (above the relaxed
     penalty, which people could not be named at): a whole rota at once, from which the named
-    model's search starts, rather than from a table without people. ``None`` when people cannot be
-    named on it at all, or not in its time."""
+    model's search starts, rather than from a table without people, and which stands if that
+    search has no time. ``None`` when people cannot be named on it at all, or not in its time."""
     solver = _solver(options, relaxation=True)
     held = naming.held_table(None, table)
+    reporter = Reporter(WEEKLY_STAGE)
+    # Until its first answer at least (0.05 s at 120 tight generated classes): it is the rota in hand.
     status = control.search(
-        solver, held, stage=WEEKLY_STAGE, seconds=control.left() * NAMED_AT_ANY_PENALTY_SHARE, tentative=True
+        solver,
+        held,
+        reporter,
+        stage=WEEKLY_STAGE,
+        seconds=control.left(),
+        soft_seconds=control.left() * NAMED_AT_ANY_PENALTY_SHARE,
+        tentative=True,
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     rm = naming.rm
-    return Table(
+    named = Table(
         day_sets=table.day_sets,
         placements=table.placements,
         duties={k: int(solver.value(v)) for k, v in rm.duties.items()},
         assignments={k: int(solver.value(v)) for k, v in rm.assignments.items()},
     )
+    return _Fallback(naming, solver, named)
 
 
 def _name_people(

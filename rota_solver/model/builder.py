@@ -157,6 +157,7 @@ def build_model(
     calendar: TermCalendar | None = None,
     people_are: Staffing = "named",
     only: Table | None = None,
+    joint_free_times: bool = False,
 ) -> BuiltModel:
     """Variables, then every hard rule's constraints, then the objective: the weighted sum of the soft
     penalties of the table (those of the staff step come after it, see :class:`BuiltModel`); with
@@ -170,7 +171,9 @@ def build_model(
     :data:`NAMING_RULES` (rooms still open when used), whose other rules must be of
     :data:`HARD_RULES` and :data:`SOFT_RULES` (they know how to read a model without people).
     ``only``: the model of that table's chosen cells alone, the model with the table held (see
-    :class:`~rota_solver.model.variables.Cells`)."""
+    :class:`~rota_solver.model.variables.Cells`). ``joint_free_times``: the relaxation prices the
+    joint activities' wish too (see
+    :func:`~rota_solver.model.soft_rules.joint_activities_find_their_classes_free`)."""
     cells = None
     if only is not None:
         cells = Cells(
@@ -179,6 +182,7 @@ def build_model(
         )
     rm = build_variables(scenario, people_are=people_are, only=cells)
     rm.calendar = calendar
+    rm.joint_free_times = joint_free_times
     for hard_rule in hard_rules:
         if people_are == "named" or hard_rule not in NAMING_RULES:
             hard_rule(rm)

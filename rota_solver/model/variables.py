@@ -78,6 +78,9 @@ class RotaModel:
     """Record which constraints each requirement group adds (only the explainer needs it)."""
     people_are: Staffing = "named"
     """How the model sees the people on duty (see :data:`Staffing`)."""
+    joint_free_times: bool = False
+    """Without people: whether the joint activities' wish is priced all the same, by what does not
+    depend on who is on duty (always, with people named)."""
     calendar: TermCalendar | None = None
     """The term's school days, when the caller has them (rules that look at dates build it if not)."""
     tagged: list[tuple[GroupKey, int, int]] = field(default_factory=list)
