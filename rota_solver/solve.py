@@ -398,6 +398,16 @@ def _weekly_stage(
                 return _fallen_back(fallback, bound, size, build_seconds, solve_seconds, control)
         # Else no table in its time (a work limit), or none people can be named on: the named
         # model's search may yet find one.
+    own = layer.own_cells() if layer is not None else None
+    if built is None and layer is not None and own is not None:
+        # The model of the layer's own table alone: when the layer settles that table (a published
+        # table that still holds), it is the whole model's answer, at a fraction of its build
+        # (120 generated classes: 0.15 s against 0.6 s).
+        started = time.perf_counter()
+        mine = build_model(scenario, hard_rules, soft_rules, calendar=calendar, hint=False, only=own)
+        if layer.price_weekly_changes(mine, calendar):
+            built = mine
+        build_seconds += time.perf_counter() - started
     if built is None:
         started = time.perf_counter()
         # A rerun starts from the published table (the layer's hint), not the first-fit one.

@@ -156,7 +156,7 @@ def build_model(
     hint: bool | None = None,
     calendar: TermCalendar | None = None,
     people_are: Staffing = "named",
-    only: Table | None = None,
+    only: Table | Cells | None = None,
     joint_free_times: bool = False,
 ) -> BuiltModel:
     """Variables, then every hard rule's constraints, then the objective: the weighted sum of the soft
@@ -174,8 +174,8 @@ def build_model(
     :class:`~rota_solver.model.variables.Cells`). ``joint_free_times``: the relaxation prices the
     joint activities' wish too (see
     :func:`~rota_solver.model.soft_rules.joint_activities_find_their_classes_free`)."""
-    cells = None
-    if only is not None:
+    cells = only if isinstance(only, Cells) else None
+    if isinstance(only, Table):
         cells = Cells(
             frozenset(k for k, v in only.day_sets.items() if v),
             frozenset(k for k, v in only.placements.items() if v),

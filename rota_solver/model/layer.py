@@ -11,6 +11,7 @@ from typing import Protocol
 from ..scenario import Scenario
 from ..term_calendar import TermCalendar
 from .builder import BuiltModel
+from .variables import Cells
 
 
 class WeeklyLayer(Protocol):
@@ -18,6 +19,12 @@ class WeeklyLayer(Protocol):
         """The scenario as the weekly table is to see it."""
         ...
 
-    def price_weekly_changes(self, built: BuiltModel, calendar: TermCalendar) -> None:
-        """Add the layer's prices (and hints) to the built weekly model."""
+    def price_weekly_changes(self, built: BuiltModel, calendar: TermCalendar) -> bool:
+        """Add the layer's prices (and hints) to the built weekly model; whether they settle its table
+        as the layer's own (then the model's searches only confirm it)."""
+        ...
+
+    def own_cells(self) -> Cells | None:
+        """The cells of the layer's own table (every day set), whose model is enough when the layer
+        settles its table; ``None`` if it has none."""
         ...

@@ -139,7 +139,8 @@ class Cells:
     """A table's chosen day sets and placements: a model of only these is the model with the table held
     (every other variable would be 0), which names the people on it in a fraction of the time."""
 
-    day_sets: frozenset[DaySetKey]
+    day_sets: frozenset[DaySetKey] | None
+    """``None``: every day set (the placements alone are limited)."""
     placements: frozenset[PlacementKey]
 
 
@@ -171,7 +172,11 @@ def build_variables(
             c = school_class.id
             for phase in range(rule.frequency.weeks):
                 for day_set in allowed_day_sets(rule, days):
-                    if only is not None and (c, rule.id, phase, day_set) not in only.day_sets:
+                    if (
+                        only is not None
+                        and only.day_sets is not None
+                        and (c, rule.id, phase, day_set) not in only.day_sets
+                    ):
                         continue
                     rm.day_sets[(c, rule.id, phase, day_set)] = model.new_bool_var(
                         f"days[{c},{rule.id},{phase},{'+'.join(day_set)}]"

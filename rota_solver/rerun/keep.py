@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 from ..control import RunControl
 from ..model.builder import BuiltModel
 from ..model.soft_rules import Penalty
+from ..model.variables import Cells
 from ..rota import ActivityEvent, DatedSession, LostSession, PatternSession, Rota, Unmet
 from ..scenario import Scenario, minutes
 from ..slots import Slot, class_busy_at
@@ -134,7 +135,16 @@ class PublishedLayer:
                     out[(rule.id, day.cycle_week, day.follows)] += 1
         return dict(out)
 
-    def price_weekly_changes(self, built: BuiltModel, calendar: TermCalendar) -> None:
+    def own_cells(self) -> Cells | None:
+        """The published table's cells, every day set: the model of these alone is the whole model
+        when the published table still holds (:meth:`settle_table`)."""
+        if not self.published.pattern:
+            return None
+        return Cells(
+            None, frozenset((p.class_id, p.rule_id, p.cycle_week, _slot(p)) for p in self.published.pattern)
+        )
+
+    def price_weekly_changes(self, built: BuiltModel, calendar: TermCalendar) -> bool:
         """Each published table cell the new table drops, or keeps with other staff, costs its sessions
         after the freeze, and each new cell the sessions it adds, times a weight above every weekly
         wish together; the published table is the hint."""
@@ -196,7 +206,7 @@ class PublishedLayer:
                 if key not in published_cells
             },
         )
-        self.settle_table(built, published_cells, published_duties, units, costs)
+        return self.settle_table(built, published_cells, published_duties, units, costs)
 
     def settle_table(
         self,
@@ -205,7 +215,7 @@ class PublishedLayer:
         duties: Collection[tuple[str, str, int, Slot]],
         changes: Units | None = None,
         costs: CellCosts | None = None,
-    ) -> None:
+    ) -> bool:
         """When the published table, duties and all, still keeps every weekly rule, it is the optimum
         (any other table drops a published cell or duty, which costs more than every wish together):
         it is held in the model, so the searches after this find and prove it at once. Otherwise, the
@@ -229,7 +239,7 @@ class PublishedLayer:
                 rm.model.add(var == int(key in cells))
             for key, var in rm.assignments.items():
                 rm.model.add(var == int(key in duties))
-            return
+            return True
         scenario = rm.scenario
         classes = {c.id for c in scenario.classes}
         moved = set()
@@ -242,14 +252,14 @@ class PublishedLayer:
                 moved.add(class_id)
                 forced.add((class_id, rule_id, week, slot))
         if not moved:
-            return
+            return False
         held = rm.model.clone()
         for key, var in rm.placements.items():
             if key[0] not in moved:
                 held.add(var == int(key in cells))
         status = control.search(solver, held, stage=WEEKLY_STAGE, tentative=True)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return
+            return False
         if status == cp_model.OPTIMAL and changes is not None and costs is not None:
             chosen = {key: int(solver.value(var)) for key, var in rm.placements.items()}
             if sum(solver.value(expr) for expr, _ in changes) <= _fewest_changes(
@@ -260,11 +270,12 @@ class PublishedLayer:
                 # is then the optimum. Held, the searches after this prove it at once.
                 for key, var in rm.placements.items():
                     rm.model.add(var == chosen[key])
-                return
+                return False  # settled, but not as the published table
         rm.model.clear_hints()  # type: ignore[no-untyped-call]
         for index in range(len(rm.model.proto.variables)):
             var = rm.model.get_int_var_from_proto_index(index)
             rm.model.add_hint(var, solver.value(var))
+        return False
 
     # Between the stages
     def splice(
