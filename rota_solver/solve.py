@@ -398,7 +398,7 @@ def _weekly_stage(
                 return _fallen_back(fallback, bound, size, build_seconds, solve_seconds, control)
         # Else no table in its time (a work limit), or none people can be named on: the named
         # model's search may yet find one.
-    own = layer.own_cells() if layer is not None else None
+    own = layer.own_cells(scenario) if layer is not None else None
     if built is None and layer is not None and own is not None:
         # The model of the layer's own table alone: when the layer settles that table (a published
         # table that still holds), it is the whole model's answer, at a fraction of its build

@@ -24,7 +24,7 @@ class WeeklyLayer(Protocol):
         as the layer's own (then the model's searches only confirm it)."""
         ...
 
-    def own_cells(self) -> Cells | None:
+    def own_cells(self, scenario: Scenario) -> Cells | None:
         """The cells of the layer's own table (every day set), whose model is enough when the layer
-        settles its table; ``None`` if it has none."""
+        settles its table; ``None`` if it has none, or it plainly does not hold in ``scenario``."""
         ...

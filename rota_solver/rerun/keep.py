@@ -135,14 +135,24 @@ class PublishedLayer:
                     out[(rule.id, day.cycle_week, day.follows)] += 1
         return dict(out)
 
-    def own_cells(self) -> Cells | None:
+    def own_cells(self, scenario: Scenario) -> Cells | None:
         """The published table's cells, every day set: the model of these alone is the whole model
-        when the published table still holds (:meth:`settle_table`)."""
+        when the published table still holds (:meth:`settle_table`). ``None`` when it plainly does
+        not: a class of it is gone, or now has a lesson in one of its cells."""
         if not self.published.pattern:
             return None
-        return Cells(
-            None, frozenset((p.class_id, p.rule_id, p.cycle_week, _slot(p)) for p in self.published.pattern)
-        )
+        classes = {c.id: c for c in scenario.classes}
+        rules = {r.id: r for r in scenario.rules}
+        cells = set()
+        for p in self.published.pattern:
+            school_class, rule = classes.get(p.class_id), rules.get(p.rule_id)
+            slot = _slot(p)
+            if school_class is None or rule is None:
+                return None
+            if class_busy_at(scenario, school_class, slot, rule=rule, cycle_week=p.cycle_week):
+                return None
+            cells.add((p.class_id, p.rule_id, p.cycle_week, slot))
+        return Cells(None, frozenset(cells))
 
     def price_weekly_changes(self, built: BuiltModel, calendar: TermCalendar) -> bool:
         """Each published table cell the new table drops, or keeps with other staff, costs its sessions

@@ -49,7 +49,7 @@ def both_ways(changed: Scenario, published: Rota, today: dt.date) -> tuple[Rerun
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(PublishedLayer, "price_weekly_changes", counted)
         quick = rerun(changed, published, today=today, options=OPTIONS)
-        patch.setattr(PublishedLayer, "own_cells", lambda self: None)
+        patch.setattr(PublishedLayer, "own_cells", lambda self, scenario: None)
         whole = rerun(changed, published, today=today, options=OPTIONS)
     return quick, whole, settled
 
