@@ -67,11 +67,21 @@ def both_ways(
     return quick, whole, proven
 
 
+CHANGE_TERMS = {"ChangedSessions", "ChangedDuties"}
+"""Priced above every wish together, by a weight each model works out from its own wishes' upper
+bound: their units are compared, their cost (and so the weekly objective) may differ."""
+
+
+def figures(result: RerunResult) -> dict[str, int]:
+    """The rota's penalty terms: each wish's cost, and how many changes."""
+    return {t.name: t.units if t.name in CHANGE_TERMS else t.cost for t in result.rota.report.terms}
+
+
 def assert_same(quick: RerunResult, whole: RerunResult, changed: Scenario) -> None:
     for result in (quick, whole):
         assert result.rota.report.stages[0].status == "optimal"
         assert all(v.listed_unmet for v in verify(changed, result.rota)) or result is whole
-    assert quick.rota.report.stages[0].objective == whole.rota.report.stages[0].objective
+    assert figures(quick) == figures(whole)
     assert len(quick.diff.changes) == len(whole.diff.changes)
 
 
@@ -123,7 +133,7 @@ def test_generated_lessons_on_cells_give_the_whole_models_answer(
         quick, whole, _ = both_ways(changed, rota, today)
     except (ValidationError, NoRotaExists, CannotRerun):
         return
-    assert quick.rota.report.stages[0].objective == whole.rota.report.stages[0].objective
+    assert figures(quick) == figures(whole)
     assert len(quick.diff.changes) == len(whole.diff.changes)
 
 
