@@ -16,21 +16,25 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bench.rerun import CHANGES, school_closed
-from bench.synthetic import synthetic_school
 from rota_solver import term
 from rota_solver.errors import CannotRerun, NoRotaExists
 from rota_solver.rerun import RerunResult, freeze_date, rerun
 from rota_solver.rerun.keep import PublishedLayer
 from rota_solver.rota import Rota
 from rota_solver.scenario import Scenario
-from rota_solver.solve import SolveOptions, solve
 from rota_solver.term_calendar import build_term_calendar
 from rota_solver.verify import verify
+from tests.rerun.generated import (
+    OPTIONS,
+    TODAY,
+    Published,
+    hidden,
+    published_on_a_drawn_day,
+    published_schools,
+)
 from tests.rerun.test_rerun_property import changes
 from tests.strategies import schools
 
-OPTIONS = SolveOptions(time_limit_seconds=30, workers=1, seed=0)
-TODAY = dt.date(2026, 11, 2)
 EXAMPLES = max(10, int(os.environ.get("ROTA_PROPERTY_EXAMPLES", "200")) // 10)
 
 KINDS: dict[str, Callable[[dict[str, Any], Rota, dt.date], dict[str, Any]]] = {
@@ -41,18 +45,8 @@ KINDS: dict[str, Callable[[dict[str, Any], Rota, dt.date], dict[str, Any]]] = {
 
 
 @pytest.fixture(scope="module")
-def published() -> Callable[[int, int], tuple[Scenario, Rota]]:
-    cache: dict[tuple[int, int], tuple[Scenario, Rota]] = {}
-
-    def solved(classes: int, seed: int) -> tuple[Scenario, Rota]:
-        if (classes, seed) not in cache:
-            scenario = synthetic_school(classes, seed=seed)
-            rota = solve(scenario, OPTIONS)
-            assert all(v.listed_unmet for v in verify(scenario, rota))
-            cache[(classes, seed)] = (scenario, rota)
-        return cache[(classes, seed)]
-
-    return solved
+def published() -> Published:
+    return published_schools()
 
 
 class Reached:
@@ -85,11 +79,6 @@ def full_model_rerun(
         return rerun(changed, published, today=today, options=OPTIONS)
 
 
-def hidden(changed: Scenario, result: RerunResult) -> set[str]:
-    """What the verifier finds beyond the unmet requirements the rota lists."""
-    return {v.message for v in verify(changed, result.rota) if not v.listed_unmet}
-
-
 def assert_same_answer(reduced: RerunResult, full: RerunResult, changed: Scenario) -> None:
     """Nothing the verifier finds that the full model's rota does not have too, and both the dated
     model's optimum: as many changes, as much unmet (in the model's units: gap windows, items) and the
@@ -119,7 +108,7 @@ def test_the_reach_makes_as_few_changes_as_the_full_model(
     kind: str,
     classes: int,
     seed: int,
-    published: Callable[[int, int], tuple[Scenario, Rota]],
+    published: Published,
     reached: Reached,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -136,7 +125,7 @@ def test_the_reach_makes_as_few_changes_as_the_full_model(
 
 @pytest.mark.parametrize("kind", list(CHANGES))
 def test_the_benchmarks_changes_are_proven_on_their_reach(
-    kind: str, published: Callable[[int, int], tuple[Scenario, Rota]], reached: Reached
+    kind: str, published: Published, reached: Reached
 ) -> None:
     """The speed-up is kept: each of bench.rerun's changes is answered by its reach, not the full model."""
     scenario, rota = published(24, 0)
@@ -147,9 +136,7 @@ def test_the_benchmarks_changes_are_proven_on_their_reach(
     assert reached.proven == [True]
 
 
-def test_a_closure_for_the_whole_school_still_works(
-    published: Callable[[int, int], tuple[Scenario, Rota]], reached: Reached
-) -> None:
+def test_a_closure_for_the_whole_school_still_works(published: Published, reached: Reached) -> None:
     """A week with no school moves every class's sessions: the reach is everyone, the full model runs
     once (as the held model, needing no bound), proven, and the verifier passes."""
     scenario, rota = published(24, 0)
@@ -181,14 +168,10 @@ def closed_days(scenario: Scenario) -> set[dt.date]:
 def test_generated_reruns_make_as_few_changes_as_the_full_model(
     data: dict[str, Any], st_data: st.DataObject
 ) -> None:
-    try:
-        scenario = Scenario.model_validate(data)
-        rota = solve(scenario, OPTIONS)
-    except (ValidationError, NoRotaExists):
+    drawn = published_on_a_drawn_day(data, st_data)
+    if drawn is None:
         return
-    term_days = (rota.term_end - rota.term_start).days
-    today = rota.term_start + dt.timedelta(days=st_data.draw(st.integers(0, term_days)))
-    freeze = freeze_date(build_term_calendar(scenario), today)
+    _, rota, today, freeze = drawn
     try:
         changed = Scenario.model_validate(st_data.draw(changes(data, rota, freeze)))
         reduced = rerun(changed, rota, today=today, options=OPTIONS)

@@ -222,15 +222,20 @@ def test_an_all_day_event_takes_the_day_with_the_fewest_displaced_sessions() -> 
 # --- an activity that cannot be placed ----------------------------------------------------------
 
 
-def test_an_activity_whose_only_window_has_its_classes_busy_is_reported_unmet() -> None:
+def quiz_with_its_classes_busy() -> Scenario:
+    """Grade 1's quiz in week 1 has only the afternoon, when both classes always have lessons."""
     busy = busy_every_day("14:00", "15:30")
-    scenario = tiny_school(
+    return tiny_school(
         classes=[
             {"id": "1-1", "grade": 1, "size": 30, "busy": busy},
             {"id": "1-2", "grade": 1, "size": 30, "busy": busy},
         ],
         activities=[activity("quiz", {"grades": [1]}, {"weeks": [1]}, room="library", **AFTERNOON)],
     )
+
+
+def test_an_activity_whose_only_window_has_its_classes_busy_is_reported_unmet() -> None:
+    scenario = quiz_with_its_classes_busy()
     rota = solve_only(scenario)
 
     assert events_of(rota, "quiz") == []

@@ -12,23 +12,17 @@ from rota_solver.scenario import Scenario
 from rota_solver.solve import SolveOptions
 from tests.factories import rule, tiny_school
 from tests.model.helpers import busy_every_day, place, term
-from tests.term.helpers import solve_only
-from tests.term.test_activities import AFTERNOON, activity
+from tests.term.helpers import assert_only_confessed_violations, solve_only, solve_term
+from tests.term.test_activities import AFTERNOON, activity, quiz_with_its_classes_busy
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 def test_an_activity_no_table_lets_happen_is_in_the_bound() -> None:
     # Both classes are busy every afternoon, the quiz's only window: unmet whatever the table.
-    busy = busy_every_day("14:00", "15:30")
-    scenario = tiny_school(
-        classes=[
-            {"id": "1-1", "grade": 1, "size": 30, "busy": busy},
-            {"id": "1-2", "grade": 1, "size": 30, "busy": busy},
-        ],
-        activities=[activity("quiz", {"grades": [1]}, {"weeks": [1]}, room="library", **AFTERNOON)],
-    )
+    scenario = quiz_with_its_classes_busy()
     rota = solve_only(scenario)
+    assert_only_confessed_violations(scenario, rota)
     report = rota.report
 
     assert term(rota, "Unmet").cost == 1000
@@ -59,7 +53,9 @@ def test_what_only_the_chosen_table_caused_is_not_in_the_bound() -> None:
     def borrowing_on_monday(rm: RotaModel) -> None:
         place(rm, "1-1", "borrowing", "mon", "14:00")
 
-    rota = solve_only(_quiz_only_on_monday_first_period(), borrowing_on_monday)
+    scenario = _quiz_only_on_monday_first_period()
+    rota = solve_only(scenario, borrowing_on_monday)
+    assert_only_confessed_violations(scenario, rota)
     report = rota.report
 
     assert term(rota, "Unmet").cost == 1000
@@ -67,7 +63,7 @@ def test_what_only_the_chosen_table_caused_is_not_in_the_bound() -> None:
     assert report.whole_term_gap is not None and report.whole_term_gap >= 1000
 
     # Left free, the solver finds that other table.
-    free = solve_only(_quiz_only_on_monday_first_period())
+    free = solve_term(scenario)
     assert term(free, "Unmet").cost == 0 and free.report.objective < 1000
 
 
