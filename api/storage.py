@@ -38,6 +38,7 @@ from rota_solver import (
 
 from .errors import Conflict, NotFound
 from .models import ACTIVE_JOB_STATES, Publication, RotaVersion, ScenarioVersion, School, SolveJob
+from .parsed import remember_rota, remember_scenario
 
 __all__ = [
     "SLUG_PATTERN",
@@ -255,6 +256,7 @@ def save_scenario(s: Session, slug: str, text: str, fmt: ScenarioFormat, by: str
                 ) from None
             time.sleep(random.uniform(0.0, 0.01 * attempt))
             continue
+        remember_scenario(digest, scenario)
         return _scenario_info(slug, version)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -643,6 +645,7 @@ def finish_job(
     if not changed:
         s.rollback()
         return False
+    rota_json = rota.model_dump_json() if rota is not None else None
     if rota is not None:
         job = s.get_one(SolveJob, job_id)
         row = RotaVersion(
@@ -652,7 +655,7 @@ def finish_job(
             created_at=at,
             status=rota.report.status,
             objective=rota.report.objective,
-            rota_json=rota.model_dump_json(),
+            rota_json=rota_json,
             report_json=rota.report.model_dump_json(),
             based_on_id=job.rerun_of_id,
             changes_json=changes.model_dump_json() if changes is not None else None,
@@ -661,6 +664,8 @@ def finish_job(
         s.flush()
         job.rota_version_id = row.id
     _commit(s)
+    if rota is not None and rota_json is not None:
+        remember_rota(rota_json, rota)
     return True
 
 

@@ -1,7 +1,7 @@
 """Benchmark: the web app's pages, each page's server time, for a 120-class school.
 
 Run: ``python -m bench.web_pages [--classes N] [--repeat N] [--per-pattern N] [--profile]
-[--gc-freeze] [--gc-threshold G0,G1,G2]``
+[--unprepared] [--gc-threshold G0,G1,G2]``
 (``--smoke``: 12 classes, 1 repeat). Builds the app in this process (``api.main.create_app`` on a
 temporary SQLite file, ``fastapi.testclient.TestClient``), and through the JSON API as a script
 would: uploads a generated school (``bench.synthetic``), solves it, publishes the rota, then gives
@@ -26,8 +26,11 @@ fetches, and the full garbage collections that fell in them), links that answer 
 collector's totals, ``slowest page: <pattern> <ms> ms (target < 100 ms)`` (of the repeated
 fetches) and ``slowest first fetch: <pattern> <ms> ms``. ``--profile`` then runs cProfile over the
 pages of every pattern over the target (their first fetch when that was; else the slowest three)
-and prints where their time goes; ``--gc-freeze`` and ``--gc-threshold`` measure as if the server
-tuned the garbage collector at start-up. Figures and findings: ``docs/benchmarks.md``.
+and prints where their time goes. The process is prepared as ``rota serve`` prepares its own once
+the app is built (``api.main.prepare_server_process``: templates compiled, start-up objects frozen
+out of the garbage collector's sight, full collections rarer); ``--unprepared`` measures without
+that, ``--gc-threshold`` with other collector thresholds. Figures and findings:
+``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ import anyio.to_thread
 import httpx
 from pydantic import SecretStr
 
-from api.main import create_app
+from api.main import create_app, prepare_server_process
 from api.settings import Settings
 from api.web.accounts import create_user
 from bench.synthetic import synthetic_school_data
@@ -580,14 +583,15 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--profile", action="store_true", help="cProfile the slow patterns' pages")
     parser.add_argument(
-        "--gc-freeze",
+        "--unprepared",
         action="store_true",
-        help="call gc.freeze() once the app is built (what if rota serve did so at start-up)",
+        help="leave out what rota serve does once its app is built (templates compiled at start-up, "
+        "the garbage collector tuned): templates compile on first use, Python's collector defaults",
     )
     parser.add_argument(
         "--gc-threshold",
         metavar="G0,G1,G2",
-        help="gc.set_threshold(G0, G1, G2) once the app is built (Python's default: 700,10,10)",
+        help="then gc.set_threshold(G0, G1, G2) (rota serve's: 50000,20,100; Python's default: 700,10,10)",
     )
     parser.add_argument("--smoke", action="store_true", help="12 classes, 1 repeat")
     args = parser.parse_args(argv)
@@ -607,8 +611,8 @@ def main(argv: list[str] | None = None) -> None:
     data = synthetic_school_data(args.classes)
     admin_token = secrets.token_urlsafe(32)
     with tempfile.TemporaryDirectory() as tmp, running_app(Path(tmp), admin_token, args.time_limit) as client:
-        if args.gc_freeze:
-            gc.freeze()  # what the imports and the app made is never collected
+        if not args.unprepared:
+            prepare_server_process()
         if thresholds:
             gc.set_threshold(*thresholds)
         started = time.perf_counter()
@@ -648,7 +652,8 @@ def main(argv: list[str] | None = None) -> None:
             f"python {platform.python_version()}, fastapi {version('fastapi')}, jinja2 {version('jinja2')}, "
             f"{platform.machine()}, {os.cpu_count()} CPUs (load average {load:.1f} after measuring); "
             "in-process TestClient, SQLite"
-            + ("; gc.freeze() once the app was built" if args.gc_freeze else "")
+            + ("; unprepared (templates compiled on first use, collector defaults)" if args.unprepared
+               else "; prepared as rota serve prepares its process")
             + (f"; gc.set_threshold{thresholds}" if thresholds else "")
         )
         print(

@@ -27,7 +27,7 @@ from .loading import load_scenario, parse_scenario
 from .model.hard_rules import HARD_RULES
 from .model.soft_rules import SOFT_RULES
 from .outputs import write_outputs
-from .printable import printable_html
+from .printable import compile_printable_template, printable_html
 from .progress import Progress
 from .rerun import NOTICE_SCHOOL_DAYS, RotaDiff, diff_text
 from .rerun.words import diff_sections, page_title
@@ -71,6 +71,7 @@ __all__ = [
     "Violation",
     "build_term_calendar",
     "calendar_warnings",
+    "compile_printable_template",
     "diff_sections",
     "diff_text",
     "html_document",

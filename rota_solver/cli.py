@@ -194,7 +194,7 @@ def _serve(args: argparse.Namespace) -> int:
         import uvicorn
 
         from api.errors import ServiceMisconfigured
-        from api.main import calm_garbage_collector, configure_logging, create_app
+        from api.main import configure_logging, create_app, prepare_server_process
         from api.settings import get_settings
     except ImportError as exc:
         print(
@@ -231,7 +231,7 @@ def _serve(args: argparse.Namespace) -> int:
         uvicorn.run(app, factory=True, host=args.host, port=args.port, workers=args.workers)
     else:
         service = create_app(settings)
-        calm_garbage_collector()
+        prepare_server_process()
         uvicorn.run(service, host=args.host, port=args.port)
     return EXIT_OK
 

@@ -208,6 +208,12 @@ def _term_row(term: PenaltyTerm, labels: Labels) -> TermRow:
     )
 
 
+def compile_printable_template() -> None:
+    """Compile the printable page's template now (about 0.1 s), so that a server process does not
+    spend it on the first reader of a printable page."""
+    _template()
+
+
 @functools.cache
 def _template(name: str = "rotation_table.html.j2") -> jinja2.Template:
     env = jinja2.Environment(

@@ -23,8 +23,8 @@ from rota_solver import InvalidScenario, Scenario, ScenarioProblem, parse_scenar
 from .. import storage
 from ..errors import NotFound
 from ..models import ScenarioDraft, School
+from ..parsed import Memo, scenario_of
 from ..storage import ScenarioVersionInfo, utcnow
-from .parsed import Memo
 
 
 @dataclass
@@ -80,8 +80,10 @@ def working_scenario(s: Session, slug: str) -> Working:
     if draft is not None:
         return Working(json.loads(draft.data_json), latest, True, draft_problems(draft.data_json))
     if latest is not None:
-        text = latest.text
-        kept = _VERSION_DATA.get(text, lambda: json.dumps(as_data(parse_scenario(text)), ensure_ascii=False))
+        text, digest = latest.text, latest.digest
+        kept = _VERSION_DATA.get(
+            text, lambda: json.dumps(as_data(scenario_of(text, digest)), ensure_ascii=False)
+        )
         return Working(json.loads(kept), latest, False)
     data = starter(school.name)
     return Working(data, None, True, draft_problems(json.dumps(data, ensure_ascii=False)))

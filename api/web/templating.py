@@ -27,6 +27,15 @@ env = Environment(
 )
 
 
+def compile_templates() -> int:
+    """Compile every page template now (0.1-0.2 s for the largest), for a server process to do
+    at start-up rather than on each template's first reader; returns how many."""
+    names = env.list_templates(extensions=["html"])
+    for name in names:
+        env.get_template(name)
+    return len(names)
+
+
 def locale_of(request: Request, who: SignedIn | None) -> str:
     """The signed-in person's language; else the one they picked; else their browser's."""
     if who is not None:

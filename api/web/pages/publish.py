@@ -48,11 +48,11 @@ from ... import storage
 from ...deps import PublicBaseDep, SchoolSlug, SessionDep, StateDep, VersionNumber
 from ...errors import Conflict, NotFound
 from ...models import Publication, RotaVersion, ScenarioVersion, School
+from ...parsed import PARSED
 from ...storage import ChangeSummary, JobInfo, RerunParams, SchoolInfo
 from ..accounts import SignedIn
 from ..auth import CsrfChecked, SchoolEditor
 from ..i18n import Translator
-from ..parsed import PARSED
 from ..scenario_edit import Working, discard_draft, edited, remember_version
 from ..templating import render
 from .setup_data import current
@@ -116,7 +116,7 @@ class RerunVersion:
 def load_changes(s: Session, slug: str, number: int) -> tuple[RerunVersion, RotaDiff, Scenario] | None:
     """Rota version ``number``'s changes with the scenario it was rerun for, reading neither rota
     (a 120-class school's is a megabyte of JSON) and parsing the scenario at most once per process
-    (:data:`api.web.parsed.PARSED`). None for a version solved afresh;
+    (:data:`api.parsed.PARSED`). None for a version solved afresh;
     :class:`NotFound` for no such school or version."""
     school_id = s.scalar(select(School.id).where(School.slug == slug))
     if school_id is None:

@@ -35,10 +35,10 @@ from ... import storage
 from ...deps import SchoolSlug, SessionDep, VersionNumber
 from ...errors import NotFound
 from ...models import RotaVersion, ScenarioDraft, ScenarioVersion, School
+from ...parsed import PARSED, rota_of, scenario_of
 from ..accounts import SignedIn
 from ..auth import CsrfChecked, SchoolEditor
 from ..i18n import ALL, Translator
-from ..parsed import PARSED, rota_of, scenario_of
 from ..scenario_edit import edited, problems_of, save_working, working_scenario
 from ..templating import render
 

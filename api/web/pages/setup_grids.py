@@ -17,9 +17,9 @@ from typing import Any
 
 from rota_solver import Scenario, TermCalendar, build_term_calendar, calendar_warnings
 
+from ...parsed import Memo
 from ..forms import Block, Field, FormInput, Row, as_dict, as_list, text_of, time_text
 from ..i18n import Translator
-from ..parsed import Memo
 from .setup_lists import DEFAULT_WEEKDAYS, WEEKDAYS, Options
 
 # --- a class's timetable -------------------------------------------------------------------------

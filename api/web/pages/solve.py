@@ -41,10 +41,10 @@ from ... import storage
 from ...deps import MAX_NUMBER, SchoolSlug, SessionDep, StateDep, VersionNumber
 from ...errors import Conflict, NotFound
 from ...models import Publication, RotaVersion, ScenarioDraft, ScenarioVersion, School, SolveJob
+from ...parsed import rota_of, scenario_of
 from ...storage import ChangeSummary, JobInfo
 from ..auth import CsrfChecked, SchoolEditor
 from ..i18n import Translator
-from ..parsed import rota_of, scenario_of
 from ..scenario_edit import as_data, edited, problems_of, save_working, working_scenario
 from ..templating import render
 
@@ -169,7 +169,7 @@ class RotaHead:
 
 def load_rota(s: Session, school_id: int, number: int) -> tuple[RotaHead, Rota, Scenario]:
     """Rota version ``number`` with the scenario it was solved for: one query for both rows, one
-    for the publication, each text parsed at most once per process (:mod:`api.web.parsed`)."""
+    for the publication, each text parsed at most once per process (:mod:`api.parsed`)."""
     found = s.execute(
         select(RotaVersion, ScenarioVersion)
         .join(ScenarioVersion, RotaVersion.scenario_version_id == ScenarioVersion.id)

@@ -1,7 +1,9 @@
-"""What the pages keep parsed between requests: stored scenario and rota versions never change
-and their models are frozen, so a 120-class school's text (50-100 ms to parse) is parsed once per
-process, not on every page view. Keyed by content (a digest), so two apps in one process (as in
-the tests) never see each other's versions under the same row id."""
+"""What a process keeps parsed between requests: stored scenario and rota versions never change
+and their models are frozen, so a 120-class school's text (100-150 ms to parse) is parsed once per
+process, not on every page view, and not at all by the process that stored it (storage hands
+what it has just saved to :func:`remember_scenario` and :func:`remember_rota`). Keyed by content
+(a digest), so two apps in one process (as in the tests) never see each other's versions under
+the same row id."""
 
 from __future__ import annotations
 
@@ -58,3 +60,13 @@ def scenario_of(text: str, digest: str | None = None) -> Scenario:
 def rota_of(text: str) -> Rota:
     """The stored rota JSON ``text`` parsed."""
     return PARSED.get(("rota", text_digest(text)), lambda: Rota.model_validate_json(text))
+
+
+def remember_scenario(digest: str, scenario: Scenario) -> None:
+    """``scenario``, just stored with ``digest``: the first page showing it need not parse it."""
+    PARSED.put(("scenario", digest), scenario)
+
+
+def remember_rota(text: str, rota: Rota) -> None:
+    """``rota``, just stored as the JSON ``text``."""
+    PARSED.put(("rota", text_digest(text)), rota)
