@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .rota import CalendarDay, ClassSummary, DatedSession, LostSession, PatternSession
@@ -206,10 +206,9 @@ def summarise(
     from the table + made up + extra returns sessions."""
     # Required: the pattern's sessions in every teaching week, holidays or not.
     required: dict[tuple[str, str], int] = defaultdict(int)
-    for teaching_week in range(1, calendar.teaching_weeks + 1):
-        for cell in pattern:
-            if cell.cycle_week == (teaching_week - 1) % calendar.cycle_weeks:
-                required[(cell.class_id, cell.rule_id)] += 1
+    weeks_in_phase = Counter(week % calendar.cycle_weeks for week in range(calendar.teaching_weeks))
+    for cell in pattern:
+        required[(cell.class_id, cell.rule_id)] += weeks_in_phase[cell.cycle_week]
     # A make-up day runs its followed weekday's row once more.
     on_makeup_days: dict[tuple[str, str], int] = defaultdict(int)
     for day in calendar.days:
@@ -242,9 +241,10 @@ def summarise(
     for x in lost:
         missed[(x.class_id, x.rule_id)] += 1
     out = []
+    members = {rule.id: {c.id for c in scenario.rule_classes(rule)} for rule in scenario.rules}
     for school_class in scenario.classes:
         for rule in scenario.rules:
-            if school_class in scenario.rule_classes(rule):
+            if school_class.id in members[rule.id]:
                 key = (school_class.id, rule.id)
                 out.append(
                     ClassSummary(

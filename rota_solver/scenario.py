@@ -804,7 +804,7 @@ class Scenario(_Model):
         return next((g.name for g in self.grades if g.number == grade), None)
 
     # --- lookups (indexed once: the solver asks them thousands of times) ---
-    _CACHED: ClassVar[tuple[str, ...]] = ("_index", "_bells")
+    _CACHED: ClassVar[tuple[str, ...]] = ("_index", "_bells", "_rule_classes")
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy without this scenario's lookups: they index its own periods, rooms and classes,
@@ -896,7 +896,17 @@ class Scenario(_Model):
 
     def rule_classes(self, rule: GradeRule) -> list[SchoolClass]:
         """Classes a rule applies to, in scenario order."""
-        return [c for c in self.classes if c.grade in rule.grades or c.id in rule.classes]
+        # Keyed by what decides it, not the rule's id: the explainer asks for changed copies of rules.
+        key = (tuple(rule.grades), tuple(rule.classes))
+        found = self._rule_classes.get(key)
+        if found is None:
+            found = [c for c in self.classes if c.grade in rule.grades or c.id in rule.classes]
+            self._rule_classes[key] = found
+        return list(found)
+
+    @cached_property
+    def _rule_classes(self) -> dict[tuple[tuple[int, ...], tuple[str, ...]], list[SchoolClass]]:
+        return {}
 
     def activity_classes(self, activity: Activity) -> list[SchoolClass]:
         """Classes taking part in an activity, in scenario order."""
