@@ -41,6 +41,7 @@ from .rota import (
 from .scenario import Scenario
 from .term import DatedLayer, plan_term
 from .term.floor import dated_floor
+from .term.foresight import forced_makeups
 from .term.rhythm import RHYTHM_TERM
 from .term_calendar import TermCalendar, build_term_calendar, week_label
 
@@ -250,6 +251,12 @@ def _whole_term_words(total: int, whole: int | None) -> str:
     )
 
 
+TIE_BREAK_DETERMINISTIC_LIMIT = 0.5
+"""Work units (about seconds) for finding, among the tables as good as the relaxed optimum, one whose
+dates force fewer make-ups (:func:`_fewer_forced_makeups`)."""
+TIE_BREAK_SHARE = 0.1
+"""The most of the run's time left that search may take."""
+
 PROBE_DETERMINISTIC_LIMIT = 2.0
 """Work units (about seconds) the every-wish-met probe may take before the full search starts. It
 answers in a fraction of one unit whether such a table exists or not (0.03-1 s up to 240 generated
@@ -353,18 +360,24 @@ def _weekly_stage(
             bound = max(bound, solver.best_objective_bound)
             tried = relaxed.table(solver)
             size = size or _size(relaxed)
-            # People are named in the model of the table's own cells (the named model with the table
-            # held: 0.1 s to build at 240 classes, not 0.8 s); a small school's whole model, whose
-            # table may still move for the duties' sake (see _name_people).
-            started = time.perf_counter()
-            naming = build_model(
-                scenario, hard_rules, soft_rules, calendar=calendar, hint=False, only=None if small else tried
-            )
-            build_seconds += time.perf_counter() - started
-            named = _name_people(
-                naming, tried, solver.objective_value, _solver(options, relaxation=True), control, progress
-            )
-            solve_seconds += named.seconds
+            fewer = _fewer_forced_makeups(relaxed, solver, status, calendar, options, control, layer)
+            for candidate in [fewer, tried] if fewer is not None else [tried]:
+                # People are named in the model of the table's own cells (the named model with the
+                # table held: 0.1 s to build at 240 classes, not 0.8 s); a small school's whole model,
+                # whose table may still move for the duties' sake (see _name_people). The table whose
+                # dates force fewer make-ups first; the relaxed optimum if people cannot be named on it.
+                tried = candidate
+                started = time.perf_counter()
+                only = None if small else tried
+                naming = build_model(
+                    scenario, hard_rules, soft_rules, calendar=calendar, hint=False, only=only
+                )
+                build_seconds += time.perf_counter() - started
+                naming_solver = _solver(options, relaxation=True)
+                named = _name_people(naming, tried, solver.objective_value, naming_solver, control, progress)
+                solve_seconds += named.seconds
+                if named.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    break
             if named.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 if progress is not None:
                     table = Progress(WEEKLY_STAGE, control.elapsed(), solver.objective_value, bound, 1)
@@ -481,6 +494,39 @@ def _prices_joint_activities(built: BuiltModel) -> bool:
 def _size(built: BuiltModel) -> tuple[int, int]:
     proto = built.rm.model.proto
     return len(proto.variables), len(proto.constraints)
+
+
+def _fewer_forced_makeups(
+    relaxed: BuiltModel,
+    solver: cp_model.CpSolver,
+    status: cp_model.CpSolverStatus,
+    calendar: TermCalendar,
+    options: SolveOptions,
+    control: RunControl,
+    layer: Layer | None,
+) -> Table | None:
+    """Among the tables as good as the relaxed optimum, one whose cells' dates force fewer make-ups
+    (:func:`~rota_solver.term.foresight.forced_makeups`), or ``None`` when the optimum's force none
+    or no such table is found in a short search. The wishes and their proof are the same; the term
+    is cheaper (the demo school: two classes off the B-week Friday lunch cells that Mid-Autumn, the
+    sports days and New Year shut, penalty 66 -> 54). Not for a rerun, whose table keeps the
+    published one where it can."""
+    if layer is not None or status != cp_model.OPTIMAL:
+        return None
+    rm = relaxed.rm
+    forced = forced_makeups(rm.scenario, calendar, list(rm.placements), rm.cycle_weeks)
+    now = sum(n for key, n in forced.items() if solver.boolean_value(rm.placements[key]))
+    seconds = control.left() * TIE_BREAK_SHARE
+    if now == 0 or seconds < 0.05:
+        return None
+    model = relaxed.among_equals(solver.objective_value, forced, solver)
+    tie = _solver(options, relaxation=True)
+    # A work limit, not a clock: the same scenario and seed choose the same table.
+    tie.parameters.max_deterministic_time = TIE_BREAK_DETERMINISTIC_LIMIT
+    found = control.search(tie, model, stage=WEEKLY_STAGE, seconds=seconds, tentative=True)
+    if found not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or tie.objective_value >= now:
+        return None
+    return relaxed.table(tie)
 
 
 def _search_table(

@@ -124,6 +124,28 @@ class BuiltModel:
             held.add_hint(var, value)
         return held
 
+    def among_equals(
+        self, table_objective: float, costs: Mapping[PlacementKey, int], solver: cp_model.CpSolver
+    ) -> cp_model.CpModel:
+        """A copy of the model whose tables keep the wishes at ``table_objective`` (the optimum) and
+        whose objective is the ``costs`` of the placements they choose, starting from the solver's
+        table: the best of the equally good tables by another measure."""
+        rm = self.rm
+        model = rm.model.clone()
+        model.add(self._objective() <= round(table_objective))
+        model.minimize(
+            cp_model.LinearExpr.weighted_sum([rm.placements[k] for k in costs], list(costs.values()))
+        )
+        model.clear_hints()  # type: ignore[no-untyped-call]
+        for var in (
+            *rm.day_sets.values(),
+            *rm.placements.values(),
+            *rm.duties.values(),
+            *rm.assignments.values(),
+        ):
+            model.add_hint(var, solver.value(var))
+        return model
+
     def fix_table(self, table_objective: float, solver: cp_model.CpSolver) -> None:
         """Keep the table's wishes at ``table_objective`` (its optimum when proven) while the table
         itself may change, starting from the solver's solution."""

@@ -81,20 +81,34 @@ def figures(result: RerunResult) -> dict[str, int]:
     return {t.name: t.units if t.name in CHANGE_TERMS else t.cost for t in result.rota.report.terms}
 
 
-def assert_same(quick: RerunResult, whole: RerunResult, changed: Scenario) -> None:
+def assert_same(quick: RerunResult, whole: RerunResult, changed: Scenario, published: Rota) -> None:
     """:func:`assert_same_answer`, both weekly stages proven optimal, and the quick rota verified."""
     for result in (quick, whole):
         assert result.rota.report.stages[0].status == "optimal"
     assert not hidden(changed, quick)
-    assert_same_answer(quick, whole, changed)
+    assert_same_answer(quick, whole, changed, published)
 
 
-def assert_same_answer(quick: RerunResult, whole: RerunResult, changed: Scenario) -> None:
-    """As many changes, each wish at the same cost, and nothing the verifier finds in the quick
-    rota that it does not find in the whole model's."""
+def assert_same_answer(quick: RerunResult, whole: RerunResult, changed: Scenario, published: Rota) -> None:
+    """Nothing the verifier finds in the quick rota that it does not find in the whole model's; as
+    many table cells moved; on the same table, as many changes and each wish at the same cost. (Two
+    tables as good as each other may cost the dated stage differently: it is proven for the table
+    it is given. At 24 generated classes, class 2-3's Friday reading at 14:50 or at 15:40 tie, and
+    the dated stage then changes 15 or 16 sessions.)"""
     assert hidden(changed, quick) <= hidden(changed, whole)
-    assert figures(quick) == figures(whole)
-    assert len(quick.diff.changes) == len(whole.diff.changes)
+    assert moved_cells(quick, published) == moved_cells(whole, published)
+    if quick.rota.pattern == whole.rota.pattern:
+        assert figures(quick) == figures(whole)
+        assert len(quick.diff.changes) == len(whole.diff.changes)
+
+
+def moved_cells(result: RerunResult, published: Rota) -> int:
+    """Cells of the new table that the published one did not have."""
+
+    def cells(rota: Rota) -> set[tuple[object, ...]]:
+        return {(p.class_id, p.rule_id, p.cycle_week, p.weekday, p.start) for p in rota.pattern}
+
+    return len(cells(result.rota) - cells(published))
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +125,7 @@ def test_moving_only_the_forced_classes_is_the_whole_models_answer(
     changed = Scenario.model_validate(lessons_on_cells(scenario.model_dump(mode="json"), rota, freeze, cells))
     quick, whole, proven = both_ways(changed, rota, TODAY)
     assert proven, "the held table was not even tried against the bound"
-    assert_same(quick, whole, changed)
+    assert_same(quick, whole, changed, rota)
 
 
 @settings(
@@ -131,7 +145,7 @@ def test_generated_lessons_on_cells_give_the_whole_models_answer(
         quick, whole, _ = both_ways(changed, rota, today)
     except (ValidationError, NoRotaExists, CannotRerun):
         return
-    assert_same_answer(quick, whole, changed)
+    assert_same_answer(quick, whole, changed, rota)
 
 
 def _friday_school(pins: list[dict[str, Any]], a_busy: list[dict[str, Any]]) -> Scenario:
@@ -181,6 +195,6 @@ def test_the_held_table_is_not_taken_when_moving_another_class_changes_less() ->
 
     quick, whole, proven = both_ways(changed, published, today)
     assert proven
-    assert_same(quick, whole, changed)
+    assert_same(quick, whole, changed, published)
     cells = {(p.class_id, p.weekday, p.start.isoformat()) for p in quick.rota.pattern}
     assert ("1-1", "fri", "11:30:00") in cells and ("1-2", "fri", "11:30:00") not in cells
