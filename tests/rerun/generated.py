@@ -5,6 +5,7 @@ verifier finds in a rerun beyond the unmet requirements the rota lists."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,13 @@ from rota_solver.verify import verify
 
 OPTIONS = SolveOptions(time_limit_seconds=30, workers=1, seed=0)
 TODAY = dt.date(2026, 11, 2)
+
+
+def property_examples(share: int, least: int) -> int:
+    """A rerun property test's examples: its ``1/share`` of ``ROTA_PROPERTY_EXAMPLES`` (the whole
+    property budget, 200 by default), and at least ``least``."""
+    return max(least, int(os.environ.get("ROTA_PROPERTY_EXAMPLES", "200")) // share)
+
 
 Published = Callable[..., tuple[Scenario, Rota]]
 """``published(classes, seed=0)``: a generated school and its solved rota."""

@@ -7,7 +7,6 @@ schools and hypothesis-generated ones."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 import pytest
@@ -28,12 +27,13 @@ from tests.rerun.generated import (
     TODAY,
     Published,
     hidden,
+    property_examples,
     published_on_a_drawn_day,
     published_schools,
 )
 from tests.strategies import schools
 
-EXAMPLES = max(8, int(os.environ.get("ROTA_PROPERTY_EXAMPLES", "200")) // 20)
+EXAMPLES = property_examples(20, 8)
 
 
 def lessons_on_cells(

@@ -7,7 +7,6 @@ as the whole model gives, on generated schools and hypothesis-generated ones."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 import pytest
@@ -27,6 +26,7 @@ from tests.rerun.generated import (
     TODAY,
     Published,
     hidden,
+    property_examples,
     published_on_a_drawn_day,
     published_schools,
 )
@@ -34,7 +34,7 @@ from tests.rerun.test_rerun_fewest_changes_bound import figures
 from tests.rerun.test_rerun_property import changes
 from tests.strategies import schools
 
-EXAMPLES = max(8, int(os.environ.get("ROTA_PROPERTY_EXAMPLES", "200")) // 20)
+EXAMPLES = property_examples(20, 8)
 
 
 def both_ways(changed: Scenario, published: Rota, today: dt.date) -> tuple[RerunResult, RerunResult, int]:

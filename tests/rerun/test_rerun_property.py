@@ -5,7 +5,6 @@ an empty diff, and every change the diff lists is a real difference."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -18,9 +17,10 @@ from rota_solver.rota import Rota
 from rota_solver.scenario import Scenario
 from rota_solver.solve import SolveOptions, solve
 from rota_solver.verify import verify
+from tests.rerun.generated import property_examples
 from tests.strategies import schools
 
-EXAMPLES = max(10, int(os.environ.get("ROTA_PROPERTY_EXAMPLES", "200")) // 5)
+EXAMPLES = property_examples(5, 10)
 OPTIONS = SolveOptions(time_limit_seconds=10, workers=1, seed=0)
 
 

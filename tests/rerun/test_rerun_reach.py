@@ -6,7 +6,6 @@ much or all of the school), and hypothesis-generated schools and changes."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -29,13 +28,14 @@ from tests.rerun.generated import (
     TODAY,
     Published,
     hidden,
+    property_examples,
     published_on_a_drawn_day,
     published_schools,
 )
 from tests.rerun.test_rerun_property import changes
 from tests.strategies import schools
 
-EXAMPLES = max(10, int(os.environ.get("ROTA_PROPERTY_EXAMPLES", "200")) // 10)
+EXAMPLES = property_examples(10, 10)
 
 KINDS: dict[str, Callable[[dict[str, Any], Rota, dt.date], dict[str, Any]]] = {
     **CHANGES,
