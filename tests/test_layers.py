@@ -14,7 +14,7 @@ LAYERS: list[tuple[str, ...]] = [
     # data, and what every layer may use
     ("rota_solver.scenario", "rota_solver.rules", "rota_solver.conflict", "rota_solver.errors",
      "rota_solver.rota", "rota_solver.loading", "rota_solver.labels", "rota_solver.html_document",
-     "rota_solver.progress", "rota_solver.control", "rota_solver.model.overlap",
+     "rota_solver.progress", "rota_solver.control", "rota_solver.model.overlap", "rota_solver.cp_bulk",
      "rota_solver.timetable_import"),
     # the term calendar; outputs of a rota
     ("rota_solver.term_calendar", "rota_solver.slots", "rota_solver.outputs", "rota_solver.printable",

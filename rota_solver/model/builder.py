@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from ortools.sat.python import cp_model
 
+from ..cp_bulk import add_hints
 from ..scenario import Scenario
 from ..term_calendar import TermCalendar
 from .first_fit import add_first_fit_hint
@@ -91,13 +92,19 @@ class BuiltModel:
         """Start the search from ``table`` (instead of any hint the model had)."""
         rm = self.rm
         rm.model.clear_hints()  # type: ignore[no-untyped-call]
-        for var, value in (
-            *_valued(rm.day_sets, table.day_sets),
-            *_valued(rm.placements, table.placements),
-            *_valued(rm.duties, table.duties),
-            *_valued(rm.assignments, table.assignments),
-        ):
-            rm.model.add_hint(var, value)
+        add_hints(
+            rm.model,
+            (
+                *_valued(rm.day_sets, table.day_sets),
+                *_valued(rm.placements, table.placements),
+                *_valued(rm.duties, table.duties),
+                *_valued(rm.assignments, table.assignments),
+            ),
+        )
+
+    def _variables(self) -> tuple[cp_model.IntVar, ...]:
+        rm = self.rm
+        return (*rm.day_sets.values(), *rm.placements.values(), *rm.duties.values(), *rm.assignments.values())
 
     def at_least(self, bound: float) -> None:
         """The table's penalty is at least ``bound`` (a proven lower bound, e.g. a relaxation's)."""
@@ -120,8 +127,7 @@ class BuiltModel:
             held.add(self._objective() <= round(table_objective))
             held.minimize(self._objective(staff_step=True))
         held.clear_hints()  # type: ignore[no-untyped-call]
-        for var, value in (*_valued(rm.duties, table.duties), *_valued(rm.assignments, table.assignments)):
-            held.add_hint(var, value)
+        add_hints(held, (*_valued(rm.duties, table.duties), *_valued(rm.assignments, table.assignments)))
         return held
 
     def among_equals(
@@ -137,13 +143,7 @@ class BuiltModel:
             cp_model.LinearExpr.weighted_sum([rm.placements[k] for k in costs], list(costs.values()))
         )
         model.clear_hints()  # type: ignore[no-untyped-call]
-        for var in (
-            *rm.day_sets.values(),
-            *rm.placements.values(),
-            *rm.duties.values(),
-            *rm.assignments.values(),
-        ):
-            model.add_hint(var, solver.value(var))
+        add_hints(model, ((var, solver.value(var)) for var in self._variables()))
         return model
 
     def fix_table(self, table_objective: float, solver: cp_model.CpSolver) -> None:
@@ -152,13 +152,7 @@ class BuiltModel:
         rm = self.rm
         rm.model.add(self._objective() <= round(table_objective))
         rm.model.clear_hints()  # type: ignore[no-untyped-call]
-        for var in (
-            *rm.day_sets.values(),
-            *rm.placements.values(),
-            *rm.duties.values(),
-            *rm.assignments.values(),
-        ):
-            rm.model.add_hint(var, solver.value(var))
+        add_hints(rm.model, ((var, solver.value(var)) for var in self._variables()))
 
 
 K = TypeVar("K")

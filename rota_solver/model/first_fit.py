@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..cp_bulk import add_hints
 from ..scenario import WEEKDAYS, GradeRule, HelperGroup, Scenario, StaffMember, Weekday
 from ..slots import Slot, class_busy_at, pinned_slot, rule_slots, staff_available_at
 from .variables import RotaModel
@@ -238,16 +239,25 @@ def add_first_fit_hint(rm: RotaModel) -> FirstFit:
     table = first_fit(rm.scenario)
     complete = set(table.day_sets)
     model = rm.model
-    for (c, r, phase, days), var in rm.day_sets.items():
-        if (c, r) in complete:
-            model.add_hint(var, table.day_sets[(c, r)] == (phase, days))
+    add_hints(
+        model,
+        (
+            (var, table.day_sets[(c, r)] == (phase, days))
+            for (c, r, phase, days), var in rm.day_sets.items()
+            if (c, r) in complete
+        ),
+    )
     placed = {(cell.class_id, cell.rule_id, cell.week, cell.slot) for cell in table.cells}
-    for key, var in rm.placements.items():
-        if (key[0], key[1]) in complete:
-            model.add_hint(var, key in placed)
+    add_hints(
+        model, ((var, key in placed) for key, var in rm.placements.items() if (key[0], key[1]) in complete)
+    )
     if len(complete) == len({(c, r) for (c, r, _, _) in rm.day_sets}):
-        for duty, var in rm.duties.items():
-            model.add_hint(var, duty in table.duties)
-        for (person, rule_id, week, slot), var in rm.assignments.items():
-            model.add_hint(var, person in table.duties.get((rule_id, week, slot), []))
+        add_hints(model, ((var, duty in table.duties) for duty, var in rm.duties.items()))
+        add_hints(
+            model,
+            (
+                (var, person in table.duties.get((rule_id, week, slot), []))
+                for (person, rule_id, week, slot), var in rm.assignments.items()
+            ),
+        )
     return table

@@ -24,6 +24,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
+from ..cp_bulk import new_bool
 from ..scenario import WEEKDAYS, GradeRule, HelperGroup, Scenario, SchoolClass, StaffMember, Weekday
 from ..slots import Slot, rule_slots
 from ..term_calendar import TermCalendar
@@ -179,13 +180,13 @@ def build_variables(
                         and (c, rule.id, phase, day_set) not in only.day_sets
                     ):
                         continue
-                    rm.day_sets[(c, rule.id, phase, day_set)] = model.new_bool_var("")
+                    rm.day_sets[(c, rule.id, phase, day_set)] = new_bool(model)
             for week in range(rm.cycle_weeks):
                 for slot in slots:
                     key = (c, rule.id, week, slot)
                     if only is not None and key not in only.placements:
                         continue
-                    rm.placements[key] = model.new_bool_var("")
+                    rm.placements[key] = new_bool(model)
                     by_class_rule[(c, rule.id)].append(key)
                     by_class_week[(c, week)].append(key)
                     by_duty[(rule.id, week, slot)].append(key)
@@ -194,10 +195,10 @@ def build_variables(
                 duty = (rule.id, week, slot)
                 if only is not None and duty not in by_duty:
                     continue
-                rm.duties[duty] = model.new_bool_var("")
+                rm.duties[duty] = new_bool(model)
                 for person in people if people_are == "named" else []:
                     if rule.staffing.get(person.role, 0) > 0:
-                        rm.assignments[(person.id, *duty)] = model.new_bool_var("")
+                        rm.assignments[(person.id, *duty)] = new_bool(model)
     by_person: dict[str, list[AssignmentKey]] = defaultdict(list)
     for key in rm.assignments:
         by_person[key[0]].append(key)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from ..control import RunControl
+from ..cp_bulk import add_hints
 from ..model.builder import BuiltModel
 from ..model.soft_rules import Penalty
 from ..model.variables import Cells
@@ -211,10 +212,8 @@ class PublishedLayer:
         # The published table replaces the first-fit start a large school's model comes with: a
         # variable hinted twice makes the model invalid (at 120 classes every rerun failed so).
         rm.model.clear_hints()  # type: ignore[no-untyped-call]
-        for key, var in rm.placements.items():
-            rm.model.add_hint(var, key in published_cells)
-        for key, var in rm.assignments.items():
-            rm.model.add_hint(var, key in published_duties)
+        add_hints(rm.model, ((var, key in published_cells) for key, var in rm.placements.items()))
+        add_hints(rm.model, ((var, key in published_duties) for key, var in rm.assignments.items()))
         built.penalties.append(Penalty(CHANGE_NAME, CHANGE_DESCRIPTION, weight, units))
         built.penalties.append(
             Penalty(RESTAFFED_NAME, RESTAFFED_DESCRIPTION, staff_weight, restaffed, staff_step=True)
@@ -296,9 +295,8 @@ class PublishedLayer:
                     rm.model.add(var == chosen[key])
                 return True
         rm.model.clear_hints()  # type: ignore[no-untyped-call]
-        for index in range(len(rm.model.proto.variables)):
-            var = rm.model.get_int_var_from_proto_index(index)
-            rm.model.add_hint(var, solver.value(var))
+        every = [rm.model.get_int_var_from_proto_index(i) for i in range(len(rm.model.proto.variables))]
+        add_hints(rm.model, ((var, solver.value(var)) for var in every))
         return False
 
     # Between the stages
@@ -444,8 +442,9 @@ class PublishedLayer:
 
     def hint(self, tm: TermModel) -> None:
         """The published plan as the search's first guess."""
-        for (key, spot), var in tm.place.items():
-            tm.model.add_hint(var, self.spots.matches(tm.item(key), spot))
+        add_hints(
+            tm.model, ((var, self.spots.matches(tm.item(key), spot)) for (key, spot), var in tm.place.items())
+        )
 
     def settled_activities(self) -> list[ActivityEvent]:
         return [a for a in self.published.activities if a.date < self.freeze]
@@ -580,6 +579,21 @@ class PublishedLayer:
 
     def within(self, reach: Reach) -> ChangePrices:
         return _PricesWithin(self, reach)
+
+    def published_uses(self, items: list[Item]) -> list[tuple[Item, Spot, frozenset[str]]]:
+        spots = self.spots
+        return [
+            (item, spot, spots.staff_at(item, spot))
+            for item in items
+            for spot in item.spots
+            if spots.matches(item, spot)
+        ]
+
+    def published_sessions(self, sessions: list[DatedSession]) -> set[str]:
+        published = self.spots.sessions
+        return {
+            s.id for s in sessions if (s.class_id, s.rule_id, s.date, minutes(s.start.time())) in published
+        }
 
 
 _CHANGE_REASON = {

@@ -15,6 +15,7 @@ from typing import Literal, Protocol, TypeVar
 from ortools.sat.python import cp_model
 
 from ..control import RunControl
+from ..cp_bulk import add_hints
 from ..errors import NoSolutionInTime
 from ..labels import labels_for
 from ..progress import ProgressCallback, Reporter
@@ -25,7 +26,16 @@ from .items import Fixed, Item, Spot, fixed_occupancy
 from .layer import TermLayer
 from .model import CHANGE_TERM, ChangePrices, TermModel, build_term_model
 from .plan import TermInputs, build_inputs, limited_by_keep, stop_for_stocktake
-from .reach import REACH_ROUNDS, REACH_SHARE, ReachLayer, coupled, in_the_way, inside
+from .reach import (
+    REACH_ROUNDS,
+    REACH_SHARE,
+    Reach,
+    ReachLayer,
+    coupled,
+    in_the_way,
+    in_the_way_as_published,
+    inside,
+)
 from .rhythm import RHYTHM_DESCRIPTION, RHYTHM_TERM
 
 STAGE = "term_dates"
@@ -207,8 +217,7 @@ def _solve_people_later(
         tm = TermModel(scenario, calendar, inputs, fixed, by_person_on=by_person)
         terms = build_term_model(tm)
         if hint:
-            for (key, spot), var in tm.place.items():
-                tm.model.add_hint(var, hint.get(key) == spot)
+            add_hints(tm.model, ((var, hint.get(key) == spot) for (key, spot), var in tm.place.items()))
         status = search.run(tm.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _Solved(tm, terms, status, solver, solver.best_objective_bound)
@@ -375,7 +384,7 @@ def _solve_in_reach(
     everyone = {c.id for c in scenario.classes}
     inputs: TermInputs | None = None
     unmet = False
-    for _ in range(REACH_ROUNDS):
+    for round_number in range(REACH_ROUNDS):
         # Items outside the reach only at the spots the layer holds them at; an item that cannot
         # stay there joins the reach, and the inputs are built again (looking up only what is new).
         rebuild = True
@@ -394,27 +403,34 @@ def _solve_in_reach(
             )
             reach = grown
         assert inputs is not None
+        whole = everyone <= reach.classes and all(reach.holds(item) for item in inputs.items)
+        early: _Bound | None = None
+        if round_number == 0 and not whole:
+            # The bound first. When its rota wants more classes held as published outside the reach
+            # than the reach has, the held model, which holds them, would not prove it: the reach
+            # grows now, without that model (a closed room at 120 generated classes: 14 classes grew
+            # to 53, and 27 to 108 at 240, whose held model took 0.6 s). A few more (a session given
+            # way otherwise than published) the held model's rota may share: it is solved as before.
+            early = _bound(scenario, calendar, inputs, fixed, search, layer, reach, None)
+            if early is not None:
+                wider = in_the_way_as_published(layer, inputs, early.tm, early.solver, reach)
+                if len(wider.classes - reach.classes) > len(reach.classes):
+                    reach = wider
+                    continue
         tm = TermModel(scenario, calendar, inputs, fixed, not_before=layer.freeze)
         terms = build_term_model(tm, layer)
         layer.hint(tm)
         status = search.run(tm.model)
         solved = _Solved(tm, terms, status, search.solver, search.solver.best_objective_bound)
-        if everyone <= reach.classes and all(reach.holds(item) for item in inputs.items):
+        if whole:
             return _Reached(solved, inputs)  # the reach is everything: the held model is the full one
         if status != cp_model.OPTIMAL or search.control.left() <= 0:
             return _Reached(_timed_out(solved, search), inputs, unmet)
         unmet = unmet or _unmet_and_changes(terms, search.solver)[0] > 0
-        bound_inputs = inside(inputs, reach)
-        bound_tm = TermModel(
-            scenario, calendar, bound_inputs, fixed, not_before=layer.freeze, gap_classes=reach.classes
-        )
-        bound_terms = build_term_model(bound_tm, layer.within(reach))
-        _only_unmet_and_changes(bound_tm, bound_terms)
-        _hint_from(bound_tm, tm, search.solver)  # the held rota, cut down, is one of its rotas
-        bound_solver = cp_model.CpSolver()
-        bound_solver.parameters.copy_from(search.solver.parameters)
-        if search.run(bound_tm.model, bound_solver) != cp_model.OPTIMAL:
+        bound = early or _bound(scenario, calendar, inputs, fixed, search, layer, reach, (tm, search.solver))
+        if bound is None:
             return _Reached(_timed_out(solved, search), inputs, unmet)
+        bound_tm, bound_terms, bound_solver = bound.tm, bound.terms, bound.solver
         if _unmet_and_changes(terms, search.solver) == _unmet_and_changes(bound_terms, bound_solver):
             return _Reached(solved, inputs)
         wider = layer.changed_outside(
@@ -426,6 +442,43 @@ def _solve_in_reach(
             break
         reach = wider
     return _Reached(None, inputs, unmet)
+
+
+@dataclass(frozen=True)
+class _Bound:
+    """A bound model solved to optimality: :mod:`rota_solver.term.reach`."""
+
+    tm: TermModel
+    terms: Terms
+    solver: cp_model.CpSolver
+
+
+def _bound(
+    scenario: Scenario,
+    calendar: TermCalendar,
+    inputs: TermInputs,
+    fixed: Fixed,
+    search: _Search,
+    layer: DatedLayer,
+    reach: Reach,
+    held: tuple[TermModel, cp_model.CpSolver] | None,
+) -> _Bound | None:
+    """The bound model of ``reach`` at its optimum, starting from the ``held`` model's rota cut down
+    (one of its rotas), else from the layer's; ``None`` when the search did not prove it."""
+    bound_tm = TermModel(
+        scenario, calendar, inside(inputs, reach), fixed, not_before=layer.freeze, gap_classes=reach.classes
+    )
+    bound_terms = build_term_model(bound_tm, layer.within(reach))
+    _only_unmet_and_changes(bound_tm, bound_terms)
+    if held is not None:
+        _hint_from(bound_tm, *held)
+    else:
+        layer.hint(bound_tm)
+    bound_solver = cp_model.CpSolver()
+    bound_solver.parameters.copy_from(search.solver.parameters)
+    if search.run(bound_tm.model, bound_solver) != cp_model.OPTIMAL:
+        return None
+    return _Bound(bound_tm, bound_terms, bound_solver)
 
 
 def _timed_out(solved: _Solved, search: _Search) -> _Solved | None:
@@ -442,9 +495,8 @@ def _hint_from(tm: TermModel, solved: TermModel, solver: cp_model.CpSolver) -> N
     session ``tm`` has)."""
 
     def copy(variables: Mapping[K, cp_model.IntVar], values: Mapping[K, cp_model.IntVar]) -> None:
-        for key, var in variables.items():
-            if key in values:
-                tm.model.add_hint(var, solver.value(values[key]))
+        hints = ((var, solver.value(values[key])) for key, var in variables.items() if key in values)
+        add_hints(tm.model, hints)
 
     copy(tm.place, solved.place)
     copy(tm.duty, solved.duty)

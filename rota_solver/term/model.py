@@ -16,6 +16,7 @@ from typing import Protocol
 
 from ortools.sat.python import cp_model
 
+from ..cp_bulk import new_bool
 from ..model.overlap import at_each_moment
 from ..scenario import Scenario, minutes
 from ..term_calendar import TermCalendar
@@ -86,27 +87,24 @@ def build_variables(tm: TermModel) -> None:
     """Placement per item and spot; duty only for people free to work at that spot (the rest would
     be fixed to zero, and the model is smaller without them)."""
     finder = tm.finder
-    finder_people = _people_by_role(tm.scenario)
     # Unnamed: formatting a name for each of 50,000-150,000 variables took twice as long as making
     # them (0.2-0.5 s a model), and nothing reads the names.
     for item in tm.inputs.items:
         for spot in item.spots:
-            tm.place[(item.key, spot)] = tm.model.new_bool_var("")
+            tm.place[(item.key, spot)] = new_bool(tm.model)
             if not tm.by_person(spot):
                 continue
             for role, need in item.staffing.items():
                 if need == 0:
                     continue
-                for person in finder_people.get(role, []):
-                    if not finder.person_can(person, spot, on_duty=True):
-                        continue
-                    tm.duty[(item.key, spot, person)] = tm.model.new_bool_var("")
+                for person in finder.able_people(role, spot):
+                    tm.duty[(item.key, spot, person)] = new_bool(tm.model)
         if item.required:
-            tm.unplaced[item.key] = tm.model.new_bool_var("")
+            tm.unplaced[item.key] = new_bool(tm.model)
         for session_id in item.convertible:
-            tm.convert[(item.key, session_id)] = tm.model.new_bool_var("")
+            tm.convert[(item.key, session_id)] = new_bool(tm.model)
     for session_id in tm.inputs.displaceable:
-        tm.held[session_id] = tm.model.new_bool_var("")
+        tm.held[session_id] = new_bool(tm.model)
 
 
 def _people_by_role(scenario: Scenario) -> dict[str, list[str]]:

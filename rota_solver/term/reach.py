@@ -33,11 +33,17 @@ When the two differ (``R`` holds a room or a person ``S`` needs, something of ``
 to change, a session is held in one rota and not in the other), those owners of ``R`` join the
 reach and both are solved again (at most ``REACH_ROUNDS`` times); after that the full model runs as
 before. When the time runs out first, the held model's rota is the answer, not proven.
+
+The first round solves the bound model first and compares its rota with the layer's
+(:func:`in_the_way_as_published`): when more classes outside the reach stand in its way than the
+reach has, the reach takes them in at once, without a held model of the first reach. Which reach the
+rounds end at changes only how long they take; the proof above holds for any reach.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -118,6 +124,14 @@ class ReachLayer(Protocol):
         """The layer's prices of the changes inside ``reach`` alone."""
         ...
 
+    def published_uses(self, items: list[Item]) -> list[tuple[Item, Spot, frozenset[str]]]:
+        """Each of the items at each spot the layer has it at, with who it had on duty there."""
+        ...
+
+    def published_sessions(self, sessions: list[DatedSession]) -> set[str]:
+        """The ids of the table sessions the layer holds (the others gave way)."""
+        ...
+
 
 def coupled(inputs: TermInputs, reach: Reach) -> Reach:
     """``reach`` with every item that may displace a session of one of its classes (an all-day event
@@ -174,16 +188,18 @@ def _uses(tm: TermModel, solver: cp_model.CpSolver) -> list[tuple[Item, _Use]]:
             duty.setdefault((key, spot), set()).add(person)
     out = []
     for (key, spot), var in tm.place.items():
-        if not solver.boolean_value(var):
-            continue
-        item = tm.item(key)
-        takes = {f"c:{c}" for c in item.classes} | {f"t:{t}" for t in item.teacher_groups}
-        takes |= {f"p:{p}" for p in (*item.staff, *item.helper_groups)}
-        if item.room is not None:
-            takes.add(f"r:{item.room}")
-        people = frozenset(duty.get((key, spot), set()))
-        out.append((item, _Use(spot.date, spot.start, spot.end, item.all_day, frozenset(takes), people)))
+        if solver.boolean_value(var):
+            item = tm.item(key)
+            out.append((item, _use(item, spot, frozenset(duty.get((key, spot), set())))))
     return out
+
+
+def _use(item: Item, spot: Spot, on_duty: frozenset[str]) -> _Use:
+    takes = {f"c:{c}" for c in item.classes} | {f"t:{t}" for t in item.teacher_groups}
+    takes |= {f"p:{p}" for p in (*item.staff, *item.helper_groups)}
+    if item.room is not None:
+        takes.add(f"r:{item.room}")
+    return _Use(spot.date, spot.start, spot.end, item.all_day, frozenset(takes), on_duty)
 
 
 def in_the_way(
@@ -198,36 +214,65 @@ def in_the_way(
     classes, rooms or people (at the same time,
     or at all that day for someone on duty in both, whose daily cap they share; any time of an all-day
     event's day), and whatever the held model leaves unmet outside the reach."""
-    scenario = held.scenario
+    held_sessions = {sid for sid, var in held.held.items() if held_solver.boolean_value(var)}
+    out = _standing_in_the_way(_uses(held, held_solver), held_sessions, held.item, bound, bound_solver, reach)
+    classes: set[str] = set()
+    items: set[str] = set()
+    for key, var in held.unplaced.items():
+        item = held.item(key)
+        if not reach.holds(item) and held_solver.boolean_value(var):
+            out = out.take(item)
+    for class_id, _, _, _, slack, _ in held.gap_slack:
+        if class_id not in reach.classes and held_solver.boolean_value(slack):
+            classes.add(class_id)
+    return out.add(classes, items)
+
+
+def in_the_way_as_published(
+    layer: ReachLayer,
+    inputs: TermInputs,
+    bound: TermModel,
+    bound_solver: cp_model.CpSolver,
+    reach: Reach,
+) -> Reach:
+    """:func:`in_the_way` with the layer's rota in place of the held model's: what stands in the way
+    of the bound model's rota as published. (The held model keeps everything outside the reach as
+    published, so when this grows the reach, that model's rota would have grown it too.)"""
+    uses = [(item, _use(item, spot, people)) for item, spot, people in layer.published_uses(inputs.items)]
+    items = {item.key: item for item in inputs.items}
+    held_sessions = layer.published_sessions(inputs.held)
+    return _standing_in_the_way(uses, held_sessions, items.__getitem__, bound, bound_solver, reach)
+
+
+def _standing_in_the_way(
+    held_uses: list[tuple[Item, _Use]],
+    held_sessions: set[str],
+    item_of: Callable[[str], Item],
+    bound: TermModel,
+    bound_solver: cp_model.CpSolver,
+    reach: Reach,
+) -> Reach:
+    """``reach`` with the owners outside it whose items (``held_uses``) stand in the way of the bound
+    model's rota, and the classes of the sessions it holds otherwise than ``held_sessions``."""
+    scenario = bound.scenario
     capped = {m.id for m in scenario.staff if m.max_sessions_per_day is not None}
     capped |= {g.id for g in scenario.helper_groups if g.max_sessions_per_day is not None}
-    held_uses = _uses(held, held_solver)
     as_held = {(item.key, use) for item, use in held_uses}
     wanted: dict[dt.date, list[_Use]] = {}
     for item, use in _uses(bound, bound_solver):
         if (item.key, use) not in as_held:  # where the held rota has it too, nothing was in its way
             wanted.setdefault(use.date, []).append(use)
-    classes: set[str] = set()
-    items: set[str] = set()
-
-    def join(item: Item) -> None:
-        owner = owner_class(item)
-        if owner is not None:
-            classes.add(owner)
-        else:
-            items.add(item.key)
-
-    sessions = {s.id: s for s in held.inputs.held}
+    out = reach
+    sessions = {s.id: s for s in bound.inputs.held}
     for sid, var in bound.held.items():
-        if bound_solver.boolean_value(var) == held_solver.boolean_value(held.held[sid]):
+        if bound_solver.boolean_value(var) == (sid in held_sessions):
             continue
         # A session held in one rota and not in the other: its class (whose make-ups and gaps that
         # decides), and the items it may give way to.
-        if sessions[sid].class_id not in reach.classes:
-            classes.add(sessions[sid].class_id)
+        out = out.add({sessions[sid].class_id}, set())
         for key in bound.inputs.displaceable[sid]:
             if not bound.has_item(key):
-                join(held.item(key))
+                out = out.take(item_of(key))
     for item, use in held_uses:
         if reach.holds(item):
             continue
@@ -236,13 +281,6 @@ def in_the_way(
             busy = use.takes | {f"p:{p}" for p in use.on_duty}
             busy_other = other.takes | {f"p:{p}" for p in other.on_duty}
             if (together and busy & busy_other) or use.on_duty & other.on_duty & capped:
-                join(item)
+                out = out.take(item)
                 break
-    for key, var in held.unplaced.items():
-        item = held.item(key)
-        if not reach.holds(item) and held_solver.boolean_value(var):
-            join(item)
-    for class_id, _, _, _, slack, _ in held.gap_slack:
-        if class_id not in reach.classes and held_solver.boolean_value(slack):
-            classes.add(class_id)
-    return reach.add(classes, items)
+    return out

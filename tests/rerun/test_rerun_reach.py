@@ -21,6 +21,7 @@ from rota_solver.rerun import RerunResult, freeze_date, rerun
 from rota_solver.rerun.keep import PublishedLayer
 from rota_solver.rota import Rota
 from rota_solver.scenario import Scenario
+from rota_solver.term import model as term_model
 from rota_solver.term_calendar import build_term_calendar
 from rota_solver.verify import verify
 from tests.rerun.generated import (
@@ -179,4 +180,35 @@ def test_generated_reruns_make_as_few_changes_as_the_full_model(
         return
     with pytest.MonkeyPatch.context() as patch:
         full = full_model_rerun(patch, changed, rota, today)
+    assert_same_answer(reduced, full, changed)
+
+
+def test_a_bound_that_wants_far_more_than_its_reach_grows_it_before_any_held_model(
+    published: Published, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 48 generated classes the closed room reaches 8 classes, and the bound model's rota gives
+    sessions of 12 more their way otherwise than published: the reach takes them in before a held
+    model is built (the held model of 8 classes could not have proven it), and the answer is still
+    the full model's."""
+    scenario, rota = published(48, 0)
+    freeze = freeze_date(build_term_calendar(scenario), TODAY)
+    change = CHANGES["room closed two weeks"]
+    changed = Scenario.model_validate(change(scenario.model_dump(mode="json"), rota, freeze))
+    built: list[tuple[str, int]] = []
+    build = term_model.build_term_model
+
+    def recorded(tm: term_model.TermModel, *args: Any) -> Any:
+        # A bound model keeps the gap limits of its reach's classes only.
+        built.append(("held", 0) if tm.gap_classes is None else ("bound", len(tm.gap_classes)))
+        return build(tm, *args)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(term, "build_term_model", recorded)
+        reduced = rerun(changed, rota, today=TODAY, options=OPTIONS)
+    # The first bound, then the held and bound models of the grown reach: none held of the first.
+    assert [kind for kind, _ in built] == ["bound", "held", "bound"]
+    assert built[2][1] > built[0][1]
+    assert reduced.rota.report.stages[1].status == "optimal"
+    assert not hidden(changed, reduced)
+    full = full_model_rerun(monkeypatch, changed, rota, TODAY)
     assert_same_answer(reduced, full, changed)
