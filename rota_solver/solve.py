@@ -352,7 +352,9 @@ def _weekly_stage(
             solver = _solver(options, relaxation=True)
             # Its tables are reported once people are named on one: a relaxed table's penalty may be
             # below any the school can have.
-            status = _search_table(relaxed, solver, control, None, stop_at, relaxation=True)
+            status = _search_table(
+                relaxed, solver, control, None, stop_at, relaxation=True, in_hand=fallback is not None
+            )
             solve_seconds += solver.wall_time
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 break
@@ -406,8 +408,9 @@ def _weekly_stage(
                     progress(Progress(WEEKLY_STAGE, control.elapsed(), value, bound, 1))
         if fallback is not None:
             tried = fallback.table
-            if control.left() < FALLBACK_KEPT_FACTOR * build_seconds:
-                # Too little time to build the named model and search it: the rota in hand stands.
+            if control.left() < FALLBACK_KEPT_FACTOR * build_seconds or time.monotonic() >= stop_at:
+                # Too little time to build the named model and search it, or the table's share is
+                # spent: the rota in hand stands.
                 return _fallen_back(fallback, bound, size, build_seconds, solve_seconds, control)
         # Else no table in its time (a work limit), or none people can be named on: the named
         # model's search may yet find one.
@@ -437,7 +440,7 @@ def _weekly_stage(
     # The table with every wish met, unless the relaxation proved there is none.
     probe = built.every_wish_met() if bound < 1 else None
     try:
-        status = _search_table(built, solver, control, progress, stop_at, probe)
+        status = _search_table(built, solver, control, progress, stop_at, probe, in_hand=fallback is not None)
     except NoSolutionInTime:
         if fallback is None:
             raise
@@ -537,11 +540,13 @@ def _search_table(
     stop_at: float,
     probe: cp_model.CpModel | None = None,
     relaxation: bool = False,
+    in_hand: bool = False,
 ) -> cp_model.CpSolverStatus:
-    """Search the table within its share of the time (past it only until a first table); first,
-    with a ``probe`` (the model with every wish met, see :meth:`BuiltModel.every_wish_met`), for a
-    table of no penalty, which when found is the optimum. Raises when there is no table (or, unless
-    a ``relaxation``'s, none in time); the solver holds the answer."""
+    """Search the table within its share of the time (past it only until a first table, unless a
+    rota is already ``in_hand``: then the time left is the dated stage's); first, with a ``probe``
+    (the model with every wish met, see :meth:`BuiltModel.every_wish_met`), for a table of no
+    penalty, which when found is the optimum. Raises when there is no table (or, unless a
+    ``relaxation``'s, none in time); the solver holds the answer."""
     reporter = Reporter(WEEKLY_STAGE, progress)
     if probe is not None:
         limit = solver.parameters.max_deterministic_time
@@ -564,7 +569,7 @@ def _search_table(
         built.rm.model,
         reporter,
         stage=WEEKLY_STAGE,
-        seconds=control.share(TABLE_HARD_SHARE),
+        seconds=stop_at - time.monotonic() if in_hand else control.share(TABLE_HARD_SHARE),
         soft_seconds=stop_at - time.monotonic(),
     )
     if status == cp_model.MODEL_INVALID:
