@@ -9,6 +9,7 @@ sessions and as few sessions giving way to activities as possible.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -497,20 +498,31 @@ def gaps_within_limit(tm: TermModel) -> None:
             if tm.gap_classes is not None and school_class.id not in tm.gap_classes:
                 continue
             pair = (school_class.id, rule.id)
+            sure_days = sorted(sure[pair])
+            # The candidates by date, each with its place in ``maybe`` (a window's terms keep that order).
+            candidates = sorted((d, n) for n, (d, _) in enumerate(maybe[pair]))
+            candidate_days = [d for d, _ in candidates]
             # Windows a class could fill from the same candidates share one constraint, and one slack
             # priced per window, so that an unclosable gap costs the same in every model of it.
             shared: dict[frozenset[int], list[tuple[dt.date, dt.date, list[cp_model.LinearExprT]]]] = {}
             for i in range(len(counted) - gap + 1):
                 # ``gap`` counted days: a break's weeks left out of the count hold no school day.
                 day, end = counted[i], counted[i + gap - 1]
-                if not any(day <= d <= end for d in sure[pair]) and any(day <= d <= end for d in school_days):
-                    terms = [v for d, v in maybe[pair] if day <= d <= end]
+                if not _any_within(sure_days, day, end) and _any_within(school_days, day, end):
+                    inside = candidates[bisect_left(candidate_days, day) : bisect_right(candidate_days, end)]
+                    terms = [maybe[pair][n][1] for n in sorted(n for _, n in inside)]
                     shared.setdefault(frozenset(id(v) for v in terms), []).append((day, end, terms))
             for windows in shared.values():
                 first, end, terms = windows[0]
                 slack = tm.model.new_bool_var(f"gap[{school_class.id},{rule.id},{first}]")
                 tm.model.add(cp_model.LinearExpr.sum([*terms, slack]) >= 1)
                 tm.gap_slack.append((school_class.id, rule.id, first, end, slack, len(windows)))
+
+
+def _any_within(days: list[dt.date], first: dt.date, last: dt.date) -> bool:
+    """Whether the sorted ``days`` hold one from ``first`` to ``last``."""
+    at = bisect_left(days, first)
+    return at < len(days) and days[at] <= last
 
 
 TERM_RULES: tuple[TermRule, ...] = (
