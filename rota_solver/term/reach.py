@@ -216,16 +216,12 @@ def in_the_way(
     event's day), and whatever the held model leaves unmet outside the reach."""
     held_sessions = {sid for sid, var in held.held.items() if held_solver.boolean_value(var)}
     out = _standing_in_the_way(_uses(held, held_solver), held_sessions, held.item, bound, bound_solver, reach)
-    classes: set[str] = set()
-    items: set[str] = set()
     for key, var in held.unplaced.items():
         item = held.item(key)
         if not reach.holds(item) and held_solver.boolean_value(var):
             out = out.take(item)
-    for class_id, _, _, _, slack, _ in held.gap_slack:
-        if class_id not in reach.classes and held_solver.boolean_value(slack):
-            classes.add(class_id)
-    return out.add(classes, items)
+    gaps = {c for c, _, _, _, slack, _ in held.gap_slack if held_solver.boolean_value(slack)}
+    return out.add(gaps - reach.classes, set())
 
 
 def in_the_way_as_published(
@@ -239,9 +235,9 @@ def in_the_way_as_published(
     of the bound model's rota as published. (The held model keeps everything outside the reach as
     published, so when this grows the reach, that model's rota would have grown it too.)"""
     uses = [(item, _use(item, spot, people)) for item, spot, people in layer.published_uses(inputs.items)]
-    items = {item.key: item for item in inputs.items}
+    by_key = {item.key: item for item in inputs.items}
     held_sessions = layer.published_sessions(inputs.held)
-    return _standing_in_the_way(uses, held_sessions, items.__getitem__, bound, bound_solver, reach)
+    return _standing_in_the_way(uses, held_sessions, by_key.__getitem__, bound, bound_solver, reach)
 
 
 def _standing_in_the_way(
