@@ -111,6 +111,10 @@ class BuiltModel:
         if bound > 0:
             self.rm.model.add(self._objective() >= math.ceil(bound - 1e-6))
 
+    def at_most(self, value: float) -> None:
+        """The table's penalty is at most ``value``."""
+        self.rm.model.add(self._objective() <= math.floor(value + 1e-6))
+
     def held_table(self, table_objective: float | None, table: Table) -> cp_model.CpModel:
         """A copy of the model with the table of classes (days and slots) held to ``table`` and its
         wishes to ``table_objective``, starting from its duties (and people, if it names them): only

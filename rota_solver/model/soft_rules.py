@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 
 from ..scenario import Activity, Scenario
 from ..slots import Slot, class_busy_at, lessons_taken_at, staff_available_at, window_times
-from ..term_calendar import build_term_calendar, occurrence_days
+from ..term_calendar import SchoolDay, TermCalendar, build_term_calendar, occurrence_days
 from .variables import DutyKey, Person, RotaModel
 
 
@@ -154,22 +154,15 @@ def joint_activities_find_their_classes_free(rm: RotaModel) -> Penalty:
     # 240-class generated school's relaxed search 5x longer (1.1 s -> 5.5 s) for the same table.
     priced = rm.people_are == "named" or rm.joint_free_times
     for activity in scenario.activities if priced else []:
-        classes = _joint_classes(scenario, activity)
+        classes = joint_classes(scenario, activity)
         if len(classes) < 2 or activity.duration_minutes is None:
             continue
-        for occurrence, days in enumerate(occurrence_days(calendar, activity), start=1):
+        for occurrence, times in enumerate(joint_activity_times(scenario, calendar, activity), start=1):
             free: dict[tuple[int, Slot], cp_model.IntVar | None] = {}
-            for day in days:
-                for window_id in activity.windows:
-                    if day.follows not in scenario.window_days(scenario.window(window_id)):
-                        continue
-                    for start, end in window_times(
-                        scenario, window_id, activity.duration_minutes, day.follows
-                    ):
-                        slot = Slot(day.follows, start, end, window_id)
-                        when = (day.cycle_week, slot)
-                        if when not in free:
-                            free[when] = _free_time(rm, activity, classes, day.cycle_week, slot, day.date)
+            for day, slot in times:
+                when = (day.cycle_week, slot)
+                if when not in free:
+                    free[when] = _free_time(rm, activity, classes, day.cycle_week, slot, day.date)
             chances = [var for var in free.values() if var is not None]
             if not chances:
                 continue  # timetables and staff hours leave no time: nothing the table can do
@@ -203,6 +196,27 @@ def lessons_taken(rm: RotaModel) -> Penalty:
         scenario.weights.lesson_taken,
         units,
     )
+
+
+def joint_activity_times(
+    scenario: Scenario, calendar: TermCalendar, activity: Activity
+) -> list[list[tuple[SchoolDay, Slot]]]:
+    """For each occurrence of an activity, the times it may be held: each of its days with each slot
+    of its windows that day."""
+    duration = activity.duration_minutes
+    occurrences: list[list[tuple[SchoolDay, Slot]]] = []
+    if duration is None:
+        return occurrences  # all day: no slot to choose
+    for days in occurrence_days(calendar, activity):
+        times = []
+        for day in days:
+            for window_id in activity.windows:
+                if day.follows not in scenario.window_days(scenario.window(window_id)):
+                    continue
+                for start, end in window_times(scenario, window_id, duration, day.follows):
+                    times.append((day, Slot(day.follows, start, end, window_id)))
+        occurrences.append(times)
+    return occurrences
 
 
 def _free_time(
@@ -308,7 +322,7 @@ def _can_work(rm: RotaModel, person: Person, slot: Slot) -> bool:
     return person.group is not None and slot.window_id in person.group.windows
 
 
-def _joint_classes(scenario: Scenario, activity: Activity) -> set[str]:
+def joint_classes(scenario: Scenario, activity: Activity) -> set[str]:
     """Classes that must all be free at once for the activity (helpers' own classes included)."""
     if activity.participants.each_class or activity.all_day:
         return set()

@@ -143,6 +143,8 @@ class Cells:
     day_sets: frozenset[DaySetKey] | None
     """``None``: every day set (the placements alone are limited)."""
     placements: frozenset[PlacementKey]
+    free: frozenset[str] = frozenset()
+    """Classes every cell of which is in the model (a neighbourhood of the table)."""
 
 
 def build_variables(
@@ -177,6 +179,7 @@ def build_variables(
                     if (
                         only is not None
                         and only.day_sets is not None
+                        and c not in only.free
                         and (c, rule.id, phase, day_set) not in only.day_sets
                     ):
                         continue
@@ -184,7 +187,7 @@ def build_variables(
             for week in range(rm.cycle_weeks):
                 for slot in slots:
                     key = (c, rule.id, week, slot)
-                    if only is not None and key not in only.placements:
+                    if only is not None and key not in only.placements and c not in only.free:
                         continue
                     rm.placements[key] = new_bool(model)
                     by_class_rule[(c, rule.id)].append(key)
