@@ -41,8 +41,10 @@ from .rota import (
 )
 from .scenario import Scenario
 from .term import DatedLayer, plan_term
-from .term.floor import dated_floor
-from .term.foresight import forced_makeups
+from .term.floor import dated_floor, floor_activities
+from .term.foresight import cost_of, foresee, foreseen_cost
+from .term.joint_bound import joint_bound
+from .term.model import UNMET_PENALTY
 from .term.rhythm import RHYTHM_TERM
 from .term_calendar import TermCalendar, build_term_calendar, week_label
 
@@ -165,7 +167,15 @@ def solve(
         None
         if layer is not None
         else _whole_term_bound(
-            scenario, calendar, result.table_bound, term.terms, term.unmet, options, control
+            scenario,
+            calendar,
+            result.table_bound,
+            term.terms,
+            term.unmet,
+            (hard_rules, soft_rules) if _relaxable(hard_rules, soft_rules, None) else None,
+            total,
+            options,
+            control,
         )
     )
     report = SolveReport(
@@ -217,13 +227,17 @@ def _whole_term_bound(
     table_bound: float,
     dated_terms: list[PenaltyTerm],
     unmet: list[Unmet],
+    rules: tuple[Sequence[HardRule], Sequence[SoftRule]] | None,
+    total: int,
     options: SolveOptions,
     control: RunControl,
 ) -> int:
-    """A proven lower bound on the whole term's penalty over every weekly table: the table's bound
-    (not the staff step's, which holds for the chosen table only) plus the dated penalty no table
-    avoids (:mod:`rota_solver.term.floor`), looked for among the activities and shifts this rota
-    left unmet or off their rhythm (the floor is at most what they cost here)."""
+    """A proven lower bound on the whole term's penalty over every weekly table: the dated penalty no
+    table avoids (:mod:`rota_solver.term.floor`), looked for among the activities and shifts this
+    rota left unmet or off their rhythm (the floor is at most what they cost here), plus the table's
+    bound (not the staff step's, which holds for the chosen table only) or, when that leaves a gap and
+    the model's own ``rules`` are used, the least of any table's wishes and what its dates will cost
+    the term at the least (:mod:`rota_solver.term.joint_bound`)."""
     off_rhythm = any(t.cost for t in dated_terms if t.name == RHYTHM_TERM)
     # Past the deadline the run returns what it has: 0 is a floor too.
     floor = (
@@ -232,9 +246,21 @@ def _whole_term_bound(
         else 0
     )
     # The table's objective is integral, so its bound rounds up.
-    return math.ceil(table_bound - 1e-6) + floor
+    bound = math.ceil(table_bound - 1e-6)
+    small = len(scenario.classes) < JOINT_BOUND_BELOW_CLASSES
+    if rules is not None and small and bound + floor < total and control.left() > FLOOR_MIN_SECONDS:
+        hard_rules, soft_rules = rules
+        leave_out = frozenset(a.id for a in floor_activities(scenario, unmet, off_rhythm))
+        solver = _solver(options, relaxation=True)
+        joint = joint_bound(scenario, calendar, hard_rules, soft_rules, leave_out, solver, control)
+        bound = max(bound, joint)
+    return bound + floor
 
 
+JOINT_BOUND_BELOW_CLASSES = 60
+"""Only schools smaller than this look for the joint bound: the example schools take 0.05-0.1 s for
+it; 72 generated classes 1.1 s (bound 12 of a 61 penalty, where the weekly bound and the floor give
+0); 240 found none in 1.4 s."""
 FLOOR_MIN_SECONDS = 1.0
 """Time the run must have left for the whole-term floor to be looked for (building its model of a
 few activities took 0.7 s at 120 tight generated classes)."""
@@ -254,7 +280,7 @@ def _whole_term_words(total: int, whole: int | None) -> str:
 
 TIE_BREAK_DETERMINISTIC_LIMIT = 0.5
 """Work units (about seconds) for finding, among the tables as good as the relaxed optimum, one whose
-dates force fewer make-ups (:func:`_fewer_forced_makeups`)."""
+dates force fewer make-ups (:func:`_cheaper_for_the_term`)."""
 TIE_BREAK_SHARE = 0.1
 """The most of the run's time left that search may take."""
 
@@ -363,7 +389,7 @@ def _weekly_stage(
             bound = max(bound, solver.best_objective_bound)
             tried = relaxed.table(solver)
             size = size or _size(relaxed)
-            fewer = _fewer_forced_makeups(relaxed, solver, status, calendar, options, control, layer)
+            fewer = _cheaper_for_the_term(relaxed, solver, status, calendar, options, control, layer)
             for candidate in [fewer, tried] if fewer is not None else [tried]:
                 # People are named in the model of the table's own cells (the named model with the
                 # table held: 0.1 s to build at 240 classes, not 0.8 s); a small school's whole model,
@@ -531,7 +557,7 @@ def _size(built: BuiltModel) -> tuple[int, int]:
     return len(proto.variables), len(proto.constraints)
 
 
-def _fewer_forced_makeups(
+def _cheaper_for_the_term(
     relaxed: BuiltModel,
     solver: cp_model.CpSolver,
     status: cp_model.CpSolverStatus,
@@ -540,21 +566,41 @@ def _fewer_forced_makeups(
     control: RunControl,
     layer: Layer | None,
 ) -> Table | None:
-    """Among the tables as good as the relaxed optimum, one whose cells' dates force fewer make-ups
-    (:func:`~rota_solver.term.foresight.forced_makeups`), or ``None`` when the optimum's force none
-    or no such table is found in a short search. The wishes and their proof are the same; the term
-    is cheaper (the demo school: two classes off the B-week Friday lunch cells that Mid-Autumn, the
-    sports days and New Year shut, penalty 66 -> 54). Not for a rerun, whose table keeps the
-    published one where it can."""
+    """Among the tables as good as the relaxed optimum, one whose cells' dates cost the term less at
+    the least (:func:`~rota_solver.term.foresight.foreseen_cost`: the make-ups their days off force,
+    the sessions an all-day event must displace), or ``None`` when the optimum's cost nothing or no
+    cheaper table is found in a short search. The wishes and their proof are the same; the term is
+    cheaper (the demo school: two classes off the B-week Friday lunch cells that Mid-Autumn, the
+    sports days and New Year shut, penalty 66 -> 54; then a November day with no session for the
+    reading month's opening day, 44 -> 34). Not for a rerun, whose table keeps the published one
+    where it can."""
     if layer is not None or status != cp_model.OPTIMAL:
         return None
     rm = relaxed.rm
-    forced = forced_makeups(rm.scenario, calendar, list(rm.placements), rm.cycle_weeks)
-    now = sum(n for key, n in forced.items() if solver.boolean_value(rm.placements[key]))
+    foresight = foresee(rm.scenario, calendar, list(rm.placements), rm.cycle_weeks)
     seconds = control.left() * TIE_BREAK_SHARE
-    if now == 0 or seconds < 0.05:
+    if seconds < 0.05:
         return None
-    model = relaxed.among_equals(solver.objective_value, forced, solver)
+
+    def cost(model: cp_model.CpModel) -> cp_model.LinearExprT:
+        return foreseen_cost(model, rm.placements, foresight, rm.scenario, UNMET_PENALTY)
+
+    chosen = {key: int(solver.boolean_value(var)) for key, var in rm.placements.items()}
+    if foresight.orientations.orientations:
+        # What the orientations cost this table takes a search of its own (a small one: the table held).
+        held = relaxed.among_equals(solver.objective_value, cost, solver)
+        for key, value in chosen.items():
+            held.add(rm.placements[key] == value)
+        now_solver = _solver(options, relaxation=True)
+        found = control.search(now_solver, held, stage=WEEKLY_STAGE, seconds=seconds / 2, tentative=True)
+        if found != cp_model.OPTIMAL:
+            return None
+        now = round(now_solver.objective_value)
+    else:
+        now = cost_of(foresight, [key for key, value in chosen.items() if value], rm.scenario, UNMET_PENALTY)
+    if now == 0:
+        return None
+    model = relaxed.among_equals(solver.objective_value, cost, solver)
     tie = _solver(options, relaxation=True)
     # A work limit, not a clock: the same scenario and seed choose the same table.
     tie.parameters.max_deterministic_time = TIE_BREAK_DETERMINISTIC_LIMIT
@@ -729,7 +775,7 @@ def _joint_activities_freed(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     table = near.table(solver)
-    fewer = _fewer_forced_makeups(near, solver, cp_model.OPTIMAL, calendar, options, control, None)
+    fewer = _cheaper_for_the_term(near, solver, cp_model.OPTIMAL, calendar, options, control, None)
     small = len(scenario.classes) < STAFF_TABLE_BELOW_CLASSES
     for candidate in [fewer, table] if fewer is not None else [table]:
         naming = build_model(

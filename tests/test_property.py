@@ -40,6 +40,9 @@ def test_every_solved_generated_school_passes_the_verifier(data: dict[str, Any])
     else:
         # A requirement the rota confesses unmet is still a violation, and the only kind allowed.
         assert all(v.listed_unmet for v in violations), violations
+    # The whole term's bound holds for this rota too.
+    report = rota.report
+    assert report.whole_term_bound is not None and report.whole_term_bound <= report.objective
     # Every pattern cell is accounted for on the dates: held or lost, never silently dropped.
     for row in rota.summaries:
         assert row.planned + row.lost >= row.required

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -59,6 +59,10 @@ class BuiltModel:
         return cp_model.LinearExpr.weighted_sum(
             [expr for p in chosen for expr, _ in p.units], [p.weight for p in chosen for _ in p.units]
         )
+
+    def wishes(self) -> cp_model.LinearExpr:
+        """The weighted sum of the table's penalties (not the staff step's)."""
+        return self._objective()
 
     def every_wish_met(self) -> cp_model.CpModel | None:
         """A copy of the model in which every unit of the table's penalties is zero (``None`` when a
@@ -135,19 +139,20 @@ class BuiltModel:
         return held
 
     def among_equals(
-        self, table_objective: float, costs: Mapping[PlacementKey, int], solver: cp_model.CpSolver
+        self,
+        table_objective: float,
+        cost: Callable[[cp_model.CpModel], cp_model.LinearExprT],
+        solver: cp_model.CpSolver,
     ) -> cp_model.CpModel:
         """A copy of the model whose tables keep the wishes at ``table_objective`` (the optimum) and
-        whose objective is the ``costs`` of the placements they choose, starting from the solver's
-        table: the best of the equally good tables by another measure."""
+        whose objective is the ``cost`` (an expression it builds on the copy), starting from the
+        solver's table: the best of the equally good tables by another measure."""
         rm = self.rm
         model = rm.model.clone()
         model.add(self._objective() <= round(table_objective))
-        model.minimize(
-            cp_model.LinearExpr.weighted_sum([rm.placements[k] for k in costs], list(costs.values()))
-        )
         model.clear_hints()  # type: ignore[no-untyped-call]
         add_hints(model, ((var, solver.value(var)) for var in self._variables()))
+        model.minimize(cost(model))
         return model
 
     def fix_table(self, table_objective: float, solver: cp_model.CpSolver) -> None:

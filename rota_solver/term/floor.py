@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 
 from ..control import RunControl
 from ..rota import Unmet
-from ..scenario import Scenario
+from ..scenario import Activity, Scenario
 from ..term_calendar import TermCalendar
 from .items import Fixed, SpotFinder
 from .model import TermModel, build_term_model
@@ -31,6 +31,17 @@ from .plan import TermInputs, activity_items, shift_items
 STAGE = "whole_term_bound"
 FLOOR_SECONDS = 1.0
 """The most the floor's search takes; stopped early it still gives its bound (maybe 0)."""
+
+
+def floor_activities(scenario: Scenario, unmet: list[Unmet], off_rhythm: bool) -> list[Activity]:
+    """The activities the floor places: those a rota left an occurrence of ``unmet``, and when some
+    occurrence is ``off_rhythm``, those with a rhythm."""
+    subjects = [u.subject for u in unmet if u.kind == "activity"]
+    return [
+        a
+        for a in scenario.activities
+        if any(s.startswith(f"{a.id}.") for s in subjects) or (off_rhythm and (a.when.every_weeks or 1) >= 2)
+    ]
 
 
 def dated_floor(
@@ -47,12 +58,7 @@ def dated_floor(
     ``off_rhythm``, those with a rhythm), and the stocktake shifts if one was unmet, are placed:
     leaving items out is a relaxation too, and it keeps the model small (all of a 240-class school's
     activities took 4.4 s to bound, for 0)."""
-    subjects = [u.subject for u in unmet if u.kind == "activity"]
-    activities = [
-        a
-        for a in scenario.activities
-        if any(s.startswith(f"{a.id}.") for s in subjects) or (off_rhythm and (a.when.every_weeks or 1) >= 2)
-    ]
+    activities = floor_activities(scenario, unmet, off_rhythm)
     shifts = any(u.kind == "stocktake_shift" for u in unmet)
     if not activities and not shifts:
         return 0
