@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
 from .control import RunControl
+from .cp_bulk import add_hints
 from .errors import NoRotaExists, NoSolutionInTime
 from .expand import expand_pattern, summarise
 from .labels import labels_for
@@ -389,25 +390,42 @@ def _weekly_stage(
             bound = max(bound, solver.best_objective_bound)
             tried = relaxed.table(solver)
             size = size or _size(relaxed)
-            fewer = _cheaper_for_the_term(relaxed, solver, status, calendar, options, control, layer)
-            for candidate in [fewer, tried] if fewer is not None else [tried]:
-                # People are named in the model of the table's own cells (the named model with the
-                # table held: 0.1 s to build at 240 classes, not 0.8 s); a small school's whole model,
-                # whose table may still move for the duties' sake (see _name_people). The table whose
-                # dates force fewer make-ups first; the relaxed optimum if people cannot be named on it.
-                tried = candidate
-                started = time.perf_counter()
-                only = None if small else tried
-                naming = build_model(
-                    scenario, hard_rules, soft_rules, calendar=calendar, hint=False, only=only
-                )
-                build_seconds += time.perf_counter() - started
-                naming_solver = _solver(options, relaxation=True)
-                named = _name_people(naming, tried, solver.objective_value, naming_solver, control, progress)
-                solve_seconds += named.seconds
-                if named.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                    break
+            started = time.perf_counter()
+            naming, named = _name_on(
+                scenario,
+                hard_rules,
+                soft_rules,
+                calendar,
+                tried,
+                solver.objective_value,
+                options,
+                control,
+                progress,
+            )
+            build_seconds += time.perf_counter() - started - named.seconds
+            solve_seconds += named.seconds
             if named.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                # Among the tables as good, one whose dates cost the term less, once people are named
+                # on the relaxed optimum (were they not, the search would be lost: 48 generated
+                # classes, 0.9 s).
+                started = time.perf_counter()
+                fewer = _cheaper_for_the_term(relaxed, solver, status, calendar, options, control, layer)
+                if fewer is not None:
+                    cheaper = _name_on(
+                        scenario,
+                        hard_rules,
+                        soft_rules,
+                        calendar,
+                        fewer,
+                        solver.objective_value,
+                        options,
+                        control,
+                        progress,
+                    )
+                    if cheaper[1].status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                        naming, named = cheaper
+                        solve_seconds += named.seconds
+                build_seconds += time.perf_counter() - started
                 seconds = (build_seconds, solve_seconds)
                 return _named_table(
                     naming, named, status, solver.objective_value, bound, size, seconds, control, progress
@@ -586,8 +604,10 @@ def _cheaper_for_the_term(
         return foreseen_cost(model, rm.placements, foresight, rm.scenario, UNMET_PENALTY)
 
     chosen = {key: int(solver.boolean_value(var)) for key, var in rm.placements.items()}
+    model = relaxed.among_equals(solver.objective_value, cost, solver)
     if foresight.orientations.orientations:
-        # What the orientations cost this table takes a search of its own (a small one: the table held).
+        # What the orientations cost this table takes a search of its own (a small one: the table
+        # held), whose whole answer, the orientations' spots too, is where the tie-break starts.
         held = relaxed.among_equals(solver.objective_value, cost, solver)
         for key, value in chosen.items():
             held.add(rm.placements[key] == value)
@@ -596,11 +616,14 @@ def _cheaper_for_the_term(
         if found != cp_model.OPTIMAL:
             return None
         now = round(now_solver.objective_value)
+        # The two copies make the same variables in the same order.
+        model.clear_hints()  # type: ignore[no-untyped-call]
+        values = now_solver.response_proto.solution
+        add_hints(model, ((model.get_int_var_from_proto_index(i), v) for i, v in enumerate(values)))
     else:
         now = cost_of(foresight, [key for key, value in chosen.items() if value], rm.scenario, UNMET_PENALTY)
     if now == 0:
         return None
-    model = relaxed.among_equals(solver.objective_value, cost, solver)
     tie = _solver(options, relaxation=True)
     # A work limit, not a clock: the same scenario and seed choose the same table.
     tie.parameters.max_deterministic_time = TIE_BREAK_DETERMINISTIC_LIMIT
@@ -775,16 +798,42 @@ def _joint_activities_freed(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     table = near.table(solver)
+    seconds = solver.wall_time
+    naming, named = _name_on(
+        scenario, hard_rules, soft_rules, calendar, table, optimum, options, control, progress
+    )
+    if named.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
     fewer = _cheaper_for_the_term(near, solver, cp_model.OPTIMAL, calendar, options, control, None)
-    small = len(scenario.classes) < STAFF_TABLE_BELOW_CLASSES
-    for candidate in [fewer, table] if fewer is not None else [table]:
-        naming = build_model(
-            scenario, hard_rules, soft_rules, calendar=calendar, hint=False, only=None if small else candidate
+    if fewer is not None:
+        cheaper = _name_on(
+            scenario, hard_rules, soft_rules, calendar, fewer, optimum, options, control, progress
         )
-        named = _name_people(naming, candidate, optimum, _solver(options, relaxation=True), control, progress)
-        if named.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return naming, _Named(named.status, named.solver, named.seconds + solver.wall_time)
-    return None
+        if cheaper[1].status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            naming, named = cheaper
+    return naming, _Named(named.status, named.solver, named.seconds + seconds)
+
+
+def _name_on(
+    scenario: Scenario,
+    hard_rules: Sequence[HardRule],
+    soft_rules: Sequence[SoftRule],
+    calendar: TermCalendar,
+    table: Table,
+    objective: float,
+    options: SolveOptions,
+    control: RunControl,
+    progress: ProgressCallback | None,
+) -> tuple[BuiltModel, _Named]:
+    """People named on a relaxed ``table`` at its penalty (:func:`_name_people`), in the model of the
+    table's own cells (the named model with the table held: 0.1 s to build at 240 classes, not
+    0.8 s), or a small school's whole model, whose table may still move for the duties' sake."""
+    small = len(scenario.classes) < STAFF_TABLE_BELOW_CLASSES
+    only = None if small else table
+    naming = build_model(scenario, hard_rules, soft_rules, calendar=calendar, hint=False, only=only)
+    return naming, _name_people(
+        naming, table, objective, _solver(options, relaxation=True), control, progress
+    )
 
 
 def _name_people(

@@ -26,7 +26,7 @@ from .foresight import foresee, foreseen_cost
 from .model import UNMET_PENALTY
 
 STAGE = "whole_term_bound"
-JOINT_DETERMINISTIC_LIMIT = 1.0
+JOINT_DETERMINISTIC_LIMIT = 0.3
 """Work units (about seconds) its search may take; stopped early it still gives its bound."""
 JOINT_SECONDS = 2.0
 """And at most this long."""
