@@ -408,9 +408,9 @@ def _weekly_stage(
                 # Among the tables as good, one whose dates cost the term less, once people are named
                 # on the relaxed optimum (were they not, the search would be lost: 48 generated
                 # classes, 0.9 s).
-                started = time.perf_counter()
                 fewer = _cheaper_for_the_term(relaxed, solver, status, calendar, options, control, layer)
                 if fewer is not None:
+                    started = time.perf_counter()
                     cheaper = _name_on(
                         scenario,
                         hard_rules,
@@ -422,10 +422,10 @@ def _weekly_stage(
                         control,
                         progress,
                     )
+                    build_seconds += time.perf_counter() - started - cheaper[1].seconds
+                    solve_seconds += cheaper[1].seconds
                     if cheaper[1].status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                         naming, named = cheaper
-                        solve_seconds += named.seconds
-                build_seconds += time.perf_counter() - started
                 seconds = (build_seconds, solve_seconds)
                 return _named_table(
                     naming, named, status, solver.objective_value, bound, size, seconds, control, progress
