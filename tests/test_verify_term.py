@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import Counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ import pytest
 
 from rota_solver.rota import ActivityEvent, DatedSession, LostSession, Rota, Unmet
 from rota_solver.scenario import Scenario, weekday_of
+from rota_solver.solve import SolveOptions, solve
 from rota_solver.verify import (
     Violation,
     check_gap_limit,
@@ -34,7 +36,7 @@ from rota_solver.verify import (
     check_returns_before_due,
     verify,
 )
-from tests.factories import hand_made_rota, rule, school_dict
+from tests.factories import hand_made_rota, rule, school_dict, tiny_school
 
 TZ = ZoneInfo("Asia/Shanghai")
 TERM_START = dt.date(2026, 9, 7)
@@ -760,3 +762,30 @@ def test_verify_is_fast_on_a_whole_school_term() -> None:
     violations = verify(scenario, rota)
     assert time.perf_counter() - began < 1.0
     assert violations == []
+
+
+def test_classes_whose_only_session_became_their_returns_session_may_be_in_either_phase() -> None:
+    """A one-week term (the Monday of week 2 is a sports day) with the stocktake at its end: every
+    class's only borrowing session, A week or B week in the table, is its final returns session, so
+    the dates say nothing of the phases. The verifier once read all five classes into phase 2 (the
+    one without teaching weeks) and called the table's 3/2 split uneven."""
+    scenario = tiny_school(
+        term={
+            "start": "2026-09-07",
+            "end": "2026-09-14",
+            "closures": [{"name": "Sports day", "start": "2026-09-14"}],
+        },
+        classes=[{"id": f"1-{i}", "grade": 1, "size": 30} for i in range(1, 6)],
+        rooms=[{"id": "library", "name": "Library", "seats": 60, "classes_at_once": 2}],
+        rules=[rule(id="borrowing", kind="borrowing", frequency={"every_weeks": 2})],
+        stocktake={
+            "start": "2026-09-13",
+            "end": "2026-09-14",
+            "loans_due": "2026-09-12",
+            "returns_within_days": 3,
+        },
+    )
+    rota = solve(scenario, SolveOptions(time_limit_seconds=10, workers=1, seed=0))
+    assert {s.origin for s in rota.sessions} == {"returns"}
+    assert sorted(Counter(p.cycle_week for p in rota.pattern).values()) == [2, 3]
+    assert verify(scenario, rota) == []

@@ -36,9 +36,20 @@ def forced_makeups(
 ) -> dict[CellKey, int]:
     """For each of ``cells`` of a rule with one session a cycle: how many make-ups (or unmet gaps)
     its dates alone force, at the least (stretches of the gap limit's length holding none of its
-    dates but a school day, counted apart from each other). Cells that force none are left out."""
+    dates but a school day, counted apart from each other; for a borrowing rule, none that holds a
+    school day of the returns window, where a returns session may fill it). Cells that force none
+    are left out."""
     stops = rule_stops(scenario, calendar)
     counted = {rule.id: gap_days(scenario, calendar, stops[rule.id]) for rule in scenario.rules}
+    # A borrowing class's returns session (an extra one, on a school day of the returns window) may
+    # fill a stretch instead of a make-up: a stretch holding such a day forces none.
+    returns_days: dict[str, set[dt.date]] = {rule.id: set() for rule in scenario.rules}
+    stocktake = scenario.stocktake
+    if stocktake is not None:
+        first = stocktake.loans_due - dt.timedelta(days=stocktake.returns_within_days - 1)
+        window = {d.date for d in calendar.days if first <= d.date <= stocktake.loans_due}
+        for rule in borrowing_rules(scenario):
+            returns_days[rule.id] = window
     rules = {rule.id: rule for rule in scenario.rules}
     school_days = sorted(d.date for d in calendar.days)
     found: dict[CellKey, int] = {}
@@ -55,18 +66,20 @@ def forced_makeups(
                 for d in calendar.days
                 if d.cycle_week == week and d.follows == slot.weekday and d.date <= stops[rule_id]
             ]
-            forced_at[at] = _stretches_without(counted[rule_id], rule.gap_limit, dates, school_days)
+            forced_at[at] = _stretches_without(
+                counted[rule_id], rule.gap_limit, dates, school_days, returns_days[rule_id]
+            )
         if forced_at[at]:
             found[key] = forced_at[at]
     return found
 
 
 def _stretches_without(
-    counted: list[dt.date], gap: int, dates: list[dt.date], school_days: list[dt.date]
+    counted: list[dt.date], gap: int, dates: list[dt.date], school_days: list[dt.date], returns: set[dt.date]
 ) -> int:
-    """How many stretches of ``gap`` counted days with a school day and none of ``dates`` there are,
-    none overlapping another (each needs a make-up of its own)."""
-    held = set(dates)
+    """How many stretches of ``gap`` counted days with a school day and none of ``dates`` or of the
+    ``returns`` days there are, none overlapping another (each needs a make-up of its own)."""
+    held = set(dates) | returns
     school = set(school_days)
     taken, free_after = 0, dt.date.min
     for i in range(len(counted) - gap + 1):

@@ -408,8 +408,8 @@ def all_day_events_clear_the_way(tm: TermModel) -> None:
 
 
 def orientation_before_first_session(tm: TermModel) -> None:
-    """A class's session of a rule named in an activity's ``before_first`` is held (or a make-up of
-    it placed) only after that class's activity."""
+    """A class's session of a rule named in an activity's ``before_first`` is held (or a make-up or
+    returns session of it placed) only after that class's activity."""
     for item in tm.inputs.items:
         activity = item.activity
         if activity is None or not activity.before_first:
@@ -427,7 +427,7 @@ def orientation_before_first_session(tm: TermModel) -> None:
                 tm.model.add(tm.held[s.id] <= cp_model.LinearExpr.sum(earlier))
         for other in tm.inputs.items:
             if (
-                other.kind == "makeup"
+                other.kind in ("makeup", "returns")
                 and other.classes == (class_id,)
                 and other.rule_id in activity.before_first
             ):

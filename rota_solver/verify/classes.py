@@ -143,8 +143,10 @@ class _LostReasons:
         return bool(needed & self.away.get(day, set()))
 
 
-def _balance(placed: Counter[int], unplaced: int, phases: int, weeks: int) -> Counter[int]:
-    """Classes per phase, spreading the classes with no session over the phases they may be in."""
+def _balance(placed: Counter[int], unplaced: int, returned: int, phases: int, weeks: int) -> Counter[int]:
+    """Classes per phase, spreading the classes with no table session over the phases they may be in:
+    ``unplaced`` ones with nothing this term, ``returned`` ones whose only session became their
+    final returns session (which says nothing of their phase)."""
     counts = Counter({p: placed[p] for p in range(phases)})
     # A class with nothing this term can only rightly be in a phase without teaching weeks
     # (anywhere else the coverage check already failed); filling the emptiest phase first is
@@ -152,6 +154,8 @@ def _balance(placed: Counter[int], unplaced: int, phases: int, weeks: int) -> Co
     allowed = [p for p in range(phases) if p >= weeks] or list(range(phases))
     for _ in range(unplaced):
         counts[min(allowed, key=lambda p: (counts[p], p))] += 1
+    for _ in range(returned):
+        counts[min(range(phases), key=lambda p: (counts[p], p))] += 1
     return counts
 
 
@@ -202,7 +206,7 @@ def check_frequency(scenario: Scenario, rota: Rota, found: _Found) -> None:
     for rule in scenario.rules:
         n, k = rule.frequency.sessions, rule.frequency.weeks
         placed: Counter[int] = Counter()
-        unplaced = 0
+        unplaced = returned = 0
         for school_class in scenario.rule_classes(rule):
             key = (rule.id, school_class.id)
             phased = Counter(pattern[key])
@@ -222,7 +226,10 @@ def check_frequency(scenario: Scenario, rota: Rota, found: _Found) -> None:
                 # in a short term its only session may have become the final returns session.
                 if len(weeks) >= k and not extra[key]:
                     found.add(f"{who} has no session at all this term (one every {k} weeks).")
-                unplaced += 1
+                if extra[key]:
+                    returned += 1
+                else:
+                    unplaced += 1
                 continue
             phase = (min(phased) - 1) % k
             placed[phase] += 1
@@ -232,7 +239,7 @@ def check_frequency(scenario: Scenario, rota: Rota, found: _Found) -> None:
                 if (week - 1) % k == phase and per_week[week] < 1:
                     found.add(f"{who} has no session (held or lost) in teaching week {week} of its phase.")
         if k > 1:
-            counts = _balance(placed, unplaced, k, len(weeks))
+            counts = _balance(placed, unplaced, returned, k, len(weeks))
             if max(counts.values()) - min(counts.values()) > 1:
                 spread = ", ".join(f"{counts[p]} in phase {p + 1}" for p in range(k))
                 found.add(f"Rule {rule.id} spreads its classes unevenly over its {k}-week cycle: {spread}.")

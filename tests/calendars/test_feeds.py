@@ -284,7 +284,6 @@ def test_session_words_in_chinese(demo: Solved, demo_feeds: dict[str, Feed]) -> 
     assert str(events[f"activity.{activity.id}"]["SUMMARY"]) == activity.name
 
 
-
 def test_makeup_words_in_chinese(solved_scenario: Callable[[str], Solved]) -> None:
     # The autumn demo's table now needs no make-up; the spring term's closures still force some.
     scenario, rota = solved_scenario("demo_school_spring")
@@ -293,6 +292,7 @@ def test_makeup_words_in_chinese(solved_scenario: Callable[[str], Solved]) -> No
     makeup = next(s for s in rota.sessions if s.origin == "makeup")
     assert str(events[f"session.{makeup.id}"]["SUMMARY"]).endswith(" 补课")
     assert "补课" in str(events[f"session.{makeup.id}"]["DESCRIPTION"])
+
 
 def event_span(event: Any) -> tuple[dt.date, dt.date]:
     return event.decoded("DTSTART"), event.decoded("DTEND")

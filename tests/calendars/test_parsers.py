@@ -169,9 +169,7 @@ def _expected(pub: Published) -> tuple[dict[str, set[str]], dict[str, Expected]]
     for activity in rota.activities:
         uid = f"activity.{activity.id}@{domain}"
         people = activity.staff_ids + activity.participant_staff_ids + activity.helper_group_ids
-        keys = {f"class-{c}" for c in activity.class_ids} | {
-            grade_of[c] for c in activity.class_ids
-        }
+        keys = {f"class-{c}" for c in activity.class_ids} | {grade_of[c] for c in activity.class_ids}
         keys |= {_person_key(scenario, p) for p in people} | {"library"}
         if activity.room_id is not None:
             keys.add(f"room-{activity.room_id}")

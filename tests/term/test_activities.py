@@ -59,6 +59,41 @@ def orientation_school() -> Scenario:
     )
 
 
+def test_a_final_returns_session_comes_after_the_orientation_too() -> None:
+    """Borrowing is the rule the orientation must precede; the stocktake comes in week 2 and the
+    returns window (Mon 09-14 to Wed 09-16, loans due) starts before the orientation's only days (Wed
+    09-16 to Fri 09-18, afternoons). A returns session is a session of the rule: it may not come before
+    the orientation either (a generated school found the solver placing them before, which the
+    verifier reported)."""
+    scenario = tiny_school(
+        rules=[rule(id="borrowing", kind="borrowing", windows=["afternoon"], duration_minutes=40)],
+        stocktake={
+            "start": "2026-09-17",
+            "end": "2026-09-18",
+            "loans_due": "2026-09-16",
+            "returns_within_days": 3,
+        },
+        activities=[
+            activity(
+                "orientation",
+                {"grades": [1], "each_class": True},
+                {"start": "2026-09-16", "end": "2026-09-18"},
+                staffing={"librarian": 1},
+                before_first=["borrowing"],
+                **AFTERNOON,
+            )
+        ],
+    )
+    rota = solve_only(scenario)
+    assert_only_confessed_violations(scenario, rota)
+    orientations = {e.class_ids[0]: e for e in events_of(rota, "orientation")}
+    after = [r for r in of_origin(rota, "returns") if r.class_id in orientations]
+    assert after  # a class with both (1-1: orientation 14:00, returns 14:50 on 09-16)
+    for returns in after:
+        event = orientations[returns.class_id]
+        assert event.end is not None and event.end <= returns.start
+
+
 def test_each_class_has_its_orientation_before_its_first_session_which_gives_way() -> None:
     scenario = orientation_school()
     rota = solve_term(scenario)

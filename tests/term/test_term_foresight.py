@@ -15,7 +15,7 @@ from rota_solver import SolveOptions, solve, verify
 from rota_solver.model.variables import build_variables
 from rota_solver.rota import Rota
 from rota_solver.scenario import Scenario
-from rota_solver.term.foresight import cost_of, event_days, foresee, returns_cells
+from rota_solver.term.foresight import cost_of, event_days, forced_makeups, foresee, returns_cells
 from rota_solver.term.model import EXTRA_RETURNS_PENALTY, UNMET_PENALTY
 from rota_solver.term_calendar import build_term_calendar
 from tests.factories import rule, tiny_school
@@ -123,3 +123,29 @@ def test_a_borrowing_class_needs_a_cell_in_the_returns_window() -> None:
         return cost_of(foresight, chosen, scenario, UNMET_PENALTY)
 
     assert cost("tue") - cost("thu") == EXTRA_RETURNS_PENALTY
+
+
+def test_a_stretch_the_returns_session_may_fill_forces_no_makeup() -> None:
+    """Fortnightly borrowing with a 6-day gap limit; loans are due Wednesday 09-23 and the returns
+    session may be on Monday 09-21 to Wednesday 09-23. A B-week Tuesday cell is held on 09-15 only:
+    the week before it forces a make-up, the wait after it reaches the returns window and may end
+    with the returns session. An A-week Monday cell (09-07, 09-21) waits 09-08..09-20: two stretches
+    of six days before the window, two make-ups."""
+    scenario = tiny_school(
+        term={"start": "2026-09-07", "end": "2026-09-25"},
+        rules=[rule(id="borrowing", kind="borrowing", frequency={"every_weeks": 2}, max_gap_days=6)],
+        stocktake={
+            "start": "2026-09-24",
+            "end": "2026-09-25",
+            "loans_due": "2026-09-23",
+            "returns_within_days": 5,
+        },
+    )
+    calendar = build_term_calendar(scenario)
+    cells = list(build_variables(scenario).placements)
+    forced = {
+        (week, slot.weekday): n
+        for (_, _, week, slot), n in forced_makeups(scenario, calendar, cells, 2).items()
+    }
+    assert forced[(1, "tue")] == 1
+    assert forced[(0, "mon")] == 2
