@@ -52,9 +52,10 @@ from rota_solver.progress import Progress
 from rota_solver.rota import Rota
 from rota_solver.scenario import Scenario
 from rota_solver.slots import Slot, rule_slots
-from rota_solver.solve import WEEKLY_STAGE, SolveOptions, solve
+from rota_solver.solve import SolveOptions, solve
 from rota_solver.term_calendar import build_term_calendar
 from rota_solver.verify import verify
+from rota_solver.weekly_stage import WEEKLY_STAGE
 
 CLASSES = [72, 120]
 SEEDS = [0, 1, 2]

@@ -164,22 +164,32 @@ def report(workers: int, results: list[Result], wall: float, peaks: list[float],
     solve = sum(r.solve for r in results)
     classes = sum(r.classes for r in results)
     print(f"\n## {workers} worker process{'es' if workers > 1 else ''}\n")
-    print(f"- {len(results)} jobs, {ok} succeeded ({', '.join(sorted({str(r.outcome) for r in results}))}); "
-          f"retried: {sum(r.attempts > 1 for r in results)}")
-    print(f"- wall time {wall:.1f} s; throughput {len(results) / wall * 60:.1f} schools/min, "
-          f"{classes / wall * 60:.0f} classes/min")
-    print(f"- solver time in all {solve:.1f} s = {solve / classes * 1000:.0f} ms per class "
-          f"(mean {solve / len(results):.2f} s per school)")
+    print(
+        f"- {len(results)} jobs, {ok} succeeded ({', '.join(sorted({str(r.outcome) for r in results}))}); "
+        f"retried: {sum(r.attempts > 1 for r in results)}"
+    )
+    print(
+        f"- wall time {wall:.1f} s; throughput {len(results) / wall * 60:.1f} schools/min, "
+        f"{classes / wall * 60:.0f} classes/min"
+    )
+    print(
+        f"- solver time in all {solve:.1f} s = {solve / classes * 1000:.0f} ms per class "
+        f"(mean {solve / len(results):.2f} s per school)"
+    )
     for name, values in (("small (<100 classes)", small), ("large (>=100)", large)):
         if values:
-            print(f"- latency {name}, {len(values)} jobs: p50 {percentile(values, 50):.1f} s, "
-                  f"p90 {percentile(values, 90):.1f} s, p99 {percentile(values, 99):.1f} s, "
-                  f"max {max(values):.1f} s")
+            print(
+                f"- latency {name}, {len(values)} jobs: p50 {percentile(values, 50):.1f} s, "
+                f"p90 {percentile(values, 90):.1f} s, p99 {percentile(values, 99):.1f} s, "
+                f"max {max(values):.1f} s"
+            )
     if big:
         big_result = next(r for r in results if r.classes == big)
         before = sum(r.latency < big_result.latency for r in results if r.classes < LARGE)
-        print(f"- the {big}-class school (queued first) ended after {big_result.latency:.1f} s "
-              f"({big_result.solve:.1f} s solving); {before} of {len(small)} small schools ended before it")
+        print(
+            f"- the {big}-class school (queued first) ended after {big_result.latency:.1f} s "
+            f"({big_result.solve:.1f} s solving); {before} of {len(small)} small schools ended before it"
+        )
     print(f"- peak memory per worker: {', '.join(f'{p:.0f} MiB' for p in peaks)}")
 
 
@@ -200,8 +210,10 @@ def main() -> None:
     if args.big:
         texts.append(("big", args.big, school_yaml(args.big, seed=1000)))
     texts += [(f"school-{i:02d}", n, school_yaml(n, seed=i)) for i, n in enumerate(sizes)]
-    print(f"# District benchmark: {len(texts)} schools ({sum(n for _, n, _ in texts)} classes), "
-          f"time limit {args.time_limit:g} s per job")
+    print(
+        f"# District benchmark: {len(texts)} schools ({sum(n for _, n, _ in texts)} classes), "
+        f"time limit {args.time_limit:g} s per job"
+    )
     machine = platform.processor() or platform.machine()
     print(f"{machine}, {os.cpu_count()} cores, Python {platform.python_version()}")
     with tempfile.TemporaryDirectory(prefix="rota-district-") as tmp:

@@ -29,7 +29,8 @@ from rota_solver.model.builder import build_model
 from rota_solver.model.soft_rules import SOFT_RULES
 from rota_solver.model.variables import RotaModel
 from rota_solver.scenario import Scenario
-from rota_solver.solve import SolveOptions, _solver, solve
+from rota_solver.solve import SolveOptions, solve
+from rota_solver.solver_options import cp_solver
 
 OPTIONS = SolveOptions(time_limit_seconds=60, workers=1, seed=0)
 
@@ -37,7 +38,7 @@ OPTIONS = SolveOptions(time_limit_seconds=60, workers=1, seed=0)
 def plain(scenario: Scenario) -> tuple[float, int]:
     started = time.perf_counter()
     built = build_model(scenario)
-    solver = _solver(OPTIONS)
+    solver = cp_solver(OPTIONS)
     status = solver.solve(built.rm.model)
     assert status == cp_model.OPTIMAL
     return time.perf_counter() - started, round(solver.objective_value)
@@ -64,7 +65,7 @@ def guarded(scenario: Scenario) -> tuple[float, int]:
     penalties = [soft_rule(rm) for soft_rule in SOFT_RULES]
     rm.model.minimize(sum(p.weight * expr for p in penalties for expr, _ in p.units if p.weight))
     rm.model.add_assumptions(list(model.literals.values()))
-    solver = _solver(OPTIONS)
+    solver = cp_solver(OPTIONS)
     status = solver.solve(rm.model)
     assert status == cp_model.OPTIMAL
     return time.perf_counter() - started, round(solver.objective_value)

@@ -652,8 +652,11 @@ def main(argv: list[str] | None = None) -> None:
             f"python {platform.python_version()}, fastapi {version('fastapi')}, jinja2 {version('jinja2')}, "
             f"{platform.machine()}, {os.cpu_count()} CPUs (load average {load:.1f} after measuring); "
             "in-process TestClient, SQLite"
-            + ("; unprepared (templates compiled on first use, collector defaults)" if args.unprepared
-               else "; prepared as rota serve prepares its process")
+            + (
+                "; unprepared (templates compiled on first use, collector defaults)"
+                if args.unprepared
+                else "; prepared as rota serve prepares its process"
+            )
             + (f"; gc.set_threshold{thresholds}" if thresholds else "")
         )
         print(

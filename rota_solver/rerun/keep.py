@@ -27,11 +27,11 @@ from ..model.variables import Cells
 from ..rota import ActivityEvent, DatedSession, LostSession, PatternSession, Rota, Unmet
 from ..scenario import Scenario, minutes
 from ..slots import Slot, class_busy_at, rule_slots
-from ..solve import WEEKLY_STAGE
 from ..term.items import Item, Spot
 from ..term.plan import SpotKeep, TermInputs, rule_stops
 from ..term.reach import Reach
 from ..term_calendar import SchoolDay, TermCalendar
+from ..weekly_stage import WEEKLY_STAGE
 
 if TYPE_CHECKING:
     from ..term.model import ChangePrices, TermModel

@@ -20,9 +20,10 @@ from rota_solver.model.hard_rules import HARD_RULES
 from rota_solver.model.joint_neighbourhood import blocked_occurrences, classes_in_the_way, neighbourhood
 from rota_solver.model.soft_rules import SOFT_RULES
 from rota_solver.scenario import Scenario
-from rota_solver.solve import SolveOptions, _joint_activities_freed, _named_at_any_penalty, solve
+from rota_solver.solve import SolveOptions, solve
 from rota_solver.term_calendar import build_term_calendar
 from rota_solver.verify import verify
+from rota_solver.weekly_stage import _joint_activities_freed, _named_at_any_penalty
 from tests.factories import rule, tiny_school
 from tests.model.helpers import place, term
 
@@ -137,7 +138,7 @@ def test_a_tight_school_whose_relaxed_table_blocks_the_helpers_gets_the_optimum_
             whole_relaxations.append(kwargs.get("joint_free_times", False))
         return build(*args, **kwargs)
 
-    monkeypatch.setattr(importlib.import_module("rota_solver.solve"), "build_model", recorded)
+    monkeypatch.setattr(importlib.import_module("rota_solver.weekly_stage"), "build_model", recorded)
     rota = solve(scenario, SolveOptions(time_limit_seconds=60, workers=1, seed=0))
     # The dated stage cannot keep every gap limit of so tight a school: those it breaks are listed.
     assert all(v.listed_unmet for v in verify(scenario, rota))

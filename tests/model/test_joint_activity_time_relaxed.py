@@ -16,8 +16,9 @@ from ortools.sat.python import cp_model
 from rota_solver.control import RunControl
 from rota_solver.model.builder import build_model
 from rota_solver.scenario import Scenario
-from rota_solver.solve import WEEKLY_STAGE, SolveOptions, solve
+from rota_solver.solve import SolveOptions, solve
 from rota_solver.verify import verify
+from rota_solver.weekly_stage import WEEKLY_STAGE
 from tests.factories import rule, tiny_school
 from tests.model.helpers import term
 

@@ -1,6 +1,6 @@
 """Among weekly tables with equally met wishes, the one whose cells' dates force fewer make-ups:
 a fortnightly class is not put on the cell a closure shuts when an equally wished one is open
-(``rota_solver.term.foresight``, ``solve._cheaper_for_the_term``)."""
+(``rota_solver.term.foresight``, ``weekly_stage._cheaper_for_the_term``)."""
 
 from __future__ import annotations
 
@@ -65,5 +65,5 @@ def test_without_looking_at_the_dates_the_closed_wednesday_costs_a_makeup(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The rule binds: the same solve without the tie-break takes the A-week Wednesday.
-    monkeypatch.setattr(sys.modules["rota_solver.solve"], "_cheaper_for_the_term", lambda *_: None)
+    monkeypatch.setattr(sys.modules["rota_solver.weekly_stage"], "_cheaper_for_the_term", lambda *_: None)
     assert solved(wednesday_borrowing()) == ("wed", 0, 1)

@@ -1,7 +1,7 @@
 """What a weekly table's dates will cost the term, at the least (``rota_solver.term.foresight``):
 the sessions an all-day event must displace on whichever of its dates it takes, and the extra
 returns session of a borrowing class with no session left in the returns window. The weekly stage
-breaks ties between equally wished tables by it (``solve._cheaper_for_the_term``), and the whole
+breaks ties between equally wished tables by it (``weekly_stage._cheaper_for_the_term``), and the whole
 term's bound prices it over every table (``rota_solver.term.joint_bound``)."""
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def test_equally_wished_tables_keep_a_day_free_for_the_event(monkeypatch: pytest
     assert displaced(rota) == 0
     assert rota.report.whole_term_gap == 0
     # The rule binds: the same solve without the tie-break puts the classes on both days.
-    monkeypatch.setattr(sys.modules["rota_solver.solve"], "_cheaper_for_the_term", lambda *_: None)
+    monkeypatch.setattr(sys.modules["rota_solver.weekly_stage"], "_cheaper_for_the_term", lambda *_: None)
     without = solve(scenario, OPTIONS)
     assert verify(scenario, without) == []
     assert displaced(without) == 1
