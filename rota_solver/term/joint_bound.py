@@ -49,7 +49,8 @@ def joint_bound(
     )
     rm = built.rm
     foresight = foresee(scenario, calendar, list(rm.placements), rm.cycle_weeks, leave_out)
-    if not foresight.forced and not foresight.events:
+    parts = (foresight.forced, foresight.events, foresight.returns, foresight.orientations.orientations)
+    if not any(parts):
         return 0  # nothing to add to the weekly bound
     cost = foreseen_cost(rm.model, rm.placements, foresight, scenario, UNMET_PENALTY)
     rm.model.minimize(cp_model.LinearExpr.sum([built.wishes(), cost]))

@@ -149,3 +149,17 @@ def test_a_stretch_the_returns_session_may_fill_forces_no_makeup() -> None:
     }
     assert forced[(1, "tue")] == 1
     assert forced[(0, "mon")] == 2
+
+
+def test_the_whole_term_bound_counts_the_extra_returns_sessions() -> None:
+    """Returns come on loans-due day alone, when no borrowing is held: each borrowing class needs an
+    extra returns session whatever the table, and the whole term's bound says so (nothing else of
+    the term is foreseen here)."""
+    scenario = stocktake_school(stocktake={"returns_within_days": 1})
+    rota = solve(scenario, OPTIONS)
+    assert verify(scenario, rota) == []
+    extra = [t for t in rota.report.terms if t.name == "ExtraReturnsSessions"]
+    assert extra and extra[0].units == 2
+    weekly = rota.report.stages[0]
+    assert rota.report.whole_term_bound is not None
+    assert rota.report.whole_term_bound >= weekly.best_bound + 2 * EXTRA_RETURNS_PENALTY
