@@ -154,41 +154,23 @@ def weekly_stage(
             tried = relaxed.table(solver)
             size = size or _size(relaxed)
             started = time.perf_counter()
-            naming, named = _name_on(
+            naming, named, searched = _named_and_cheaper(
+                relaxed,
+                solver,
+                status,
+                tried,
+                layer,
                 scenario,
                 hard_rules,
                 soft_rules,
                 calendar,
-                tried,
-                solver.objective_value,
                 options,
                 control,
                 progress,
             )
-            build_seconds += time.perf_counter() - started - named.seconds
-            solve_seconds += named.seconds
+            build_seconds += time.perf_counter() - started - searched
+            solve_seconds += searched
             if named.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                # Among the tables as good, one whose dates cost the term less, once people are named
-                # on the relaxed optimum (were they not, the search would be lost: 48 generated
-                # classes, 0.9 s).
-                fewer = _cheaper_for_the_term(relaxed, solver, status, calendar, options, control, layer)
-                if fewer is not None:
-                    started = time.perf_counter()
-                    cheaper = _name_on(
-                        scenario,
-                        hard_rules,
-                        soft_rules,
-                        calendar,
-                        fewer,
-                        solver.objective_value,
-                        options,
-                        control,
-                        progress,
-                    )
-                    build_seconds += time.perf_counter() - started - cheaper[1].seconds
-                    solve_seconds += cheaper[1].seconds
-                    if cheaper[1].status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                        naming, named = cheaper
                 seconds = (build_seconds, solve_seconds)
                 return _named_table(
                     naming, named, status, solver.objective_value, bound, size, seconds, control, progress
@@ -561,20 +543,61 @@ def _joint_activities_freed(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     table = near.table(solver)
-    seconds = solver.wall_time
-    naming, named = _name_on(
-        scenario, hard_rules, soft_rules, calendar, table, optimum, options, control, progress
+    naming, named, searched = _named_and_cheaper(
+        near,
+        solver,
+        cp_model.OPTIMAL,
+        table,
+        None,
+        scenario,
+        hard_rules,
+        soft_rules,
+        calendar,
+        options,
+        control,
+        progress,
     )
     if named.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    fewer = _cheaper_for_the_term(near, solver, cp_model.OPTIMAL, calendar, options, control, None)
+    return naming, _Named(named.status, named.solver, searched + solver.wall_time)
+
+
+def _named_and_cheaper(
+    relaxed: BuiltModel,
+    solver: cp_model.CpSolver,
+    status: cp_model.CpSolverStatus,
+    table: Table,
+    layer: WeeklyLayer | None,
+    scenario: Scenario,
+    hard_rules: Sequence[HardRule],
+    soft_rules: Sequence[SoftRule],
+    calendar: TermCalendar,
+    options: SolveOptions,
+    control: RunControl,
+    progress: ProgressCallback | None,
+) -> tuple[BuiltModel, _Named, float]:
+    """People named on the relaxed ``table`` at the solver's penalty and, when they can be, on a table
+    as good whose dates cost the term less (:func:`_cheaper_for_the_term`) if there is one and people
+    can be named on it too: looked for only once people are named on ``table`` (were they not, the
+    search would be lost: 48 generated classes, 0.9 s). Also the seconds spent searching."""
+    objective = solver.objective_value
+    naming, named = _name_on(
+        scenario, hard_rules, soft_rules, calendar, table, objective, options, control, progress
+    )
+    searched = named.seconds
+    if named.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return naming, named, searched
+    started = time.perf_counter()
+    fewer = _cheaper_for_the_term(relaxed, solver, status, calendar, options, control, layer)
+    searched += time.perf_counter() - started
     if fewer is not None:
-        cheaper = _name_on(
-            scenario, hard_rules, soft_rules, calendar, fewer, optimum, options, control, progress
+        cheaper, on_cheaper = _name_on(
+            scenario, hard_rules, soft_rules, calendar, fewer, objective, options, control, progress
         )
-        if cheaper[1].status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            naming, named = cheaper
-    return naming, _Named(named.status, named.solver, named.seconds + seconds)
+        searched += on_cheaper.seconds
+        if on_cheaper.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return cheaper, on_cheaper, searched
+    return naming, named, searched
 
 
 def _name_on(
