@@ -9,6 +9,9 @@ document.addEventListener("DOMContentLoaded", () => {
   const every = Number(live.dataset.pollMs) || 500;
   const el = (id) => document.getElementById(id);
   let failures = 0;
+  // Once a form on the page is sent (Cancel), a late status answer must not navigate over it.
+  let leaving = false;
+  document.addEventListener("submit", () => { leaving = true; });
 
   const show = (s) => {
     const bar = el("job-progress");
@@ -25,11 +28,13 @@ document.addEventListener("DOMContentLoaded", () => {
   };
 
   const tick = async () => {
+    if (leaving) return;
     try {
       const response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-store", credentials: "same-origin" });
       const type = response.headers.get("content-type") || "";
       if (!response.ok || !type.includes("json")) throw new Error(String(response.status));
       const s = await response.json();
+      if (leaving) return;
       failures = 0;
       show(s);
       if (s.done) {
@@ -39,6 +44,7 @@ document.addEventListener("DOMContentLoaded", () => {
         return;
       }
     } catch {
+      if (leaving) return;
       failures += 1;
       if (failures >= 6) { // signed out, or the server went away: let the page itself say so
         window.location.reload();
