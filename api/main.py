@@ -26,7 +26,7 @@ from .db import init_db, make_engine, make_session_factory
 from .deps import ServiceState
 from .errors import Conflict, NotFound
 from .feed_cache import FeedCache
-from .feed_fast_path import FeedFastPath
+from .feed_fast_path import FeedFastPath, FeedsFirstApp
 from .jobs import JobRunner, Jobs
 from .middleware import AllowHeader, GZipExceptFeeds, redact_access_log
 from .routes import ROUTERS
@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             engine.dispose()
 
-    app = FastAPI(
+    app = FeedsFirstApp(
         title="Library rota service",
         version="0.1.0",
         description=DESCRIPTION,
@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_error_handlers(app)
     app.add_middleware(GZipExceptFeeds)
     app.add_middleware(AllowHeader)
-    app.add_middleware(FeedFastPath, recheck_seconds=settings.feed_recheck_seconds)
+    app.feed_fast_path = FeedFastPath(settings.feed_recheck_seconds)
 
     @app.get("/health", tags=["service"], summary="The service is up")
     def health() -> Health:

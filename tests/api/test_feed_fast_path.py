@@ -13,7 +13,7 @@ import httpx
 import pytest
 from starlette.exceptions import StarletteDeprecationWarning
 
-from api import storage
+from api import feed_fast_path, storage
 from api.main import create_app
 from tests.api.test_http import AUTH, settings, solve_and_publish, tiny_yaml, upload, wait_for_job
 
@@ -109,3 +109,21 @@ def test_a_rotated_token_stops_at_once_in_the_same_process(two_apps: tuple[TestC
     assert fast.get(base + "class-1-1.ics").status_code == 200
     fast.post("/schools/tiny/feed-token", headers=AUTH).raise_for_status()
     assert fast.get(base + "class-1-1.ics").status_code == 404
+
+
+def test_a_fault_in_the_fast_path_is_answered_the_long_way(
+    two_apps: tuple[TestClient, TestClient], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    fast, slow = two_apps
+    base = solve_and_publish(slow)
+    url = base + "class-1-1.ics"
+    fast.get(url)  # fills the cache
+
+    def broken(*_: Any) -> bool:
+        raise ValueError("a fault in the fast path")
+
+    monkeypatch.setattr(feed_fast_path, "not_modified", broken)
+    etag = slow.get(url).headers["ETag"]
+    for headers in ({}, {"If-None-Match": etag}):
+        assert _answer(fast.get(url, headers=headers)) == _answer(slow.get(url, headers=headers)), headers
+    assert "answered the long way" in caplog.text
