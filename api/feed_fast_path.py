@@ -131,7 +131,8 @@ def _request_headers(scope: Scope) -> dict[bytes, str]:
 
 class FeedsFirstApp(FastAPI):
     """The service's app: a cached feed's poll is answered before Starlette's own middleware and
-    ours (measured with ``wrk``: 304s at 9,700 requests/s behind them, 12,100 before them)."""
+    ours (``bench.feed_serving`` with ``wrk``: 304s at 7,500-8,900 requests/s behind them,
+    11,600-12,900 before them)."""
 
     feed_fast_path: FeedFastPath | None = None
 

@@ -209,8 +209,10 @@ _UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 
 def _seconds(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(number) * _UNITS[unit]
+    found = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+    if found is None:
+        raise RuntimeError(f"wrk: unreadable latency {text!r}")
+    return float(found.group(1)) * _UNITS[found.group(2)]
 
 
 def load(url: str, clients: int, seconds: float, headers: dict[str, str]) -> Loaded:
@@ -235,7 +237,7 @@ def read_wrk(out: str) -> Loaded:
 
 
 def warm_up(url: str, clients: int, loaded: bool) -> None:
-    """A second of requests, discarded."""
+    """A burst of requests (a second of ``wrk``, 500 of httpx), discarded."""
     if loaded:
         load(url, clients, 1, {"Accept-Encoding": "gzip"})
     else:

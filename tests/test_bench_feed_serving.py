@@ -37,3 +37,5 @@ def test_a_run_with_failed_requests_is_refused() -> None:
         read_wrk(failed)
     with pytest.raises(RuntimeError, match="unreadable"):
         read_wrk("unable to connect to 127.0.0.1:1 Connection refused")
+    with pytest.raises(RuntimeError, match="unreadable latency"):
+        read_wrk(REPORT.replace("1.19ms", "1.19m"))
