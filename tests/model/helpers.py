@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -18,6 +19,17 @@ from rota_solver.verify import Violation, verify
 
 OPTIONS = SolveOptions(time_limit_seconds=10, workers=1)
 FEASIBLE = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+# A joint activity of grade 1 at lunch in weeks 1-2, run by a librarian: the joint-activity tests' quiz.
+QUIZ: dict[str, Any] = {
+    "id": "quiz",
+    "kind": "competition",
+    "participants": {"grades": [1]},
+    "when": {"weeks": [1, 2]},
+    "duration_minutes": 30,
+    "windows": ["lunch"],
+    "staffing": {"librarian": 1},
+}
 
 Force = Callable[[RotaModel], None]
 """Adds constraints to a built model: the assignment a test wants to force."""

@@ -25,7 +25,7 @@ from rota_solver.term_calendar import build_term_calendar
 from rota_solver.verify import verify
 from rota_solver.weekly_stage import _joint_activities_freed, _named_at_any_penalty
 from tests.factories import rule, tiny_school
-from tests.model.helpers import place, term
+from tests.model.helpers import QUIZ, place, term
 
 OPTIONS = SolveOptions(time_limit_seconds=10, workers=1, seed=0)
 
@@ -46,17 +46,7 @@ SCHOOL: dict[str, Any] = {
         {"id": "2-1", "grade": 2, "size": 30},
     ],
     "rules": [{**READING, "grades": [1, 2]}],
-    "activities": [
-        {
-            "id": "quiz",
-            "kind": "competition",
-            "participants": {"grades": [1]},
-            "when": {"weeks": [1, 2]},
-            "duration_minutes": 30,
-            "windows": ["lunch"],
-            "staffing": {"librarian": 1},
-        }
-    ],
+    "activities": [QUIZ],
 }
 
 

@@ -4,25 +4,13 @@ pays for each occurrence it leaves without."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rota_solver.model.soft_rules import SOFT_RULES, joint_activities_find_their_classes_free
 from rota_solver.scenario import Scenario
 from rota_solver.solve import SolveOptions, solve
 from rota_solver.verify import verify
 from tests.factories import rule, tiny_school
-from tests.model.helpers import term
+from tests.model.helpers import QUIZ, term
 from tests.term.helpers import assert_only_confessed_violations
-
-QUIZ: dict[str, Any] = {
-    "id": "quiz",
-    "kind": "competition",
-    "participants": {"grades": [1]},
-    "when": {"weeks": [1, 2]},
-    "duration_minutes": 30,
-    "windows": ["lunch"],
-    "staffing": {"librarian": 1},
-}
 
 
 def school() -> Scenario:
