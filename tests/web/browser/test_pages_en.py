@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from typing import Any
 
 import yaml
@@ -26,7 +27,6 @@ from tests.web.browser.conftest import (
     key_submit,
     school_with_librarian,
     submit,
-    tab_to,
     to_result,
     upload,
 )
@@ -112,24 +112,25 @@ def test_a_long_run_shows_its_progress_and_is_cancelled_by_keyboard(served: Serv
     assert admin.locator("#job-progress").is_visible()
     check_page(admin, "job-progress-en")
     assert_keyboard_reachable(admin, "progress")
-    # Cancel, with the race that once made this test flaky forced: while the cancel is on its way,
-    # a late status answer says the run is done and names another page. The page must not follow
-    # it over the cancel.
-    sent: list[Any] = []
-    admin.route(re.compile(r".*/cancel$"), lambda route: sent.append(route))
-    tab_to(admin, admin.locator("#job-cancel"))
-    with admin.expect_navigation(url=JOB):
-        admin.keyboard.press("Enter")
-        while not (sent and held):
-            admin.wait_for_timeout(20)
-        done = {"done": True, "next": served.url("/app/s/big/solve"), "status_line": "succeeded"}
-        done |= {"time_limit_seconds": 60, "elapsed_seconds": 2, "seconds_text": "2 s"}
-        done |= {"figures_text": "", "stage_text": ""}
-        for route in held:
-            route.fulfill(json=done, headers={"Cache-Control": "no-store"})
-        admin.wait_for_timeout(300)  # time for a heeded answer to navigate
-        admin.unroute("**/status")
-        sent[0].continue_()
+    # The race that once made this test flaky, forced: Cancel is sent (its submit event), then a
+    # late status answer says the run is done and names another page. The page must stay.
+    deadline = time.monotonic() + 15
+    while not held:
+        assert time.monotonic() < deadline, "no status request was made"
+        admin.wait_for_timeout(20)
+    admin.evaluate(
+        "document.getElementById('job-cancel-form').dispatchEvent(new Event('submit', {bubbles: true}))"
+    )
+    job_page = admin.url
+    done = {"done": True, "next": served.url("/app/s/big/solve"), "status_line": "succeeded"}
+    done |= {"time_limit_seconds": 60, "elapsed_seconds": 2, "seconds_text": "2 s"}
+    done |= {"figures_text": "", "stage_text": ""}
+    for route in held:
+        route.fulfill(json=done, headers={"Cache-Control": "no-store"})
+    admin.wait_for_timeout(500)  # time for a heeded answer to navigate
+    assert admin.url == job_page, admin.url
+    admin.unroute("**/status")
+    key_submit(admin, admin.locator("#job-cancel"))
     assert JOB.search(admin.url), admin.url
     assert admin.locator("#job-end").is_visible()
     assert "cancelled" in admin.locator("#job-status").inner_text()
