@@ -5,6 +5,7 @@ model's), people are named on it, and among the tables as good, one whose dates 
 is taken (:mod:`rota_solver.term.foresight`). When people cannot be named on the relaxed optimum, a
 rota is kept in hand, the joint activities it blocks get their time back near it, or the relaxation
 is searched again pricing them; for a rerun, or rules of the caller's, the named model is searched.
+A run short for the school's size first takes an early rota in hand (:mod:`rota_solver.early_table`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ortools.sat.python import cp_model
 
 from .control import RunControl
 from .cp_bulk import add_hints
+from .early_table import first_fit_completed, takes_early_table
 from .errors import NoRotaExists, NoSolutionInTime
 from .model.builder import BuiltModel, Table, build_model
 from .model.hard_rules import HARD_RULES, HardRule
@@ -114,7 +116,17 @@ def weekly_stage(
     bound = 0.0
     tried: Table | None = None
     fallback: _Fallback | None = None
+    early: _Fallback | None = None
+    early_build = 0.0
     if relaxable(hard_rules, soft_rules, layer):
+        if takes_early_table(scenario, control):
+            # A short run: a rota in hand first, should the relaxed optimum not come in time.
+            started = time.perf_counter()
+            early = _early_rota(scenario, hard_rules, soft_rules, calendar, options, control, progress)
+            searched = early.solver.wall_time if early else 0.0
+            early_build = time.perf_counter() - started - searched
+            build_seconds += early_build
+            solve_seconds += searched
         size: tuple[int, int] | None = None
         small = len(scenario.classes) < STAFF_TABLE_BELOW_CLASSES
         first_pass = 0.0
@@ -143,9 +155,8 @@ def weekly_stage(
             solver = cp_solver(options, relaxation=True)
             # Its tables are reported once people are named on one: a relaxed table's penalty may be
             # below any the school can have.
-            status = _search_table(
-                relaxed, solver, control, None, stop_at, relaxation=True, in_hand=fallback is not None
-            )
+            in_hand = fallback is not None or early is not None
+            status = _search_table(relaxed, solver, control, None, stop_at, relaxation=True, in_hand=in_hand)
             solve_seconds += solver.wall_time
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 break
@@ -183,10 +194,10 @@ def weekly_stage(
             # pricing it.
             if fallback is None:
                 fallback = _named_at_any_penalty(naming, tried, options, control)
-                if fallback is not None and progress is not None:
+                if fallback is not None and progress is not None and _better(early, fallback) is fallback:
                     value = fallback.solver.objective_value
                     progress(Progress(WEEKLY_STAGE, control.elapsed(), value, bound, 1))
-                if fallback is not None and control.left() >= FALLBACK_KEPT_FACTOR * build_seconds:
+                if fallback is not None and _time_to_build(control, build_seconds - early_build):
                     started = time.perf_counter()
                     freed = _joint_activities_freed(
                         scenario,
@@ -206,9 +217,10 @@ def weekly_stage(
                         return _named_table(
                             naming, named, cp_model.OPTIMAL, bound, bound, size, seconds, control, progress
                         )
+        fallback = _better(fallback, early)
         if fallback is not None:
             tried = fallback.table
-            if control.left() < FALLBACK_KEPT_FACTOR * build_seconds or time.monotonic() >= stop_at:
+            if not _time_to_build(control, build_seconds - early_build) or time.monotonic() >= stop_at:
                 # Too little time to build the named model and search it, or the table's share is
                 # spent: the rota in hand stands.
                 return _fallen_back(fallback, bound, size, build_seconds, solve_seconds, control)
@@ -287,6 +299,12 @@ FALLBACK_KEPT_FACTOR = 1.5
 named model is not built: the rota in hand stands."""
 
 
+def _time_to_build(control: RunControl, build_seconds: float) -> bool:
+    """Whether there is time left to build the named model: :data:`FALLBACK_KEPT_FACTOR` times what
+    the relaxed and naming models took (``build_seconds``, the early table's left out)."""
+    return control.left() >= FALLBACK_KEPT_FACTOR * build_seconds
+
+
 def _fallen_back(
     fallback: _Fallback,
     bound: float,
@@ -309,6 +327,34 @@ def _fallen_back(
         build_seconds,
         solve_seconds + fallback.solver.wall_time,
     )
+
+
+def _early_rota(
+    scenario: Scenario,
+    hard_rules: Sequence[HardRule],
+    soft_rules: Sequence[SoftRule],
+    calendar: TermCalendar,
+    options: SolveOptions,
+    control: RunControl,
+    progress: ProgressCallback | None,
+) -> _Fallback | None:
+    """The early table (:func:`~rota_solver.early_table.first_fit_completed`) with people named on it
+    at whatever penalty they allow, reported as the run's first rota; ``None`` if there is none."""
+    table = first_fit_completed(scenario, hard_rules, soft_rules, calendar, options, control, WEEKLY_STAGE)
+    if table is None:
+        return None
+    naming = build_model(scenario, hard_rules, soft_rules, calendar=calendar, hint=False, only=table)
+    early = _named_at_any_penalty(naming, table, options, control)
+    if early is not None and progress is not None:
+        progress(Progress(WEEKLY_STAGE, control.elapsed(), early.solver.objective_value, None, 1))
+    return early
+
+
+def _better(one: _Fallback | None, other: _Fallback | None) -> _Fallback | None:
+    """The rota in hand of the lower penalty (the first on a tie)."""
+    if one is None or other is None:
+        return one or other
+    return other if other.solver.objective_value < one.solver.objective_value else one
 
 
 def _prices_joint_activities(built: BuiltModel) -> bool:

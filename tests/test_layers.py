@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("rota_solver.term_calendar", "rota_solver.slots", "rota_solver.outputs", "rota_solver.printable",
      "rota_solver.table_csv", "rota_solver.table_xlsx", "calendars"),
     ("rota_solver.model",),
-    ("rota_solver.term",),
+    ("rota_solver.term", "rota_solver.early_table"),
     ("rota_solver.weekly_stage",),
     ("rota_solver.expand", "rota_solver.solve", "rota_solver.rerun"),
     ("rota_solver.explain", "rota_solver.verify"),

@@ -1,0 +1,153 @@
+"""The early table of a short run (rota_solver.early_table): the first-fit table, with the classes it
+left out set free, and every class of their rule, in the relaxation with the rest held; people named
+on it make the rota in hand, which stands when the relaxed search has nothing in its time."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pytest
+from ortools.sat.python import cp_model
+
+from bench.anytime import table_penalty
+from bench.tight import tight_school
+from rota_solver import early_table
+from rota_solver.control import RunControl
+from rota_solver.early_table import EARLY_TABLE_SECONDS_PER_CLASS, first_fit_completed, takes_early_table
+from rota_solver.model.first_fit import first_fit
+from rota_solver.model.hard_rules import HARD_RULES
+from rota_solver.model.soft_rules import SOFT_RULES
+from rota_solver.progress import Progress
+from rota_solver.scenario import Scenario
+from rota_solver.solve import SolveOptions, solve
+from rota_solver.term_calendar import build_term_calendar
+from rota_solver.verify import verify
+from rota_solver.weekly_stage import WEEKLY_STAGE
+from tests.factories import rule, tiny_school
+
+OPTIONS = SolveOptions(time_limit_seconds=10, workers=1, seed=0)
+
+
+def school(reading_classes: list[dict[str, Any]]) -> Scenario:
+    """Monday lunch has two 30-minute slots, the library one class at a time; grade 2 borrows at the
+    desk in the afternoon, under a rule of its own."""
+    return tiny_school(
+        term={"start": "2026-09-07", "end": "2026-09-18", "weekdays": ["mon"]},
+        rooms=[
+            {"id": "library", "name": "Library", "seats": 60, "classes_at_once": 1},
+            {"id": "desk", "name": "Desk", "seats": 60, "classes_at_once": 1},
+        ],
+        classes=[*reading_classes, {"id": "2-1", "grade": 2, "size": 30}],
+        rules=[
+            rule(duration_minutes=30),
+            rule(id="borrowing", kind="borrowing", grades=[2], room="desk", windows=["afternoon"]),
+        ],
+    )
+
+
+# 1-2 has a lesson in the second lunch slot: first-fit gives 1-1 the first one and finds none for 1-2.
+LEFT_OUT = school(
+    [
+        {"id": "1-1", "grade": 1, "size": 30},
+        {"id": "1-2", "grade": 1, "size": 30, "busy": [{"day": "mon", "start": "12:00", "end": "12:30"}]},
+    ]
+)
+
+
+def chosen_starts(table: Any, rule_id: str) -> dict[str, set[str]]:
+    starts: dict[str, set[str]] = {}
+    for (class_id, rule_of, _, slot), value in table.placements.items():
+        if value and rule_of == rule_id:
+            starts.setdefault(class_id, set()).add(f"{slot.start // 60:02d}:{slot.start % 60:02d}")
+    return starts
+
+
+def test_the_classes_first_fit_left_out_are_placed_by_setting_their_rule_free() -> None:
+    fitted = first_fit(LEFT_OUT)
+    assert set(fitted.day_sets) == {("1-1", "reading"), ("2-1", "borrowing")}  # 1-2 left out
+
+    calendar = build_term_calendar(LEFT_OUT)
+    control = RunControl(10)
+    table = first_fit_completed(LEFT_OUT, HARD_RULES, SOFT_RULES, calendar, OPTIONS, control, WEEKLY_STAGE)
+    assert table is not None
+    # 1-1 made way: it reads in the second slot, 1-2 in the first, every week.
+    assert chosen_starts(table, "reading") == {"1-1": {"12:00"}, "1-2": {"11:30"}}
+    # The other rule's class was held where first-fit put it.
+    held = {(c.class_id, c.week, c.slot) for c in fitted.cells if c.class_id == "2-1"}
+    placed = {(k[0], k[2], k[3]) for k, v in table.placements.items() if v and k[0] == "2-1"}
+    assert placed == held
+
+
+def test_when_the_rules_missed_hold_every_class_a_first_table_is_taken_only_if_time_is_short(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Without grade 2's class, freeing the reading rule's classes frees the whole school: the
+    # relaxation the weekly stage searches next, whose first table is worth taking only when that
+    # search may not fit in the time left.
+    scenario = tiny_school(
+        term={"start": "2026-09-07", "end": "2026-09-18", "weekdays": ["mon"]},
+        classes=[c for c in LEFT_OUT.model_dump(mode="json")["classes"] if c["grade"] == 1],
+        rules=[rule(duration_minutes=30)],
+    )
+    assert len(first_fit(scenario).day_sets) == 1
+    calendar = build_term_calendar(scenario)
+    args = (scenario, HARD_RULES, SOFT_RULES, calendar, OPTIONS)
+    assert first_fit_completed(*args, RunControl(10), WEEKLY_STAGE) is None
+    monkeypatch.setattr(early_table, "WHOLE_FIRST_ANSWER_FACTOR", 1e9)  # any time left is short
+    table = first_fit_completed(*args, RunControl(10), WEEKLY_STAGE)
+    assert table is not None
+    assert chosen_starts(table, "reading") == {"1-1": {"12:00"}, "1-2": {"11:30"}}
+
+
+def test_only_a_run_short_for_the_schools_size_takes_the_early_table() -> None:
+    scenario = tight_school(72, 0)
+    threshold = EARLY_TABLE_SECONDS_PER_CLASS * len(scenario.classes)
+    assert takes_early_table(scenario, RunControl(threshold * 0.9))
+    assert not takes_early_table(scenario, RunControl(threshold * 1.1))
+    assert not takes_early_table(scenario, RunControl(None))
+
+
+def test_the_early_rota_stands_when_the_relaxed_search_has_nothing_in_its_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """72 tight generated classes, a 1 s limit: the early table is the run's first rota, and when the
+    relaxed search then finds no table (as when a slower machine runs out of its share), the run
+    returns the early rota, whole and verified, at the penalty it reported."""
+    scenario = tight_school(72, 0)
+    stage = importlib.import_module("rota_solver.weekly_stage")
+    search = stage._search_table
+
+    def nothing_for_the_relaxation(
+        built: Any, solver: cp_model.CpSolver, *args: Any, **kwargs: Any
+    ) -> cp_model.CpSolverStatus:
+        if kwargs.get("relaxation"):
+            solver.parameters.max_deterministic_time = 1e-6  # out of work before any table
+        status: cp_model.CpSolverStatus = search(built, solver, *args, **kwargs)
+        assert not kwargs.get("relaxation") or status == cp_model.UNKNOWN
+        return status
+
+    monkeypatch.setattr(stage, "_search_table", nothing_for_the_relaxation)
+    events: list[Progress] = []
+    rota = solve(scenario, SolveOptions(time_limit_seconds=1.0, workers=1, seed=0), events.append)
+    tables = [e for e in events if e.stage == WEEKLY_STAGE and e.objective is not None]
+    assert tables, "the early table is reported as the run's first rota"
+    # The dated stage cannot keep every gap limit of so tight a school: those it breaks are listed.
+    assert all(v.listed_unmet for v in verify(scenario, rota))
+    weekly = rota.report.stages[0]
+    assert weekly.status != "optimal"  # nothing proven
+    # The table's own wishes, as reported (the report's weekly objective adds the duties' spread).
+    assert table_penalty(rota) == tables[0].objective
+
+
+def test_a_short_run_of_a_tight_school_reports_its_early_table_first() -> None:
+    """Unpatched: the first weekly rota reported is the early table's, and the returned rota is no
+    worse than it."""
+    scenario = tight_school(72, 1)
+    events: list[Progress] = []
+    rota = solve(scenario, SolveOptions(time_limit_seconds=1.0, workers=1, seed=0), events.append)
+    tables = [e for e in events if e.stage == WEEKLY_STAGE and e.objective is not None]
+    assert tables and tables[0].bound is None  # the early table: no bound proven yet
+    assert all(v.listed_unmet for v in verify(scenario, rota))
+    first = tables[0].objective
+    assert first is not None and table_penalty(rota) <= first
