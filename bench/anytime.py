@@ -22,7 +22,9 @@ usable room-slots). In one process, alternating, one thread each:
 Figures are medians over ``--repeat`` rounds (the prove run: one round). Columns: FET s and FET pen
 per scale; ours "1st table" and "verified" are from the run of the smallest limit that has one;
 "pen@L" the weekly penalty of the run limited to L seconds ("-": no rota in the limit); "60 s" the
-proven value (``*``: not proven). A run that proved the weekly optimum stands for the longer limits
+proven value (``*``: not proven); "unmet@L" the term's requirements the rota of that run lists
+unmet (make-ups not placed, gaps over their limit: a run whose dated stage had no time lists every
+one), "unmet" the prove run's. A run that proved the weekly optimum stands for the longer limits
 of its round (the same deterministic search up to the proof), which are not run again.
 Then one verdict line per target of the issue.
 """
@@ -193,6 +195,7 @@ def run_ours(scenario: Scenario, limit: float, seed: int = 0) -> dict[str, Any]:
     row["proven"] = weekly.status == "optimal"
     row["bound"] = weekly.best_bound
     row["verified"] = all(v.listed_unmet for v in verify(scenario, rota))
+    row["unmet"] = len(rota.unmet)
     return row
 
 
@@ -258,6 +261,7 @@ def measure(
             "seconds": _median([r["seconds"] for r in runs]),
             "first_table": _median([r["first_table"] for r in runs]),
             "penalty": _median([r.get("penalty") for r in ok]) if len(ok) * 2 > len(runs) else None,
+            "unmet": _median([r.get("unmet") for r in ok]) if len(ok) * 2 > len(runs) else None,
             "rotas": len(ok),
             "verified": sum(1 for r in ok if r["verified"]),
             "runs": len(runs),
@@ -285,20 +289,23 @@ def first_of(row: dict[str, Any], key: str) -> float | None:
 def print_table(rows: list[dict[str, Any]], limits: list[float], scales: list[float]) -> None:
     fet_head = " ".join(f"{'FET' + format(s, 'g') + ' s':>9} {'pen':>5}" for s in scales)
     pen_head = " ".join(f"{'pen@' + format(limit, 'g'):>7}" for limit in limits)
+    unmet_head = " ".join(f"{'unmet@' + format(limit, 'g'):>8}" for limit in limits)
     print(
         f"{'classes':>7} {'seed':>4} {'demand':>6} {fet_head} {'1st table':>9} {'verified':>8} "
-        f"{pen_head} {'60 s':>6}"
+        f"{pen_head} {'60 s':>6} {unmet_head} {'unmet':>5}"
     )
     for row in rows:
         fet = " ".join(
             f"{_fmt(row['fet'][s]['seconds']):>9} {_fmt(row['fet'][s]['penalty'], 0):>5}" for s in scales
         )
         pens = " ".join(f"{_fmt(row['ours'][limit]['penalty'], 0):>7}" for limit in limits)
+        unmet = " ".join(f"{_fmt(row['ours'][limit]['unmet'], 0):>8}" for limit in limits)
         prove = row["prove"]
         proven = "-" if "penalty" not in prove else f"{prove['penalty']}{'' if prove['proven'] else '*'}"
         print(
             f"{row['classes']:>7} {row['seed']:>4} {row['demand'] / row['usable']:>6.1%} {fet} "
-            f"{_fmt(first_of(row, 'first_table')):>9} {_fmt(first_of(row, 'verified')):>8} {pens} {proven:>6}"
+            f"{_fmt(first_of(row, 'first_table')):>9} {_fmt(first_of(row, 'verified')):>8} {pens} "
+            f"{proven:>6} {unmet} {prove.get('unmet', '-'):>5}"
         )
     notes = []
     for row in rows:

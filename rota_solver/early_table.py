@@ -4,17 +4,19 @@ A run whose time limit is short for the school's size may end before the relaxed
 without a table in hand it would then have no rota at all (120 tight generated classes, a 1 s limit
 on a slower machine: seed 0 had none). The first-fit table (:func:`first_fit`) takes milliseconds
 but leaves out the few classes that find no slot once the room is 90 % full (1-7 of 72-240 tight
-classes). Here those classes, and every class of the rules they miss, are set free in the relaxed
-model with the rest of the table held, and that neighbourhood's best table is taken: at 72 and 120
-tight classes (seeds 0-2) it was the relaxed optimum or within 2 of it (216, 196, 204; 344, 350
-against the optima 342, 348), with people named 0.10-0.15 s and 0.34 s after the solve began,
-where the relaxed optimum's came at 0.38-0.59 s.
+classes). First-fit first makes room for them, each by moving one class out of its way
+(``make_room``): on every tight instance measured (72, 120 and 240 classes, seeds 0-2) that placed
+them all in 0.01-0.1 s, and the table's penalty was the neighbourhood's below, or the relaxed
+optimum, or within 2 of it (216, 196, 204; 344, 350, 338 against the optima 342, 348, 338). The
+first-fit table with the people it found is then the early table (:func:`first_fit_table`), people
+named on it 0.08-0.15 s after a 120-class solve began.
 
-When the rules missed hold every class, the neighbourhood is the whole relaxation, whose optimum the
-weekly stage searches for next: only its first table is taken then, and only when that search may
-not fit in the time left (:data:`WHOLE_FIRST_ANSWER_FACTOR`; 120 tight classes, seed 2: 470 against
-the optimum 338, 0.35 s after the solve began). People are named on the table by the weekly stage,
-and the whole is the rota in hand.
+When room cannot be made, the classes still left out, and every class of the rules they miss, are
+set free in the relaxed model with the rest of the table held, and that neighbourhood's best table is
+taken (:func:`first_fit_completed`). When the rules missed hold every class, the neighbourhood is the
+whole relaxation, whose optimum the weekly stage searches for next: only its first table is taken
+then, and only when that search may not fit in the time left (:data:`WHOLE_FIRST_ANSWER_FACTOR`).
+People are named on the table by the weekly stage, and the whole is the rota in hand.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from ortools.sat.python import cp_model
 
 from .control import RunControl
 from .model.builder import Table, build_model
-from .model.first_fit import first_fit
+from .model.first_fit import FirstFit, first_fit
 from .model.hard_rules import HardRule
 from .model.soft_rules import SoftRule
 from .model.variables import Cells
@@ -62,6 +64,19 @@ def takes_early_table(scenario: Scenario, control: RunControl) -> bool:
     return limit is not None and limit < EARLY_TABLE_SECONDS_PER_CLASS * len(scenario.classes)
 
 
+def first_fit_table(scenario: Scenario, fitted: FirstFit) -> Table | None:
+    """The first-fit table with the people it found on duty, when every class fitted (with room made,
+    :func:`~rota_solver.model.first_fit.first_fit`'s ``make_room``); else ``None``."""
+    if set(fitted.day_sets) != _pairs(scenario):
+        return None
+    return Table(
+        day_sets={(c, r, phase, days): 1 for (c, r), (phase, days) in fitted.day_sets.items()},
+        placements={(c.class_id, c.rule_id, c.week, c.slot): 1 for c in fitted.cells},
+        duties=dict.fromkeys(fitted.duties, 1),
+        assignments={(p, r, w, s): 1 for (r, w, s), people in fitted.duties.items() for p in people},
+    )
+
+
 def first_fit_completed(
     scenario: Scenario,
     hard_rules: Sequence[HardRule],
@@ -70,18 +85,23 @@ def first_fit_completed(
     options: SolveOptions,
     control: RunControl,
     stage: str,
+    fitted: FirstFit | None = None,
 ) -> Table | None:
-    """The first-fit table with the classes it left out placed, by the relaxed model's rules (people
-    left out, so people may yet fail to be named on it); ``None`` when the neighbourhood holds no
-    such table within its work limit."""
-    fitted = first_fit(scenario)
-    pairs = {(c.id, rule.id) for rule in scenario.rules for c in scenario.rule_classes(rule)}
-    left_out = pairs - set(fitted.day_sets)
+    """The best table, by the relaxed model's rules (people left out, so people may yet fail to be
+    named on it), of the neighbourhood of the first-fit table (``fitted``, by default made here
+    without making room) that sets free the classes of the rules where it left classes out (before
+    making room) and holds the rest. ``None`` when the neighbourhood holds no such table within its
+    work limit, or it is the whole relaxation and the time left is enough to search that
+    (:data:`WHOLE_FIRST_ANSWER_FACTOR`)."""
+    if fitted is None:
+        fitted = first_fit(scenario)
+    left_out = (_pairs(scenario) - set(fitted.day_sets)) | fitted.made_room_for
     # A class left out of one rule finds no slot because that rule's room is full where it is free:
     # the other classes of the rule are the ones that can make way.
     missed = {rule_id for _, rule_id in left_out}
     free = {class_id for class_id, _ in left_out}
     free |= {c.id for rule in scenario.rules if rule.id in missed for c in scenario.rule_classes(rule)}
+    whole = len(free) == len(scenario.classes)
     held = Cells(
         frozenset(
             (class_id, rule_id, phase, days)
@@ -95,9 +115,8 @@ def first_fit_completed(
     built = build_model(
         scenario, hard_rules, soft_rules, calendar=calendar, people_are="left_out", hint=False, only=held
     )
-    # The whole relaxation, when the rules missed hold every class: its optimum is the weekly
-    # stage's next search, so only its first table is taken, and only when that search may not fit.
-    whole = len(free) == len(scenario.classes)
+    # The whole relaxation, when the rules missed hold every class: its optimum is the weekly stage's
+    # next search, so only its first table is taken, and only when that search may not fit.
     if whole and control.left() >= WHOLE_FIRST_ANSWER_FACTOR * (time.perf_counter() - started):
         return None
     solver = first_answer_solver(options) if whole else neighbourhood_solver(options)
@@ -114,6 +133,11 @@ def first_fit_completed(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return built.table(solver)
+
+
+def _pairs(scenario: Scenario) -> set[tuple[str, str]]:
+    """(class id, rule id) of every class each rule asks sessions of."""
+    return {(c.id, rule.id) for rule in scenario.rules for c in scenario.rule_classes(rule)}
 
 
 def neighbourhood_solver(options: SolveOptions) -> cp_model.CpSolver:

@@ -18,9 +18,10 @@ from ortools.sat.python import cp_model
 
 from .control import RunControl
 from .cp_bulk import add_hints
-from .early_table import first_fit_completed, takes_early_table
+from .early_table import first_fit_completed, first_fit_table, takes_early_table
 from .errors import NoRotaExists, NoSolutionInTime
 from .model.builder import BuiltModel, Table, build_model
+from .model.first_fit import first_fit
 from .model.hard_rules import HARD_RULES, HardRule
 from .model.joint_neighbourhood import blocked_occurrences, classes_in_the_way, neighbourhood
 from .model.layer import WeeklyLayer
@@ -36,6 +37,12 @@ WEEKLY_STAGE = "weekly_pattern"
 STAFF_STAGE = "weekly_staff"
 TABLE_SHARE = 0.6
 """Share of the time left that the weekly table's search may take: the later stages need the rest."""
+IN_HAND_TABLE_SHARE = 0.3
+"""Share of the time left at its start that the weekly stage may take once a short run's early rota is
+in hand (:mod:`rota_solver.early_table`): the dated stage needs the rest to place anything (72 tight
+generated classes, a 1 s limit: 8-9 requirements unmet against 224-225 with :data:`TABLE_SHARE`,
+where the dated stage had no time and listed every make-up unmet; 120 classes, 2 s: 17-24 against
+17-307), and the early table was the relaxed optimum or within 2 of it."""
 TABLE_HARD_SHARE = 0.85
 """Share of the time left that the table's search may take when it has found no table yet."""
 STAFF_SHARE = 0.3
@@ -110,7 +117,8 @@ def weekly_stage(
     240-class generated school's table is proven best in about 2 s this way, where the model naming
     people took 36-65 s. When they cannot be named (or for a rerun, or rules of the caller's), the
     named model is searched, from the relaxed table and knowing its bound."""
-    stop_at = time.monotonic() + control.share(TABLE_SHARE)
+    began, left_at_start = time.monotonic(), control.left()
+    stop_at = began + control.share(TABLE_SHARE)
     build_seconds = solve_seconds = 0.0
     built: BuiltModel | None = None
     bound = 0.0
@@ -123,6 +131,9 @@ def weekly_stage(
             # A short run: a rota in hand first, should the relaxed optimum not come in time.
             started = time.perf_counter()
             early = _early_rota(scenario, hard_rules, soft_rules, calendar, options, control, progress)
+            if early is not None:
+                # The rest of a short run is worth more to the dated stage than to a better table.
+                stop_at = min(stop_at, began + IN_HAND_TABLE_SHARE * left_at_start)
             searched = early.solver.wall_time if early else 0.0
             early_build = time.perf_counter() - started - searched
             build_seconds += early_build
@@ -195,7 +206,7 @@ def weekly_stage(
             if fallback is None:
                 fallback = _named_at_any_penalty(naming, tried, options, control)
                 if fallback is not None and progress is not None and _better(early, fallback) is fallback:
-                    value = fallback.solver.objective_value
+                    value = fallback.penalty
                     progress(Progress(WEEKLY_STAGE, control.elapsed(), value, bound, 1))
                 if fallback is not None and _time_to_build(control, build_seconds - early_build):
                     started = time.perf_counter()
@@ -338,23 +349,69 @@ def _early_rota(
     control: RunControl,
     progress: ProgressCallback | None,
 ) -> _Fallback | None:
-    """The early table (:func:`~rota_solver.early_table.first_fit_completed`) with people named on it
-    at whatever penalty they allow, reported as the run's first rota; ``None`` if there is none."""
-    table = first_fit_completed(scenario, hard_rules, soft_rules, calendar, options, control, WEEKLY_STAGE)
+    """The run's first rota, reported at once: the first-fit table with room made for the classes it
+    left out (:func:`~rota_solver.early_table.first_fit_table`), or when room could not be made, the
+    best table of its neighbourhood (:func:`~rota_solver.early_table.first_fit_completed`); people
+    named on it at whatever penalty they allow. ``None`` if there is none."""
+    fitted = first_fit(scenario, make_room=True)
+    table = first_fit_table(scenario, fitted)
+    if table is None:
+        table = first_fit_completed(
+            scenario, hard_rules, soft_rules, calendar, options, control, WEEKLY_STAGE, fitted
+        )
     if table is None:
         return None
     naming = build_model(scenario, hard_rules, soft_rules, calendar=calendar, hint=False, only=table)
     early = _named_at_any_penalty(naming, table, options, control)
-    if early is not None and progress is not None:
-        progress(Progress(WEEKLY_STAGE, control.elapsed(), early.solver.objective_value, None, 1))
-    return early
+    if early is None:
+        return None
+    if progress is not None:
+        progress(Progress(WEEKLY_STAGE, control.elapsed(), early.penalty, None, 1))
+    return _duties_spread(early, options, control)
+
+
+EARLY_DUTIES_DETERMINISTIC_LIMIT = 0.2
+"""Work units (about seconds) for sharing the early rota's duties out: 72-240 tight generated
+classes took 0.015-0.075 units (0.05-0.19 s), the staff step then 0 (72), 0-2 (120), 90 (240)."""
+EARLY_DUTIES_SHARE = 0.1
+"""The most of the time left that it may take."""
+
+
+def _duties_spread(early: _Fallback, options: SolveOptions, control: RunControl) -> _Fallback:
+    """The early rota with its duties shared out as the staff wishes ask, its table and wishes held:
+    it may stand as the run's weekly table (72 tight generated classes, a 1 s limit: the staff step
+    84-88 when left as first named, 0 after). The early rota itself when that finds nothing in time."""
+    solver = cp_solver(options, relaxation=True)
+    solver.parameters.max_deterministic_time = min(
+        solver.parameters.max_deterministic_time, EARLY_DUTIES_DETERMINISTIC_LIMIT
+    )
+    held = early.naming.held_table(early.penalty, early.table)
+    status = control.search(
+        solver,
+        held,
+        Reporter(WEEKLY_STAGE),
+        stage=WEEKLY_STAGE,
+        seconds=control.left(),
+        soft_seconds=control.share(EARLY_DUTIES_SHARE),
+        tentative=True,
+    )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return early
+    rm = early.naming.rm
+    table = Table(
+        day_sets=early.table.day_sets,
+        placements=early.table.placements,
+        duties={k: int(solver.value(v)) for k, v in rm.duties.items()},
+        assignments={k: int(solver.value(v)) for k, v in rm.assignments.items()},
+    )
+    return _Fallback(early.naming, solver, table, early.penalty)
 
 
 def _better(one: _Fallback | None, other: _Fallback | None) -> _Fallback | None:
     """The rota in hand of the lower penalty (the first on a tie)."""
     if one is None or other is None:
         return one or other
-    return other if other.solver.objective_value < one.solver.objective_value else one
+    return other if other.penalty < one.penalty else one
 
 
 def _prices_joint_activities(built: BuiltModel) -> bool:
@@ -494,6 +551,8 @@ class _Fallback:
     naming: BuiltModel
     solver: cp_model.CpSolver
     table: Table
+    penalty: float
+    """The table's wishes (the solver's objective may be the staff step's alone)."""
 
 
 def _named_at_any_penalty(
@@ -525,7 +584,7 @@ def _named_at_any_penalty(
         duties={k: int(solver.value(v)) for k, v in rm.duties.items()},
         assignments={k: int(solver.value(v)) for k, v in rm.assignments.items()},
     )
-    return _Fallback(naming, solver, named)
+    return _Fallback(naming, solver, named, solver.objective_value)
 
 
 JOINT_FREED_DETERMINISTIC_LIMIT = 1.0

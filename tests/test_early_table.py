@@ -1,5 +1,6 @@
-"""The early table of a short run (rota_solver.early_table): the first-fit table, with the classes it
-left out set free, and every class of their rule, in the relaxation with the rest held; people named
+"""The early table of a short run (rota_solver.early_table): the first-fit table with room made for
+the classes it left out, each by moving one class out of its way; where room cannot be made, those
+classes set free, and every class of their rule, in the relaxation with the rest held. People named
 on it make the rota in hand, which stands when the relaxed search has nothing in its time."""
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from bench.anytime import table_penalty
 from bench.tight import tight_school
 from rota_solver import early_table
 from rota_solver.control import RunControl
-from rota_solver.early_table import EARLY_TABLE_SECONDS_PER_CLASS, first_fit_completed, takes_early_table
+from rota_solver.early_table import (
+    EARLY_TABLE_SECONDS_PER_CLASS,
+    first_fit_completed,
+    first_fit_table,
+    takes_early_table,
+)
+from rota_solver.model import first_fit as first_fit_module
 from rota_solver.model.first_fit import first_fit
 from rota_solver.model.hard_rules import HARD_RULES
 from rota_solver.model.soft_rules import SOFT_RULES
@@ -55,6 +62,10 @@ LEFT_OUT = school(
 )
 
 
+# 1-1 pinned to the first slot, where first-fit puts it.
+PIN = {"class_id": "1-1", "rule": "reading", "day": "mon", "start": "11:30"}
+
+
 def chosen_starts(table: Any, rule_id: str) -> dict[str, set[str]]:
     starts: dict[str, set[str]] = {}
     for (class_id, rule_of, _, slot), value in table.placements.items():
@@ -77,6 +88,48 @@ def test_the_classes_first_fit_left_out_are_placed_by_setting_their_rule_free() 
     held = {(c.class_id, c.week, c.slot) for c in fitted.cells if c.class_id == "2-1"}
     placed = {(k[0], k[2], k[3]) for k, v in table.placements.items() if v and k[0] == "2-1"}
     assert placed == held
+
+
+def test_first_fit_makes_room_by_moving_one_class_out_of_the_way() -> None:
+    fitted = first_fit(LEFT_OUT, make_room=True)
+    assert fitted.made_room_for == {("1-2", "reading")}
+    table = first_fit_table(LEFT_OUT, fitted)
+    assert table is not None
+    # 1-1 moved to the second slot, where 1-2 has its lesson, and 1-2 took the first.
+    assert chosen_starts(table, "reading") == {"1-1": {"12:00"}, "1-2": {"11:30"}}
+    # The people first-fit found are on each duty the table opens.
+    assert set(table.duties) == set(fitted.duties)
+    assert {(r, w, s) for (_, r, w, s) in table.assignments} == set(table.duties)
+
+
+def test_a_pinned_class_is_not_moved_to_make_room() -> None:
+    pinned = Scenario.model_validate({**LEFT_OUT.model_dump(mode="json"), "pins": [PIN]})
+    fitted = first_fit(pinned, make_room=True)
+    assert ("1-2", "reading") not in fitted.day_sets and not fitted.made_room_for
+    assert first_fit_table(pinned, fitted) is None
+
+
+def test_when_room_cannot_be_made_the_early_rota_is_the_neighbourhoods(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stage = importlib.import_module("rota_solver.weekly_stage")
+    calls: list[str] = []
+    completed = stage.first_fit_completed
+
+    def counted(*args: Any) -> Any:
+        calls.append("neighbourhood")
+        return completed(*args)
+
+    monkeypatch.setattr(stage, "first_fit_completed", counted)
+    calendar = build_term_calendar(LEFT_OUT)
+    args = (LEFT_OUT, HARD_RULES, SOFT_RULES, calendar, OPTIONS)
+    made = stage._early_rota(*args, RunControl(10), None)
+    assert made is not None and not calls  # room was made: no neighbourhood searched
+    monkeypatch.setattr(first_fit_module, "MAKE_ROOM_TRIES", 0)
+    searched = stage._early_rota(*args, RunControl(10), None)
+    assert searched is not None and calls == ["neighbourhood"]
+    for early in (made, searched):
+        assert chosen_starts(early.table, "reading") == {"1-1": {"12:00"}, "1-2": {"11:30"}}
 
 
 def test_when_the_rules_missed_hold_every_class_a_first_table_is_taken_only_if_time_is_short(
@@ -108,13 +161,16 @@ def test_only_a_run_short_for_the_schools_size_takes_the_early_table() -> None:
     assert not takes_early_table(scenario, RunControl(None))
 
 
+@pytest.mark.parametrize(("classes", "seed"), [(72, 0), (120, 2)])
 def test_the_early_rota_stands_when_the_relaxed_search_has_nothing_in_its_time(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, classes: int, seed: int
 ) -> None:
-    """72 tight generated classes, a 1 s limit: the early table is the run's first rota, and when the
+    """Tight generated classes, a 1 s limit: the early table is the run's first rota, and when the
     relaxed search then finds no table (as when a slower machine runs out of its share), the run
-    returns the early rota, whole and verified, at the penalty it reported."""
-    scenario = tight_school(72, 0)
+    returns the early rota, whole and verified, at the penalty it reported. Both schools' first-fit
+    tables need room made (120, seed 2: in the fortnightly rule too)."""
+    scenario = tight_school(classes, seed)
+    assert first_fit(scenario, make_room=True).made_room_for
     stage = importlib.import_module("rota_solver.weekly_stage")
     search = stage._search_table
 
@@ -138,6 +194,8 @@ def test_the_early_rota_stands_when_the_relaxed_search_has_nothing_in_its_time(
     assert weekly.status != "optimal"  # nothing proven
     # The table's own wishes, as reported (the report's weekly objective adds the duties' spread).
     assert table_penalty(rota) == tables[0].objective
+    # Its duties were shared out before it stood: on these schools evenly (first named: 84 above).
+    assert weekly.objective == tables[0].objective
 
 
 def test_a_short_run_of_a_tight_school_reports_its_early_table_first() -> None:
@@ -151,3 +209,27 @@ def test_a_short_run_of_a_tight_school_reports_its_early_table_first() -> None:
     assert all(v.listed_unmet for v in verify(scenario, rota))
     first = tables[0].objective
     assert first is not None and table_penalty(rota) <= first
+
+
+def test_once_the_early_rota_is_in_hand_the_table_search_leaves_the_dated_stage_its_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A short run's relaxed search stops at IN_HAND_TABLE_SHARE of the run's time, not TABLE_SHARE:
+    with an early rota in hand, the dated stage needs the rest to place the term's make-ups."""
+    stage = importlib.import_module("rota_solver.weekly_stage")
+    search = stage._search_table
+    stops: list[float] = []
+
+    def recorded(
+        built: Any, solver: cp_model.CpSolver, control: RunControl, *args: Any, **kwargs: Any
+    ) -> Any:
+        if kwargs.get("relaxation"):
+            stops.append(args[1] - control.started)  # stop_at, from the run's start
+        return search(built, solver, control, *args, **kwargs)
+
+    monkeypatch.setattr(stage, "_search_table", recorded)
+    limit = 1.0
+    rota = solve(tight_school(72, 1), SolveOptions(time_limit_seconds=limit, workers=1, seed=0))
+    assert stops and all(stop <= stage.IN_HAND_TABLE_SHARE * limit + 0.05 for stop in stops)
+    assert stage.IN_HAND_TABLE_SHARE < stage.TABLE_SHARE
+    assert all(v.listed_unmet for v in verify(tight_school(72, 1), rota))

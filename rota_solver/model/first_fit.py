@@ -46,6 +46,8 @@ class FirstFit:
     """(rule id, cycle week, slot) -> the people on duty."""
     day_sets: dict[tuple[str, str], tuple[int, tuple[Weekday, ...]]] = field(default_factory=dict)
     """(class id, rule id) -> (phase, weekdays) of each class whose sessions all fitted."""
+    made_room_for: set[tuple[str, str]] = field(default_factory=set)
+    """(class id, rule id) of each class placed by moving another out of its way (``make_room``)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class _Table:
         self.class_at: dict[tuple[str, int], list[Slot]] = defaultdict(list)
         self.room_at: dict[tuple[str, int], list[tuple[Slot, int]]] = defaultdict(list)
         self.duties: dict[tuple[str, int, Slot], list[str]] = {}
+        self.at_duty: dict[tuple[str, int, Slot], list[str]] = defaultdict(list)
         self.person_at: dict[tuple[str, int], list[Slot]] = defaultdict(list)
         self.people = [_Person(m.id, m.role, m.max_sessions_per_day, m, None) for m in scenario.staff]
         self.people += [
@@ -128,11 +131,25 @@ class _Table:
         self.class_at[(class_id, week)].append(slot)
         self.room_at[(rule.room, week)].append((slot, self.scenario.school_class(class_id).pupils))
         duty = (rule.id, week, slot)
+        self.at_duty[duty].append(class_id)
         if duty not in self.duties:
             assert staff is not None
             self.duties[duty] = staff
             for person in staff:
                 self.person_at[(person, week)].append(slot)
+
+    def take_out(self, class_id: str, rule: GradeRule, week: int, slot: Slot) -> list[str] | None:
+        """Undo :meth:`place`; the duty's people when it closes (to put the class back with them)."""
+        self.class_at[(class_id, week)].remove(slot)
+        self.room_at[(rule.room, week)].remove((slot, self.scenario.school_class(class_id).pupils))
+        duty = (rule.id, week, slot)
+        self.at_duty[duty].remove(class_id)
+        if self.at_duty[duty]:
+            return None
+        staff = self.duties.pop(duty)
+        for person in staff:
+            self.person_at[(person, week)].remove(slot)
+        return staff
 
 
 def _fits(table: _Table, rule: GradeRule, class_id: str, slot: Slot, weeks: list[int]) -> bool:
@@ -152,8 +169,9 @@ def _fits(table: _Table, rule: GradeRule, class_id: str, slot: Slot, weeks: list
     return True
 
 
-def first_fit(scenario: Scenario) -> FirstFit:
-    """The first-fit weekly table of ``scenario`` (see the module docstring)."""
+def first_fit(scenario: Scenario, make_room: bool = False) -> FirstFit:
+    """The first-fit weekly table of ``scenario`` (see the module docstring); ``make_room``: then a
+    session that found no slot is given one by moving a class out of its way (:func:`_make_room`)."""
     cycle = scenario.cycle_weeks
     table = _Table(scenario)
     result = FirstFit(required=0)
@@ -165,6 +183,8 @@ def first_fit(scenario: Scenario) -> FirstFit:
     }
     # Pinned cells go in first, as they are: (class, rule) -> cycle week -> weekday -> slot.
     pinned: dict[tuple[str, str], dict[int, dict[Weekday, Slot]]] = defaultdict(lambda: defaultdict(dict))
+    # Classes left a session short, unpinned: (class id, rule id), phase, the weekdays they have.
+    short: list[tuple[tuple[str, str], int, list[Weekday]]] = []
     # Classes and rules whose pins the table cannot hold as the rules ask (no staff, two on one day).
     broken: set[tuple[str, str]] = set()
     for pin in scenario.pins:
@@ -229,8 +249,89 @@ def first_fit(scenario: Scenario) -> FirstFit:
                     break
             if complete and len(days) == rule.frequency.sessions:
                 result.day_sets[pair] = (phase, tuple(sorted(days, key=order.__getitem__)))
+            elif complete and not pins:
+                short.append((pair, phase, days))
+    if make_room:
+        movable = set(result.day_sets) - set(pinned)
+        tries = [MAKE_ROOM_TRIES]
+        for (class_id, rule_id), phase, days in short:
+            rule = rules[rule_id]
+            while len(days) < rule.frequency.sessions:
+                slot = _make_room(
+                    table, result, rule, class_id, phase, days, slots_of[rule_id], movable, tries
+                )
+                if slot is None:
+                    break
+                days.append(slot.weekday)
+            if len(days) == rule.frequency.sessions:
+                result.day_sets[(class_id, rule_id)] = (phase, tuple(sorted(days, key=order.__getitem__)))
+                result.made_room_for.add((class_id, rule_id))
+                movable.add((class_id, rule_id))
     result.duties = table.duties
     return result
+
+
+MAKE_ROOM_TRIES = 2000
+"""At most this many classes taken out of a slot to make room, in one table: a bound on the time
+(each try scans the rule's slots once)."""
+
+
+def _make_room(
+    table: _Table,
+    result: FirstFit,
+    rule: GradeRule,
+    class_id: str,
+    phase: int,
+    days: list[Weekday],
+    slots: list[Slot],
+    movable: set[tuple[str, str]],
+    tries: list[int],
+) -> Slot | None:
+    """Place one more session of ``class_id`` in a slot where it is free but another class of the rule
+    stands in its way (the room full, or the people taken), by moving that class's session to another
+    slot that fits it (a one-move ejection chain): the slot taken, or ``None``."""
+    order = {d: i for i, d in enumerate(WEEKDAYS)}
+    cycle, k = table.scenario.cycle_weeks, rule.frequency.weeks
+    weeks = [w for w in range(cycle) if w % k == phase]
+
+    def spaced(day: Weekday, others: list[Weekday]) -> bool:
+        return all(abs(order[day] - order[d]) >= rule.spacing.min_days_apart for d in others)
+
+    for slot in slots:
+        if not spaced(slot.weekday, days) or not all(table.class_free(class_id, w, slot) for w in weeks):
+            continue
+        in_way = {other for w in weeks for other in table.at_duty.get((rule.id, w, slot), ())}
+        for other in sorted(c for c in in_way if (c, rule.id) in movable):
+            if tries[0] <= 0:
+                return None
+            tries[0] -= 1
+            other_phase, other_days = result.day_sets[(other, rule.id)]
+            other_weeks = [w for w in range(cycle) if w % k == other_phase]
+            staff = {w: table.take_out(other, rule, w, slot) for w in other_weeks}
+            if _fits(table, rule, class_id, slot, weeks):
+                kept = [d for d in other_days if d != slot.weekday]
+                moved = next(
+                    (
+                        s
+                        for s in slots
+                        if s != slot and spaced(s.weekday, kept) and _fits(table, rule, other, s, other_weeks)
+                    ),
+                    None,
+                )
+                if moved is not None:
+                    result.cells = [
+                        c for c in result.cells if (c.class_id, c.rule_id, c.slot) != (other, rule.id, slot)
+                    ]
+                    result.cells += [Cell(other, rule.id, w, moved) for w in other_weeks]
+                    result.cells += [Cell(class_id, rule.id, w, slot) for w in weeks]
+                    new_days = tuple(sorted([*kept, moved.weekday], key=order.__getitem__))
+                    result.day_sets[(other, rule.id)] = (other_phase, new_days)
+                    return slot
+                for w in weeks:
+                    table.take_out(class_id, rule, w, slot)
+            for w in other_weeks:
+                table.place(other, rule, w, slot, staff[w])
+    return None
 
 
 def add_first_fit_hint(rm: RotaModel) -> FirstFit:
