@@ -373,38 +373,17 @@ def _early_rota(
 EARLY_DUTIES_DETERMINISTIC_LIMIT = 0.2
 """Work units (about seconds) for sharing the early rota's duties out: 72-240 tight generated
 classes took 0.015-0.075 units (0.05-0.19 s), the staff step then 0 (72), 0-2 (120), 90 (240)."""
-EARLY_DUTIES_SHARE = 0.1
-"""The most of the time left that it may take."""
+EARLY_DUTIES_SHARE = 0.3
+"""The most of the time left that it may take: its first answer is the early rota itself, so a share
+as short as the naming's (a tenth) ended it there in one 1 s run of 120 classes in six."""
 
 
 def _duties_spread(early: _Fallback, options: SolveOptions, control: RunControl) -> _Fallback:
     """The early rota with its duties shared out as the staff wishes ask, its table and wishes held:
     it may stand as the run's weekly table (72 tight generated classes, a 1 s limit: the staff step
     84-88 when left as first named, 0 after). The early rota itself when that finds nothing in time."""
-    solver = cp_solver(options, relaxation=True)
-    solver.parameters.max_deterministic_time = min(
-        solver.parameters.max_deterministic_time, EARLY_DUTIES_DETERMINISTIC_LIMIT
-    )
-    held = early.naming.held_table(early.penalty, early.table)
-    status = control.search(
-        solver,
-        held,
-        Reporter(WEEKLY_STAGE),
-        stage=WEEKLY_STAGE,
-        seconds=control.left(),
-        soft_seconds=control.share(EARLY_DUTIES_SHARE),
-        tentative=True,
-    )
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return early
-    rm = early.naming.rm
-    table = Table(
-        day_sets=early.table.day_sets,
-        placements=early.table.placements,
-        duties={k: int(solver.value(v)) for k, v in rm.duties.items()},
-        assignments={k: int(solver.value(v)) for k, v in rm.assignments.items()},
-    )
-    return _Fallback(early.naming, solver, table, early.penalty)
+    spread = _named_at_any_penalty(early.naming, early.table, options, control, early.penalty)
+    return spread or early
 
 
 def _better(one: _Fallback | None, other: _Fallback | None) -> _Fallback | None:
@@ -556,14 +535,24 @@ class _Fallback:
 
 
 def _named_at_any_penalty(
-    naming: BuiltModel, table: Table, options: SolveOptions, control: RunControl
+    naming: BuiltModel,
+    table: Table,
+    options: SolveOptions,
+    control: RunControl,
+    wishes: float | None = None,
 ) -> _Fallback | None:
     """``table`` with people named on it, its wishes as low as they allow (above the relaxed
     penalty, which people could not be named at): a whole rota at once, from which the named
     model's search starts, rather than from a table without people, and which stands if that
-    search has no time. ``None`` when people cannot be named on it at all, or not in its time."""
+    search has no time. ``None`` when people cannot be named on it at all, or not in its time.
+    With ``wishes`` (a rota in hand's): those held, and the duties shared out as the staff wishes ask,
+    within :data:`EARLY_DUTIES_DETERMINISTIC_LIMIT`."""
     solver = cp_solver(options, relaxation=True)
-    held = naming.held_table(None, table)
+    if wishes is not None:
+        solver.parameters.max_deterministic_time = min(
+            solver.parameters.max_deterministic_time, EARLY_DUTIES_DETERMINISTIC_LIMIT
+        )
+    held = naming.held_table(wishes, table)
     reporter = Reporter(WEEKLY_STAGE)
     # Until its first answer at least (0.05 s at 120 tight generated classes): it is the rota in hand.
     status = control.search(
@@ -572,7 +561,7 @@ def _named_at_any_penalty(
         reporter,
         stage=WEEKLY_STAGE,
         seconds=control.left(),
-        soft_seconds=control.left() * NAMED_AT_ANY_PENALTY_SHARE,
+        soft_seconds=control.left() * (NAMED_AT_ANY_PENALTY_SHARE if wishes is None else EARLY_DUTIES_SHARE),
         tentative=True,
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -584,7 +573,7 @@ def _named_at_any_penalty(
         duties={k: int(solver.value(v)) for k, v in rm.duties.items()},
         assignments={k: int(solver.value(v)) for k, v in rm.assignments.items()},
     )
-    return _Fallback(naming, solver, named, solver.objective_value)
+    return _Fallback(naming, solver, named, solver.objective_value if wishes is None else wishes)
 
 
 JOINT_FREED_DETERMINISTIC_LIMIT = 1.0
