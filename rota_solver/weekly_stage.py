@@ -26,6 +26,7 @@ from .model.hard_rules import HARD_RULES, HardRule
 from .model.joint_neighbourhood import blocked_occurrences, classes_in_the_way, neighbourhood
 from .model.layer import WeeklyLayer
 from .model.soft_rules import SOFT_RULES, SoftRule
+from .model.variables import Cells, Staffing
 from .progress import Progress, ProgressCallback, Reporter
 from .scenario import Scenario
 from .solver_options import SolveOptions, cp_solver
@@ -99,6 +100,39 @@ def relaxable(
     return layer is None and set(hard_rules) <= set(HARD_RULES) and set(soft_rules) <= set(SOFT_RULES)
 
 
+@dataclass(frozen=True)
+class WeeklyRun:
+    """What each step of one weekly stage reads: the school, the rules, the term, the solver's
+    options, the run's control and where progress goes."""
+
+    scenario: Scenario
+    hard_rules: Sequence[HardRule]
+    soft_rules: Sequence[SoftRule]
+    calendar: TermCalendar
+    options: SolveOptions
+    control: RunControl
+    progress: ProgressCallback | None
+
+    def build(
+        self,
+        hint: bool | None = None,
+        people_are: Staffing = "named",
+        only: Table | Cells | None = None,
+        joint_free_times: bool = False,
+    ) -> BuiltModel:
+        """The model of the run's school and rules (see :func:`build_model`)."""
+        return build_model(
+            self.scenario,
+            self.hard_rules,
+            self.soft_rules,
+            hint=hint,
+            calendar=self.calendar,
+            people_are=people_are,
+            only=only,
+            joint_free_times=joint_free_times,
+        )
+
+
 def weekly_stage(
     scenario: Scenario,
     calendar: TermCalendar,
@@ -117,6 +151,7 @@ def weekly_stage(
     240-class generated school's table is proven best in about 2 s this way, where the model naming
     people took 36-65 s. When they cannot be named (or for a rerun, or rules of the caller's), the
     named model is searched, from the relaxed table and knowing its bound."""
+    run = WeeklyRun(scenario, hard_rules, soft_rules, calendar, options, control, progress)
     began, left_at_start = time.monotonic(), control.left()
     stop_at = began + control.share(TABLE_SHARE)
     build_seconds = solve_seconds = 0.0
@@ -130,7 +165,7 @@ def weekly_stage(
         if takes_early_table(scenario, control):
             # A short run: a rota in hand first, should the relaxed optimum not come in time.
             started = time.perf_counter()
-            early = _early_rota(scenario, hard_rules, soft_rules, calendar, options, control, progress)
+            early = _early_rota(run)
             if early is not None:
                 # The rest of a short run is worth more to the dated stage than to a better table.
                 stop_at = min(stop_at, began + IN_HAND_TABLE_SHARE * left_at_start)
@@ -150,15 +185,7 @@ def weekly_stage(
             started = time.perf_counter()
             # No first-fit start: the relaxed table is found and proven sooner without (240 generated
             # classes, seeds 0-2: 1.0-1.1 s against 1.6-1.9 s; 180: 0.5 s against 0.9 s).
-            relaxed = build_model(
-                scenario,
-                hard_rules,
-                soft_rules,
-                calendar=calendar,
-                people_are="left_out",
-                hint=False,
-                joint_free_times=joint_free_times,
-            )
+            relaxed = run.build(people_are="left_out", hint=False, joint_free_times=joint_free_times)
             build_seconds += time.perf_counter() - started
             if joint_free_times and not _prices_joint_activities(relaxed):
                 break  # no joint activity: the same relaxation as before
@@ -176,20 +203,7 @@ def weekly_stage(
             tried = relaxed.table(solver)
             size = size or _size(relaxed)
             started = time.perf_counter()
-            naming, named, searched = _named_and_cheaper(
-                relaxed,
-                solver,
-                status,
-                tried,
-                layer,
-                scenario,
-                hard_rules,
-                soft_rules,
-                calendar,
-                options,
-                control,
-                progress,
-            )
+            naming, named, searched = _named_and_cheaper(run, relaxed, solver, status, tried, layer)
             build_seconds += time.perf_counter() - started - searched
             solve_seconds += searched
             if named.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -210,17 +224,7 @@ def weekly_stage(
                     progress(Progress(WEEKLY_STAGE, control.elapsed(), value, bound, 1))
                 if fallback is not None and _time_to_build(control, build_seconds - early_build):
                     started = time.perf_counter()
-                    freed = _joint_activities_freed(
-                        scenario,
-                        hard_rules,
-                        soft_rules,
-                        calendar,
-                        fallback,
-                        bound,
-                        options,
-                        control,
-                        progress,
-                    )
+                    freed = _joint_activities_freed(run, fallback, bound)
                     if freed is not None:
                         naming, named = freed
                         build_seconds += time.perf_counter() - started - named.seconds
@@ -243,16 +247,14 @@ def weekly_stage(
         # table that still holds), it is the whole model's answer, at a fraction of its build
         # (120 generated classes: 0.15 s against 0.6 s).
         started = time.perf_counter()
-        mine = build_model(scenario, hard_rules, soft_rules, calendar=calendar, hint=False, only=own)
+        mine = run.build(hint=False, only=own)
         if layer.price_weekly_changes(mine, calendar):
             built = mine
         build_seconds += time.perf_counter() - started
     if built is None:
         started = time.perf_counter()
         # A rerun starts from the published table (the layer's hint), not the first-fit one.
-        built = build_model(
-            scenario, hard_rules, soft_rules, calendar=calendar, hint=False if layer else None
-        )
+        built = run.build(hint=False if layer else None)
         if layer is not None:
             layer.price_weekly_changes(built, calendar)
         build_seconds += time.perf_counter() - started
@@ -340,34 +342,27 @@ def _fallen_back(
     )
 
 
-def _early_rota(
-    scenario: Scenario,
-    hard_rules: Sequence[HardRule],
-    soft_rules: Sequence[SoftRule],
-    calendar: TermCalendar,
-    options: SolveOptions,
-    control: RunControl,
-    progress: ProgressCallback | None,
-) -> _Fallback | None:
+def _early_rota(run: WeeklyRun) -> _Fallback | None:
     """The run's first rota, reported at once: the first-fit table with room made for the classes it
     left out (:func:`~rota_solver.early_table.first_fit_table`), or when room could not be made, the
     best table of its neighbourhood (:func:`~rota_solver.early_table.first_fit_completed`); people
     named on it at whatever penalty they allow. ``None`` if there is none."""
+    scenario, control = run.scenario, run.control
     fitted = first_fit(scenario, make_room=True)
     table = first_fit_table(scenario, fitted)
     if table is None:
         table = first_fit_completed(
-            scenario, hard_rules, soft_rules, calendar, options, control, WEEKLY_STAGE, fitted
+            scenario, run.hard_rules, run.soft_rules, run.calendar, run.options, control, WEEKLY_STAGE, fitted
         )
     if table is None:
         return None
-    naming = build_model(scenario, hard_rules, soft_rules, calendar=calendar, hint=False, only=table)
-    early = _named_at_any_penalty(naming, table, options, control)
+    naming = run.build(hint=False, only=table)
+    early = _named_at_any_penalty(naming, table, run.options, control)
     if early is None:
         return None
-    if progress is not None:
-        progress(Progress(WEEKLY_STAGE, control.elapsed(), early.penalty, None, 1))
-    return _duties_spread(early, options, control)
+    if run.progress is not None:
+        run.progress(Progress(WEEKLY_STAGE, control.elapsed(), early.penalty, None, 1))
+    return _duties_spread(early, run.options, control)
 
 
 EARLY_DUTIES_DETERMINISTIC_LIMIT = 0.2
@@ -585,15 +580,7 @@ JOINT_FREED_SHARE = 0.3
 
 
 def _joint_activities_freed(
-    scenario: Scenario,
-    hard_rules: Sequence[HardRule],
-    soft_rules: Sequence[SoftRule],
-    calendar: TermCalendar,
-    fallback: _Fallback,
-    optimum: float,
-    options: SolveOptions,
-    control: RunControl,
-    progress: ProgressCallback | None,
+    run: WeeklyRun, fallback: _Fallback, optimum: float
 ) -> tuple[BuiltModel, _Named] | None:
     """The rota in hand with the joint activities it leaves no time for given one, at the relaxed
     ``optimum``: a table near it and people named on it at that penalty, which proves it the best.
@@ -608,21 +595,15 @@ def _joint_activities_freed(
     blocked = blocked_occurrences(fallback.naming, fallback.solver)
     if not blocked:
         return None
-    free = classes_in_the_way(scenario, calendar, blocked, fallback.table)
-    near = build_model(
-        scenario,
-        hard_rules,
-        soft_rules,
-        calendar=calendar,
-        people_are="left_out",
-        hint=False,
-        only=neighbourhood(fallback.table, free),
-        joint_free_times=True,
+    free = classes_in_the_way(run.scenario, run.calendar, blocked, fallback.table)
+    near = run.build(
+        people_are="left_out", hint=False, only=neighbourhood(fallback.table, free), joint_free_times=True
     )
     near.hint(fallback.table)
     near.at_least(optimum)
     near.at_most(optimum)
-    solver = cp_solver(options, relaxation=True)
+    control = run.control
+    solver = cp_solver(run.options, relaxation=True)
     # The penalty is held, so it is a search for any table: the LP has nothing to bound (120 tight
     # generated classes: 0.05 s without it, 0.25-0.45 s with).
     solver.parameters.linearization_level = 0
@@ -637,83 +618,48 @@ def _joint_activities_freed(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     table = near.table(solver)
-    naming, named, searched = _named_and_cheaper(
-        near,
-        solver,
-        cp_model.OPTIMAL,
-        table,
-        None,
-        scenario,
-        hard_rules,
-        soft_rules,
-        calendar,
-        options,
-        control,
-        progress,
-    )
+    naming, named, searched = _named_and_cheaper(run, near, solver, cp_model.OPTIMAL, table, None)
     if named.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return naming, _Named(named.status, named.solver, searched + solver.wall_time)
 
 
 def _named_and_cheaper(
+    run: WeeklyRun,
     relaxed: BuiltModel,
     solver: cp_model.CpSolver,
     status: cp_model.CpSolverStatus,
     table: Table,
     layer: WeeklyLayer | None,
-    scenario: Scenario,
-    hard_rules: Sequence[HardRule],
-    soft_rules: Sequence[SoftRule],
-    calendar: TermCalendar,
-    options: SolveOptions,
-    control: RunControl,
-    progress: ProgressCallback | None,
 ) -> tuple[BuiltModel, _Named, float]:
     """People named on the relaxed ``table`` at the solver's penalty and, when they can be, on a table
     as good whose dates cost the term less (:func:`_cheaper_for_the_term`) if there is one and people
     can be named on it too: looked for only once people are named on ``table`` (were they not, the
     search would be lost: 48 generated classes, 0.9 s). Also the seconds spent searching."""
     objective = solver.objective_value
-    naming, named = _name_on(
-        scenario, hard_rules, soft_rules, calendar, table, objective, options, control, progress
-    )
+    naming, named = _name_on(run, table, objective)
     searched = named.seconds
     if named.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return naming, named, searched
     started = time.perf_counter()
-    fewer = _cheaper_for_the_term(relaxed, solver, status, calendar, options, control, layer)
+    fewer = _cheaper_for_the_term(relaxed, solver, status, run.calendar, run.options, run.control, layer)
     searched += time.perf_counter() - started
     if fewer is not None:
-        cheaper, on_cheaper = _name_on(
-            scenario, hard_rules, soft_rules, calendar, fewer, objective, options, control, progress
-        )
+        cheaper, on_cheaper = _name_on(run, fewer, objective)
         searched += on_cheaper.seconds
         if on_cheaper.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return cheaper, on_cheaper, searched
     return naming, named, searched
 
 
-def _name_on(
-    scenario: Scenario,
-    hard_rules: Sequence[HardRule],
-    soft_rules: Sequence[SoftRule],
-    calendar: TermCalendar,
-    table: Table,
-    objective: float,
-    options: SolveOptions,
-    control: RunControl,
-    progress: ProgressCallback | None,
-) -> tuple[BuiltModel, _Named]:
+def _name_on(run: WeeklyRun, table: Table, objective: float) -> tuple[BuiltModel, _Named]:
     """People named on a relaxed ``table`` at its penalty (:func:`_name_people`), in the model of the
     table's own cells (the named model with the table held: 0.1 s to build at 240 classes, not
     0.8 s), or a small school's whole model, whose table may still move for the duties' sake."""
-    small = len(scenario.classes) < STAFF_TABLE_BELOW_CLASSES
-    only = None if small else table
-    naming = build_model(scenario, hard_rules, soft_rules, calendar=calendar, hint=False, only=only)
-    return naming, _name_people(
-        naming, table, objective, cp_solver(options, relaxation=True), control, progress
-    )
+    small = len(run.scenario.classes) < STAFF_TABLE_BELOW_CLASSES
+    naming = run.build(hint=False, only=None if small else table)
+    solver = cp_solver(run.options, relaxation=True)
+    return naming, _name_people(naming, table, objective, solver, run.control, run.progress)
 
 
 def _name_people(

@@ -31,7 +31,7 @@ from rota_solver.scenario import Scenario
 from rota_solver.solve import SolveOptions, solve
 from rota_solver.term_calendar import build_term_calendar
 from rota_solver.verify import verify
-from rota_solver.weekly_stage import WEEKLY_STAGE
+from rota_solver.weekly_stage import WEEKLY_STAGE, WeeklyRun
 from tests.factories import rule, tiny_school
 
 OPTIONS = SolveOptions(time_limit_seconds=10, workers=1, seed=0)
@@ -124,10 +124,10 @@ def test_when_room_cannot_be_made_the_early_rota_is_the_neighbourhoods(
     monkeypatch.setattr(stage, "first_fit_completed", counted)
     calendar = build_term_calendar(LEFT_OUT)
     args = (LEFT_OUT, HARD_RULES, SOFT_RULES, calendar, OPTIONS)
-    made = stage._early_rota(*args, RunControl(10), None)
+    made = stage._early_rota(WeeklyRun(*args, RunControl(10), None))
     assert made is not None and not calls  # room was made: no neighbourhood searched
     monkeypatch.setattr(first_fit_module, "MAKE_ROOM_TRIES", 0)
-    searched = stage._early_rota(*args, RunControl(10), None)
+    searched = stage._early_rota(WeeklyRun(*args, RunControl(10), None))
     assert searched is not None and calls == ["neighbourhood"]
     for early in (made, searched):
         assert chosen_starts(early.table, "reading") == {"1-1": {"12:00"}, "1-2": {"11:30"}}
@@ -241,9 +241,8 @@ def test_the_early_rotas_duties_are_shared_out_as_the_staff_wishes_ask() -> None
     scenario = tight_school(72, 0)
     calendar = build_term_calendar(scenario)
     reported: list[Progress] = []
-    early = stage._early_rota(
-        scenario, HARD_RULES, SOFT_RULES, calendar, OPTIONS, RunControl(10), reported.append
-    )
+    run = WeeklyRun(scenario, HARD_RULES, SOFT_RULES, calendar, OPTIONS, RunControl(10), reported.append)
+    early = stage._early_rota(run)
     assert early is not None and [p.objective for p in reported] == [early.penalty]
     # The early rota as first named: the first-fit table with room made, people named on it.
     table = first_fit_table(scenario, first_fit(scenario, make_room=True))

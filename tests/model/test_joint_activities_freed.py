@@ -23,7 +23,7 @@ from rota_solver.scenario import Scenario
 from rota_solver.solve import SolveOptions, solve
 from rota_solver.term_calendar import build_term_calendar
 from rota_solver.verify import verify
-from rota_solver.weekly_stage import _joint_activities_freed, _named_at_any_penalty
+from rota_solver.weekly_stage import WeeklyRun, _joint_activities_freed, _named_at_any_penalty
 from tests.factories import rule, tiny_school
 from tests.model.helpers import QUIZ, place, term
 
@@ -80,9 +80,8 @@ def test_the_classes_in_a_blocked_activitys_way_are_set_free() -> None:
     held = {k for k, v in table.placements.items() if v and k[0] != "1-1"}
     assert held <= cells.placements and cells.free == {"1-1"}
 
-    freed = _joint_activities_freed(
-        scenario, HARD_RULES, SOFT_RULES, calendar, fallback, 0.0, OPTIONS, RunControl(10), None
-    )
+    run = WeeklyRun(scenario, HARD_RULES, SOFT_RULES, calendar, OPTIONS, RunControl(10), None)
+    freed = _joint_activities_freed(run, fallback, 0.0)
     assert freed is not None
     built, named = freed
     assert named.status == cp_model.OPTIMAL
@@ -102,9 +101,8 @@ def test_no_table_near_the_rota_in_hand_at_the_optimum_leaves_the_whole_search()
     naming = build_model(scenario, hint=False, only=table)
     fallback = _named_at_any_penalty(naming, table, OPTIONS, RunControl(10))
     assert fallback is not None and blocked_occurrences(naming, fallback.solver)
-    freed = _joint_activities_freed(
-        scenario, HARD_RULES, SOFT_RULES, calendar, fallback, 0.0, OPTIONS, RunControl(10), None
-    )
+    run = WeeklyRun(scenario, HARD_RULES, SOFT_RULES, calendar, OPTIONS, RunControl(10), None)
+    freed = _joint_activities_freed(run, fallback, 0.0)
     assert freed is None
     # The whole relaxation, searched again with the wish priced, finds the optimum the solve returns.
     rota = solve(scenario, OPTIONS)
