@@ -28,7 +28,7 @@ from ortools.sat.python import cp_model
 
 from .control import RunControl
 from .model.builder import Table, build_model
-from .model.first_fit import FirstFit, first_fit
+from .model.first_fit import FirstFit
 from .model.hard_rules import HardRule
 from .model.soft_rules import SoftRule
 from .model.variables import Cells
@@ -85,16 +85,13 @@ def first_fit_completed(
     options: SolveOptions,
     control: RunControl,
     stage: str,
-    fitted: FirstFit | None = None,
+    fitted: FirstFit,
 ) -> Table | None:
     """The best table, by the relaxed model's rules (people left out, so people may yet fail to be
-    named on it), of the neighbourhood of the first-fit table (``fitted``, by default made here
-    without making room) that sets free the classes of the rules where it left classes out (before
-    making room) and holds the rest. ``None`` when the neighbourhood holds no such table within its
-    work limit, or it is the whole relaxation and the time left is enough to search that
-    (:data:`WHOLE_FIRST_ANSWER_FACTOR`)."""
-    if fitted is None:
-        fitted = first_fit(scenario)
+    named on it), of the neighbourhood of the first-fit table ``fitted`` that sets free the classes of
+    the rules where it left classes out (before making room) and holds the rest. ``None`` when the
+    neighbourhood holds no such table within its work limit, or it is the whole relaxation and the
+    time left is enough to search that (:data:`WHOLE_FIRST_ANSWER_FACTOR`)."""
     left_out = (_pairs(scenario) - set(fitted.day_sets)) | fitted.made_room_for
     # A class left out of one rule finds no slot because that rule's room is full where it is free:
     # the other classes of the rule are the ones that can make way.

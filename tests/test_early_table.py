@@ -81,7 +81,8 @@ def test_the_classes_first_fit_left_out_are_placed_by_setting_their_rule_free() 
 
     calendar = build_term_calendar(LEFT_OUT)
     control = RunControl(10)
-    table = first_fit_completed(LEFT_OUT, HARD_RULES, SOFT_RULES, calendar, OPTIONS, control, WEEKLY_STAGE)
+    args = (LEFT_OUT, HARD_RULES, SOFT_RULES, calendar, OPTIONS, control, WEEKLY_STAGE)
+    table = first_fit_completed(*args, fitted)
     assert table is not None
     # 1-1 made way: it reads in the second slot, 1-2 in the first, every week.
     assert chosen_starts(table, "reading") == {"1-1": {"12:00"}, "1-2": {"11:30"}}
@@ -147,9 +148,9 @@ def test_when_the_rules_missed_hold_every_class_a_first_table_is_taken_only_if_t
     assert len(first_fit(scenario).day_sets) == 1
     calendar = build_term_calendar(scenario)
     args = (scenario, HARD_RULES, SOFT_RULES, calendar, OPTIONS)
-    assert first_fit_completed(*args, RunControl(10), WEEKLY_STAGE) is None
+    assert first_fit_completed(*args, RunControl(10), WEEKLY_STAGE, first_fit(scenario)) is None
     monkeypatch.setattr(early_table, "WHOLE_FIRST_ANSWER_FACTOR", 1e9)  # any time left is short
-    table = first_fit_completed(*args, RunControl(10), WEEKLY_STAGE)
+    table = first_fit_completed(*args, RunControl(10), WEEKLY_STAGE, first_fit(scenario))
     assert table is not None
     assert chosen_starts(table, "reading") == {"1-1": {"12:00"}, "1-2": {"11:30"}}
 
