@@ -92,7 +92,6 @@ def plan_term(
         return _plan_rerun(scenario, calendar, held, lost, fixed, solver, control, progress, layer)
     building = time.perf_counter()
     inputs = build_inputs(scenario, calendar, held, lost, fixed)
-    fit = first_fit_plan(scenario, calendar, inputs, fixed)
     started = time.perf_counter()
     inputs_seconds = started - building
     # A fresh solve keeps a moment back: should the search find nothing in time, the first-fit
@@ -104,9 +103,10 @@ def plan_term(
     # left than that, it would only overrun the limit.
     solved = None
     if searching.left() > MODEL_BUILD_FACTOR * inputs_seconds:
-        solved = _solve_people_later(scenario, calendar, inputs, fixed, search, fit.spots)
+        solved = _solve_people_later(scenario, calendar, inputs, fixed, search)
     if solved is None or solved.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         bound = solved.bound if solved is not None else 0.0
+        fit = first_fit_plan(scenario, calendar, inputs, fixed)
         solved = _first_fit_named(scenario, calendar, inputs, fixed, fit, solver, control, bound)
         if solved is None:
             solved = _nothing_placed(scenario, calendar, inputs, fixed, solver, control, bound)
@@ -209,10 +209,8 @@ def _solve_people_later(
     inputs: TermInputs,
     fixed: Fixed,
     search: _Search,
-    first_hint: dict[str, Spot] | None = None,
 ) -> _Solved:
-    """Place every item against each role's head count, then name the people on the chosen spots;
-    the first round starts from ``first_hint`` (the first-fit plan's spots).
+    """Place every item against each role's head count, then name the people on the chosen spots.
 
     Duty variables per person were four in five of the model's variables (70,742 of 88,809 at 72
     generated classes). The head-count model is a relaxation of the full one, so when people can be
@@ -222,7 +220,7 @@ def _solve_people_later(
     """
     solver = search.solver
     by_person: frozenset[dt.date] = frozenset()
-    hint: dict[str, Spot] = first_hint or {}
+    hint: dict[str, Spot] = {}
     for _ in range(NAMING_ROUNDS):
         tm = TermModel(scenario, calendar, inputs, fixed, by_person_on=by_person)
         terms = build_term_model(tm)

@@ -2,10 +2,11 @@
 is already placed, people named as it goes, then make-ups wherever a class's wait would run over its
 gap limit.
 
-It takes milliseconds where the search's model takes seconds to build (0.9 s at 120 generated
+It takes 0.01-0.03 s where the search's model takes seconds to build (0.9 s at 120 generated
 classes, 1.6 s at 240), so a run short of time still places the term's make-ups, returns and
-activities; and it is the search's first hint. The term model, with each item held to the spot
-chosen here, checks every hard rule again and names the people (see ``plan_term``).
+activities. The term model, with each item held to the spot chosen here, checks every hard rule
+again and names the people (see ``plan_term``). It is not the search's hint: as one it slowed the
+240-class search to its optimum (the dated stage 4.2-6.0 s against 2.9-3.7 s).
 """
 
 from __future__ import annotations
