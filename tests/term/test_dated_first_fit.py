@@ -4,11 +4,13 @@ worth building) and checks what first fit placed, with the verifier on every rot
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from ortools.sat.python import cp_model
 from pydantic import ValidationError
 
 import rota_solver.term as term_stage
@@ -143,6 +145,27 @@ def test_first_fit_places_what_the_plain_table_leaves_unmet(
 
     assert of_origin(plain, "makeup") == [] and [u.kind for u in plain.unmet] == ["gap"]
     assert len(of_origin(placed, "makeup")) == 1 and placed.unmet == []
+
+
+def test_a_search_stopped_short_of_first_fits_plan_gives_way_to_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search ran, but its time ran out on an answer worse than first fit's (here: the plain
+    table, nothing placed): the rota is first fit's."""
+    scenario = tiny_school(
+        term={"start": "2026-09-07", "end": "2026-10-02", "closures": [SPORTS_DAY]},
+        classes=[{"id": "1-1", "grade": 1, "size": 30}],
+        rules=[rule(max_gap_days=8)],
+    )
+
+    def stopped_short(scenario: Scenario, calendar: Any, inputs: Any, fixed: Any, search: Any) -> Any:
+        plain = term_stage._nothing_placed(
+            scenario, calendar, inputs, fixed, search.solver, search.control, 0.0
+        )
+        return dataclasses.replace(plain, status=cp_model.FEASIBLE)
+
+    monkeypatch.setattr(term_stage, "_solve_people_later", stopped_short)
+    rota = solve_first_fit(scenario, on_wednesdays("1-1"))
+    assert [m.date for m in of_origin(rota, "makeup")] == [day("2026-09-24")]
+    assert rota.unmet == []
 
 
 def test_first_fit_is_deterministic(no_search: None) -> None:
