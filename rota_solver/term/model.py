@@ -474,6 +474,15 @@ def makeups_only_for_sessions_not_held(tm: TermModel) -> None:
                 tm.model.add_implication(tm.place[(item.key, spot)], tm.held[item.gives_way_to].Not())
 
 
+def returns_only_in_a_session_held(tm: TermModel) -> None:
+    """A pattern session becomes the final returns session only if it is held: one that gives way
+    (to an event day, or before an orientation) is not there to take the class's books."""
+    for (_, session_id), var in tm.convert.items():
+        held = tm.held.get(session_id)
+        if held is not None:
+            tm.model.add_implication(var, held)
+
+
 def gaps_within_limit(tm: TermModel) -> None:
     """No class waits longer than its rule's gap limit between sessions (or the gap is reported):
     every run of that many counted days (:func:`~rota_solver.term.plan.gap_days`, to the rule's
@@ -535,6 +544,7 @@ TERM_RULES: tuple[TermRule, ...] = (
     orientation_before_first_session,
     sessions_give_way_only_for_a_reason,
     makeups_only_for_sessions_not_held,
+    returns_only_in_a_session_held,
     gaps_within_limit,
 )
 """The term stage's hard rules (unmet items and gaps are priced, and reported, not forbidden)."""

@@ -102,6 +102,28 @@ def test_the_last_borrowing_session_inside_the_returns_window_becomes_the_return
     ]
 
 
+def test_a_session_that_gives_way_to_an_event_day_does_not_become_the_returns_session() -> None:
+    """1-1's last borrowing session in the returns window (Wednesday 10-21) gives way to a fair that
+    takes the whole day: the class brings its books back in an extra session after it, not in the
+    session that is not held (a first-fit plan found the model converting it, which left the class
+    with no returns session and nothing listed unmet)."""
+    fair = {
+        "id": "fair",
+        "kind": "event",
+        "participants": {"grades": [1]},
+        "when": {"start": "2026-10-21", "end": "2026-10-21"},
+        "all_day": True,
+    }
+    scenario = school({"returns_within_days": 14}, activities=[fair])
+    rota = solve_term(scenario, pattern)
+
+    returns = assert_one_final_returns_session(rota, day("2026-10-10"))
+    assert returns["1-1"].date in (day("2026-10-22"), day("2026-10-23"))
+    assert returns["1-2"].date == day("2026-10-16")
+    assert term(rota, "ExtraReturnsSessions").bearers == {"1-1": 1}
+    assert (day("2026-10-21"), "1-1", "activity") in lost(rota, "borrowing")
+
+
 def test_with_no_borrowing_session_inside_the_returns_window_an_extra_one_is_added() -> None:
     # Returns window 10-22..10-23 (Thursday, Friday): 1-1's last borrowing is Wednesday 10-21,
     # 1-2's Friday 10-23 is already lost to loans_due.
