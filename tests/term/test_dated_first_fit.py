@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 from pydantic import ValidationError
 
@@ -179,12 +180,12 @@ def test_first_fit_is_deterministic(no_search: None) -> None:
 
 
 @settings(
-    max_examples=40,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     derandomize=True,
 )
-@given(data=schools())
+@given(data=st.booleans().flatmap(lambda away: schools(away=away)))
 def test_every_generated_school_on_first_fit_passes_the_verifier(
     no_search: None, data: dict[str, Any]
 ) -> None:
