@@ -300,9 +300,10 @@ def _first_fit_named(
     control: RunControl,
     bound: float,
 ) -> _Solved | None:
-    """The dated plan when the search found none in time: every item held to its first-fit spot (or
-    unplaced), the people first fit named as the hint. The model checks every hard rule again, and
-    leaves out (reports unmet) whatever first fit got wrong. ``None`` if it finds nothing in time."""
+    """The dated plan when the search found none in time (or stopped short of it): every item held
+    to its first-fit spot (or unplaced), the people first fit named as the hint. The model checks
+    every hard rule again, and leaves out (reports unmet) whatever first fit got wrong. ``None`` if
+    it finds nothing in time."""
     items = [
         dataclasses.replace(item, spots=[fit.spots[item.key]] if item.key in fit.spots else [])
         for item in inputs.items

@@ -80,9 +80,10 @@ class _Board:
     def fits(self, item: Item, spot: Spot) -> tuple[str, ...] | None:
         """The people to put on duty if the item fits at the spot, else ``None``."""
         day = spot.date
-        clash = self.timed if item.all_day else self.all_day
-        if any((key, day) in clash or (key, day) in self.all_day for key in self._day_keys(item)):
-            return None
+        # An event day takes its classes and room for the whole day: nothing timed beside it.
+        for key in self._day_keys(item):
+            if (key, day) in self.all_day or (item.all_day and (key, day) in self.timed):
+                return None
         taken = self._taken(item)
         if any(_overlapping(spot.start, spot.end, self.busy.get((who, day), [])) for who in taken):
             return None
@@ -99,7 +100,7 @@ class _Board:
             ]
             if len(free) < need:
                 return None
-            # The least loaded first: a plan the search starts from should not pile duties on one person.
+            # The least loaded first: the rota standing on this plan should not pile duties on one person.
             people += sorted(free, key=lambda p: self.load[p])[:need]
         return tuple(people)
 
