@@ -180,8 +180,12 @@ def first_fit_plan(scenario: Scenario, calendar: TermCalendar, inputs: TermInput
     activities = [i for i in inputs.items if i.kind == "activity"]
     # Event days first (they clear whole days), then the items with the fewest spots to choose from.
     activities.sort(key=lambda i: (not i.all_day, len(i.spots)))
+    displaced = _displaced_by_day(inputs)
     for item in [*shifts, *activities]:
-        if put(item, sorted(item.spots)) and item.activity is not None and item.activity.before_first:
+        # An event day on the day it displaces the fewest sessions: on a full day, the model would
+        # rather list it unmet than have every class miss its session.
+        order = sorted(item.spots, key=lambda s: (displaced[(item.key, s.date)], s) if item.all_day else s)
+        if put(item, order) and item.activity is not None and item.activity.before_first:
             spot = spots[item.key]
             for class_id in item.classes:
                 for rule_id in item.activity.before_first:
@@ -193,6 +197,16 @@ def first_fit_plan(scenario: Scenario, calendar: TermCalendar, inputs: TermInput
             put(item, [s for s in sorted(item.spots) if later(item, s)])
     _close_gaps(scenario, calendar, inputs, given_way, spots, put, later)
     return DatedFit(spots, people, given_way)
+
+
+def _displaced_by_day(inputs: TermInputs) -> dict[tuple[str, dt.date], int]:
+    """(item key, date) -> the pattern sessions the item would displace on that date."""
+    dates = {s.id: s.date for s in inputs.held}
+    count: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for session_id, keys in inputs.displaceable.items():
+        for key in keys:
+            count[(key, dates[session_id])] += 1
+    return count
 
 
 def _given_way(inputs: TermInputs, spots: dict[str, Spot]) -> frozenset[str]:

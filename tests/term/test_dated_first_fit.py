@@ -130,6 +130,33 @@ def test_an_orientation_comes_first_and_the_sessions_before_it_give_way(no_searc
     assert rota.unmet == []
 
 
+def test_an_event_day_goes_on_the_day_it_displaces_the_fewest_sessions(no_search: None) -> None:
+    # Both classes read in the library every school day except Wednesday 09-16, when the librarian
+    # is away: the fair goes there (the first day, 09-07, would displace both classes' sessions).
+    scenario = tiny_school(
+        term={"start": "2026-09-07", "end": "2026-09-25"},
+        staff=[{"id": "lib", "role": "librarian", "days_off": ["2026-09-16"]}],
+        classes=[{"id": "1-1", "grade": 1, "size": 30}, {"id": "2-1", "grade": 2, "size": 30}],
+        rules=[rule(grades=[1, 2], frequency={"per_week": 5})],
+        activities=[
+            {
+                "id": "fair",
+                "kind": "event",
+                "participants": {"grades": [1]},
+                "when": {"month": 9},
+                "all_day": True,
+                "room": "library",
+            }
+        ],
+    )
+    rota = solve_first_fit(scenario)
+
+    [event] = events_of(rota, "fair")
+    assert event.date == day("2026-09-16")
+    assert [x.cause for x in rota.lost] == ["staff_away", "staff_away"]
+    assert rota.unmet == []
+
+
 def test_first_fit_places_what_the_plain_table_leaves_unmet(
     monkeypatch: pytest.MonkeyPatch, no_search: None
 ) -> None:
