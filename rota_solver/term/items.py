@@ -132,6 +132,7 @@ class SpotFinder:
         self._dated = {c.id for c in scenario.classes if any(b.since or b.until for b in c.busy)}
         self._taken: dict[tuple[str, Slot, str | None, int | None, dt.date | None], bool] = {}
         self._able: dict[tuple[str, Spot], list[str]] = {}
+        self._window_times: dict[tuple[str, int, Weekday], list[tuple[int, int]]] = {}
 
     def window_spots(self, day: SchoolDay, window_ids: list[str], duration: int) -> list[Spot]:
         """Slots of the windows on the day's timetable weekday, cut to ``duration``."""
@@ -140,9 +141,20 @@ class SpotFinder:
         return [
             Spot(day.date, start, end, window_id, day.follows)
             for window_id in window_ids
-            if day.follows in self.scenario.window_days(self.scenario.window(window_id))
-            for start, end in window_times(self.scenario, window_id, duration, day.follows)
+            for start, end in self._times(window_id, duration, day.follows)
         ]
+
+    def _times(self, window_id: str, duration: int, weekday: Weekday) -> list[tuple[int, int]]:
+        """The window's (start, end) times on the weekday (none if it is closed that day), looked up
+        once: the same few recur for every class and date (8,441 look-ups at 120 tight classes)."""
+        key = (window_id, duration, weekday)
+        if key not in self._window_times:
+            window = self.scenario.window(window_id)
+            open_that_day = weekday in self.scenario.window_days(window)
+            self._window_times[key] = (
+                window_times(self.scenario, window_id, duration, weekday) if open_that_day else []
+            )
+        return self._window_times[key]
 
     def class_free(self, class_id: str, spot: Spot, rule_id: str | None = None) -> bool:
         """Whether the class is free at the spot: for a session of ``rule_id`` (a make-up or returns

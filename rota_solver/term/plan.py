@@ -455,9 +455,11 @@ def _windows_covered_without(lost: dt.date, sure: list[dt.date], gap: int, count
     at = bisect.bisect_left(counted, lost)
     inside = at < len(counted) and counted[at] == lost
     first = max(0, at - gap + 1 if inside else at - gap)
+    ordered = sorted(sure)
     for i in range(first, min(at, len(counted) - gap) + 1):
         start, end = counted[i], counted[i + gap - 1]
-        if not any(start <= d <= end for d in sure):
+        j = bisect.bisect_left(ordered, start)
+        if j == len(ordered) or ordered[j] > end:
             return False
     return True
 
