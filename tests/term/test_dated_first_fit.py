@@ -27,6 +27,7 @@ from tests.factories import rule, tiny_school
 from tests.model.helpers import Force, forcing, place
 from tests.strategies import schools
 from tests.term.helpers import day, events_of, of_origin
+from tests.term.test_activities import event_day_school, orientation_school
 
 OPTIONS = SolveOptions(time_limit_seconds=10, workers=1, seed=0)
 SPORTS_DAY = {"name": "Sports day", "start": "2026-09-23"}
@@ -92,25 +93,7 @@ def test_makeups_of_two_classes_never_share_the_one_librarian_or_the_room(no_sea
 def test_an_orientation_comes_first_and_the_sessions_before_it_give_way(no_search: None) -> None:
     # Reading's only window is Monday lunch: each class's 09-07 session would come before any
     # orientation (afternoons of weeks 1-2), so both give way.
-    scenario = tiny_school(
-        windows=[
-            {"id": "lunch", "start": "11:30", "end": "12:30", "days": ["mon"]},
-            {"id": "afternoon", "periods": ["p5", "p6"]},
-        ],
-        activities=[
-            {
-                "id": "orientation",
-                "kind": "orientation",
-                "participants": {"grades": [1], "each_class": True},
-                "when": {"weeks": [1, 2]},
-                "room": "library",
-                "staffing": {"librarian": 1},
-                "before_first": ["reading"],
-                "duration_minutes": 40,
-                "windows": ["afternoon"],
-            }
-        ],
-    )
+    scenario = orientation_school()
     rota = solve_first_fit(scenario)
 
     events = {e.class_ids[0]: e for e in events_of(rota, "orientation")}
@@ -133,21 +116,11 @@ def test_an_orientation_comes_first_and_the_sessions_before_it_give_way(no_searc
 def test_an_event_day_goes_on_the_day_it_displaces_the_fewest_sessions(no_search: None) -> None:
     # Both classes read in the library every school day except Wednesday 09-16, when the librarian
     # is away: the fair goes there (the first day, 09-07, would displace both classes' sessions).
-    scenario = tiny_school(
+    scenario = event_day_school(
+        {"month": 9},
+        "library",
         term={"start": "2026-09-07", "end": "2026-09-25"},
         staff=[{"id": "lib", "role": "librarian", "days_off": ["2026-09-16"]}],
-        classes=[{"id": "1-1", "grade": 1, "size": 30}, {"id": "2-1", "grade": 2, "size": 30}],
-        rules=[rule(grades=[1, 2], frequency={"per_week": 5})],
-        activities=[
-            {
-                "id": "fair",
-                "kind": "event",
-                "participants": {"grades": [1]},
-                "when": {"month": 9},
-                "all_day": True,
-                "room": "library",
-            }
-        ],
     )
     rota = solve_first_fit(scenario)
 
