@@ -179,8 +179,11 @@ def weekly_stage(
         for joint_free_times in (False, True):
             if early is not None and time.monotonic() + early_build >= stop_at:
                 # The relaxed model takes about as long to build as the early rota's models did: it
-                # would be built for a search with no time left (120 tight classes at 0.5 s: 0.13 s).
-                break
+                # would be built for a search with no time left (120 tight classes at 0.5 s: 0.13 s),
+                # and the named model longer still. The rota in hand stands.
+                standing = _better(fallback, early)
+                assert standing is not None
+                return _fallen_back(standing, bound, size, build_seconds, solve_seconds, control)
             if joint_free_times and (fallback is None or stop_at - time.monotonic() < first_pass):
                 # People could not be named on the table at any penalty (a rule about people, not a
                 # wish, stood in the way: pricing the wish would not help), or no time for a second
