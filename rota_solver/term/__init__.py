@@ -278,16 +278,42 @@ def _nothing_placed(
     ]
     tm = TermModel(scenario, calendar, dataclasses.replace(inputs, items=items, displaceable={}), fixed)
     terms = build_term_model(tm)
-    solver = cp_model.CpSolver()
-    solver.parameters.copy_from(like.parameters)
-    # It may use a moment past the deadline rather than leave the run without a rota.
-    control.check()
-    solver.parameters.max_time_in_seconds = max(FALLBACK_FLOOR_SECONDS, min(FALLBACK_SECONDS, control.left()))
-    status = solver.solve(tm.model)
+    solver, status = _fallback_solve(tm.model, like, control)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = cp_model.FEASIBLE  # the plan of last resort, not the best one
-    # Every penalty is at least 0: a bound below that (a search stopped before it had one) says nothing.
-    return _Solved(tm, terms, status, solver, max(0.0, bound) if math.isfinite(bound) else 0.0)
+    return _Solved(tm, terms, status, solver, _known(bound))
+
+
+def _fallback_solve(
+    model: cp_model.CpModel, like: cp_model.CpSolver, control: RunControl
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    """Solve a fallback plan's model with ``like``'s parameters; it may use a moment past the
+    deadline rather than leave the run without a rota."""
+    solver = cp_model.CpSolver()
+    solver.parameters.copy_from(like.parameters)
+    control.check()
+    solver.parameters.max_time_in_seconds = max(FALLBACK_FLOOR_SECONDS, min(FALLBACK_SECONDS, control.left()))
+    return solver, solver.solve(model)
+
+
+def _known(bound: float) -> float:
+    """Every penalty is at least 0: a bound below that (a search stopped before it had one) says
+    nothing."""
+    return max(0.0, bound) if math.isfinite(bound) else 0.0
+
+
+def _held_to(
+    inputs: TermInputs, chosen: dict[str, Spot], free_on: frozenset[dt.date] = frozenset()
+) -> list[Item]:
+    """The items, each held to its chosen spot (or to none), make-ups not chosen left out; items
+    chosen on a date of ``free_on`` keep all their spots."""
+    return [
+        item
+        if item.key in chosen and chosen[item.key].date in free_on
+        else dataclasses.replace(item, spots=[chosen[item.key]] if item.key in chosen else [])
+        for item in inputs.items
+        if item.key in chosen or item.kind != "makeup"
+    ]
 
 
 def _first_fit_named(
@@ -304,25 +330,16 @@ def _first_fit_named(
     to its first-fit spot (or unplaced), the people first fit named as the hint. The model checks
     every hard rule again, and leaves out (reports unmet) whatever first fit got wrong. ``None`` if
     it finds nothing in time."""
-    items = [
-        dataclasses.replace(item, spots=[fit.spots[item.key]] if item.key in fit.spots else [])
-        for item in inputs.items
-        if item.key in fit.spots or item.kind != "makeup"
-    ]
-    tm = TermModel(scenario, calendar, dataclasses.replace(inputs, items=items), fixed)
+    tm = TermModel(scenario, calendar, dataclasses.replace(inputs, items=_held_to(inputs, fit.spots)), fixed)
     terms = build_term_model(tm)
     add_hints(tm.model, ((var, True) for var in tm.place.values()))
     add_hints(tm.model, ((var, person in fit.people[key]) for (key, _, person), var in tm.duty.items()))
     add_hints(tm.model, ((var, session_id not in fit.given_way) for session_id, var in tm.held.items()))
-    solver = cp_model.CpSolver()
-    solver.parameters.copy_from(like.parameters)
-    control.check()
-    solver.parameters.max_time_in_seconds = max(FALLBACK_FLOOR_SECONDS, min(FALLBACK_SECONDS, control.left()))
-    status = solver.solve(tm.model)
+    solver, status = _fallback_solve(tm.model, like, control)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     # Proven best only for these spots, not among all the term's plans.
-    return _Solved(tm, terms, cp_model.FEASIBLE, solver, max(0.0, bound) if math.isfinite(bound) else 0.0)
+    return _Solved(tm, terms, cp_model.FEASIBLE, solver, _known(bound))
 
 
 def _no_worse(named: _Solved, relaxed: cp_model.CpSolver) -> bool:
@@ -359,14 +376,9 @@ def _name_people(
     """The full model with every item held to its chosen spot (or unplaced), make-ups not chosen
     left out: what remains is who is on duty. Items chosen on a date of ``free_on`` keep all
     their spots."""
-    items = [
-        item
-        if item.key in chosen and chosen[item.key].date in free_on
-        else dataclasses.replace(item, spots=[chosen[item.key]] if item.key in chosen else [])
-        for item in inputs.items
-        if item.key in chosen or item.kind != "makeup"
-    ]
-    tm = TermModel(scenario, calendar, dataclasses.replace(inputs, items=items), fixed)
+    tm = TermModel(
+        scenario, calendar, dataclasses.replace(inputs, items=_held_to(inputs, chosen, free_on)), fixed
+    )
     terms = build_term_model(tm)
     solver = cp_model.CpSolver()
     solver.parameters.copy_from(search.solver.parameters)
