@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path, Request, status
+from fastapi import BackgroundTasks, Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
 from .feed_cache import FeedCache
 from .jobs import Jobs
 from .settings import Settings
+from .static_feeds import StaticFeeds
 from .storage import SLUG_PATTERN
 
 ADMIN = "admin"
@@ -36,6 +37,17 @@ class ServiceState:
     session_factory: sessionmaker[Session]
     runner: Jobs
     feed_cache: FeedCache
+    static_feeds: StaticFeeds | None = None
+    """The published feeds as files for nginx (``ROTA_STATIC_FEEDS_DIR``), if kept."""
+
+    def feeds_changed(self, background: BackgroundTasks, *old_tokens: str) -> None:
+        """After a publish or a rotated token: ``old_tokens``' files stop being served at once, and
+        the files are brought in line with the database once the change is committed."""
+        if self.static_feeds is None:
+            return
+        for token in old_tokens:
+            self.static_feeds.drop(token)
+        background.add_task(self.static_feeds.sync_logged, self.session_factory, self.feed_cache)
 
 
 async def get_state(request: Request) -> ServiceState:

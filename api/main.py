@@ -32,6 +32,7 @@ from .middleware import AllowHeader, GZipExceptFeeds, redact_access_log
 from .routes import ROUTERS
 from .schemas import ConflictBody, ErrorBody, Health, Problem, ProblemReport
 from .settings import Settings, get_settings
+from .static_feeds import StaticFeeds, keeping_in_step
 from .web import error_page, install, is_page
 from .web.templating import compile_templates
 
@@ -72,8 +73,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 interrupted = runner.recover_on_startup()
                 if interrupted:
                     log.warning("%d job(s) interrupted by a restart were marked failed", interrupted)
-                app.state.service = ServiceState(settings, admin_token, session_factory, runner, FeedCache())
-                yield
+                cache = FeedCache()
+                static = StaticFeeds(settings.static_feeds_dir) if settings.static_feeds_dir else None
+                state = ServiceState(settings, admin_token, session_factory, runner, cache, static)
+                app.state.service = state
+                with keeping_in_step(static, session_factory, cache, settings.static_feeds_recheck_seconds):
+                    yield
             finally:
                 app.state.service = None
                 runner.shutdown()

@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     """ROTA_FEED_RECHECK_SECONDS: a feed poll is answered from memory while the database confirmed
     its address and published version at most this long ago (a publish in another server process
     shows within it); 0 asks the database on every poll."""
+    static_feeds_dir: Path | None = None
+    """ROTA_STATIC_FEEDS_DIR: keep every published feed here as a file too, for nginx in front of the
+    service to answer calendar apps' polls from disk (:mod:`api.static_feeds`, ``deploy/nginx/``)."""
+    static_feeds_recheck_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
+    """ROTA_STATIC_FEEDS_RECHECK_SECONDS: how often the files are compared with the database (for a
+    publish or a rotated token in a server process on another machine; this machine's own changes
+    are written at once)."""
     job_time_limit_seconds: float = Field(default=60.0, gt=0)
     """Wall-clock limit of a whole job: every solver stage and the explainer end within it."""
     job_lease_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
@@ -105,7 +112,17 @@ class Settings(BaseSettings):
                 "a request's Host header"
             )
         if self.database_url is None:
-            _check_writable(self.data_dir)
+            _check_writable(self.data_dir, "the data directory", "the database lives there")
+        if self.static_feeds_dir is not None:
+            _check_writable(
+                self.static_feeds_dir, "ROTA_STATIC_FEEDS_DIR", "the published feeds are written there"
+            )
+            try:  # api.static_feeds keeps it unlistable: its subfolders are named by the feed tokens
+                self.static_feeds_dir.chmod(0o711)
+            except OSError as exc:
+                raise ServiceMisconfigured(
+                    f"cannot set ROTA_STATIC_FEEDS_DIR {self.static_feeds_dir} to mode 0711: {exc.strerror}"
+                ) from None
         return self.resolved_admin_token()
 
     def resolved_admin_token(self) -> str:
@@ -129,7 +146,6 @@ class Settings(BaseSettings):
             )
         return _development_token(self.data_dir / DEV_TOKEN_FILE)
 
-
     def _long_enough(self, token: str, what: str) -> str:
         if self.mode == "production" and len(token) < MIN_PRODUCTION_TOKEN:
             raise ServiceMisconfigured(
@@ -144,18 +160,16 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def _check_writable(data_dir: Path) -> None:
-    """The data directory exists (made if need be) and this process may write in it."""
+def _check_writable(directory: Path, what: str, why: str) -> None:
+    """``directory`` exists (made if need be) and this process may write in it."""
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ServiceMisconfigured(f"cannot make the data directory {data_dir}: {exc.strerror}") from None
-    if not data_dir.is_dir():
-        raise ServiceMisconfigured(f"the data directory {data_dir} is not a directory")
-    if not os.access(data_dir, os.W_OK | os.X_OK):
-        raise ServiceMisconfigured(
-            f"the data directory {data_dir} is not writable by this user: the database lives there"
-        )
+        raise ServiceMisconfigured(f"cannot make {what} {directory}: {exc.strerror}") from None
+    if not directory.is_dir():
+        raise ServiceMisconfigured(f"{what} {directory} is not a directory")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise ServiceMisconfigured(f"{what} {directory} is not writable by this user: {why}")
 
 
 def _token_from_file(path: Path) -> str:

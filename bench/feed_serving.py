@@ -7,10 +7,12 @@ directory), uploads, solves and publishes the demo school, then for class 3-2's 
 whole-library feed sends N plain GETs (200, the whole file) and N GETs with ``If-None-Match``
 (304, headers only), over keep-alive connections from K client threads, and prints throughput
 and p50/p99 latency of each. The first request, which builds every feed of the published
-version, is timed on its own. In the same run, the same files served by nginx (a static file
-server: Debian's ``nginx-light``, one worker, if installed) with the same client, for scale; a feed
-the service gzips is given to nginx gzipped too (``gzip_static``), so both send the same bytes
-(``sent``) and the client unpacks both.
+version, is timed on its own. In the same run, if nginx (Debian's ``nginx-light``, one worker) is
+installed, two more servers with the same clients: "ours+nginx", nginx in front of the service
+with the shipped configuration (``deploy/nginx/``), answering the polls from the files the service
+keeps (``ROTA_STATIC_FEEDS_DIR``), as a school's server would run it; and "nginx", the same bytes
+as plain files (a static file server), for scale. A feed the service gzips is given to nginx
+gzipped too (``gzip_static``), so all send the same bytes (``sent``) and the client unpacks them.
 
 Two clients measure each row: the Python client above (httpx), which tops out near 2,000
 requests/s even against nginx, and, if installed, ``wrk`` (Debian's ``wrk``, a load generator in C:
@@ -27,7 +29,6 @@ import platform
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -40,7 +41,8 @@ from pathlib import Path
 
 import httpx
 
-from api.local_server import local_server, uvicorn_command
+from api.local_server import free_loopback_port, local_server, uvicorn_command
+from bench.nginx import in_front_config, main_config, nginx_binary, running_nginx
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "demo_school.yaml"
@@ -49,9 +51,11 @@ GZIP = {"Accept-Encoding": "gzip"}
 
 
 @contextmanager
-def running_server(data_dir: Path, admin_token: str) -> Iterator[str]:
-    """``uvicorn api.main:app_factory --factory`` on a free loopback port; its base URL."""
-    with local_server(data_dir, admin_token, uvicorn_command, data_dir / "server.log", ROOT) as server:
+def running_server(data_dir: Path, admin_token: str, static: Path) -> Iterator[str]:
+    """``uvicorn api.main:app_factory --factory`` on a free loopback port, keeping the published
+    feeds as files in ``static`` too (``ROTA_STATIC_FEEDS_DIR``); its base URL."""
+    log, settings = data_dir / "server.log", {"ROTA_STATIC_FEEDS_DIR": str(static)}
+    with local_server(data_dir, admin_token, uvicorn_command, log, ROOT, settings) as server:
         yield server.base_url
 
 
@@ -77,19 +81,7 @@ def publish_demo(base_url: str, admin_token: str) -> str:
         return feed_url
 
 
-NGINX_CONFIG = """\
-daemon off;
-worker_processes 1;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {dir}/tmp;
-    proxy_temp_path {dir}/tmp;
-    fastcgi_temp_path {dir}/tmp;
-    uwsgi_temp_path {dir}/tmp;
-    scgi_temp_path {dir}/tmp;
+STATIC_SERVER = """\
     types {{ text/calendar ics; }}
     server {{
         listen 127.0.0.1:{port};
@@ -97,9 +89,7 @@ http {{
         etag on;
         gzip_static on;
         keepalive_requests 1000000;
-    }}
-}}
-"""
+    }}"""
 
 
 @contextmanager
@@ -107,39 +97,33 @@ def nginx_serving(files: dict[str, bytes], gzipped: dict[str, bytes]) -> Iterato
     """``files`` served by nginx on a free loopback port (its base URL), or None without nginx;
     those in ``gzipped`` also as ``<name>.gz`` with ``gzip_static``, so that a client asking for gzip
     gets from nginx the very bytes the service sends it."""
-    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-    if nginx is None:
+    if nginx_binary() is None:
         yield None
         return
-    with tempfile.TemporaryDirectory() as tmp, socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-        probe.close()
-        Path(tmp).chmod(0o755)  # nginx's worker may run as another user
-        (Path(tmp) / "www").mkdir()
-        (Path(tmp) / "tmp").mkdir()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, port = Path(tmp), free_loopback_port()
+        folder.chmod(0o755)  # nginx's worker may run as another user
+        (folder / "www").mkdir()
         for name, body in files.items():
-            (Path(tmp) / "www" / name).write_bytes(body)
+            (folder / "www" / name).write_bytes(body)
             if name in gzipped:
-                (Path(tmp) / "www" / f"{name}.gz").write_bytes(gzipped[name])
-        config = Path(tmp) / "nginx.conf"
-        config.write_text(NGINX_CONFIG.format(dir=tmp, port=port))
-        process = subprocess.Popen([nginx, "-c", str(config), "-p", tmp], stderr=subprocess.DEVNULL)
-        try:
-            base = f"http://127.0.0.1:{port}/"
-            deadline = time.monotonic() + 10
-            while True:
-                try:
-                    httpx.get(base + next(iter(files)), timeout=1).raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        raise RuntimeError("nginx did not start") from None
-                    time.sleep(0.05)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(10)
+                (folder / "www" / f"{name}.gz").write_bytes(gzipped[name])
+        config = main_config(folder, STATIC_SERVER.format(dir=folder, port=port))
+        with running_nginx(folder, config, port) as base:
+            yield base + "/"
+
+
+@contextmanager
+def nginx_in_front(folder: Path, static: Path, service: str) -> Iterator[str | None]:
+    """nginx with the shipped configuration (``deploy/nginx/``) in front of the service at
+    ``service`` (its base URL), the feeds' files in ``static``: its base URL, or None without nginx."""
+    if nginx_binary() is None:
+        yield None
+        return
+    port = free_loopback_port()
+    config = in_front_config(folder, static, service.removeprefix("http://"), port)
+    with running_nginx(folder, config, port, "/health") as base:
+        yield base
 
 
 @dataclass(frozen=True)
@@ -258,6 +242,36 @@ def rows_of(base: str) -> list[Row]:
     return rows
 
 
+@dataclass
+class Server:
+    """One server's rows: httpx's and ``wrk``'s."""
+
+    name: str
+    results: list[Result]
+    loaded: list[Loaded]
+
+
+def measure_server(name: str, base: str, args: argparse.Namespace, has_wrk: bool) -> Server:
+    rows = rows_of(base)
+    warm_up(rows[0][2], args.clients, loaded=False)
+    results = [measure(url, feed, st, args.requests, args.clients, h) for feed, st, url, h in rows]
+    loaded: list[Loaded] = []
+    if has_wrk:
+        warm_up(rows[0][2], args.clients, loaded=True)
+        loaded = [load(url, args.clients, args.seconds, h | GZIP) for _, _, url, h in rows]
+    return Server(name, results, loaded)
+
+
+def wait_for_files(static: Path, feed_url: str) -> None:
+    """Until the service has written the published feeds as files (after the publish's commit)."""
+    folder = static / "feeds" / feed_url.rstrip("/").rsplit("/", 1)[-1]
+    deadline = time.monotonic() + 60
+    while not all((folder / name).exists() for name in FEEDS):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the service did not write the feeds' files into {static}")
+        time.sleep(0.05)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -272,40 +286,34 @@ def main() -> None:
         parser.error("--requests must be at least 1, --clients 1 to 64 and --seconds 0.5 to 600")
     has_wrk = shutil.which("wrk") is not None
     admin_token = secrets.token_urlsafe(24)
-    with tempfile.TemporaryDirectory() as tmp, running_server(Path(tmp), admin_token) as base_url:
-        feed_url = publish_demo(base_url, admin_token)
-        started = time.perf_counter()
-        httpx.get(feed_url + FEEDS[0], timeout=60).raise_for_status()
-        first = time.perf_counter() - started
-        results: list[Result] = []
-        loaded: list[Loaded] = []
-        bodies, gzipped, wire = {}, {}, {}
-        for name in FEEDS:
-            url = feed_url + name
-            with httpx.stream("GET", url, timeout=30) as response:
-                raw = b"".join(response.iter_raw())
-                if response.headers.get("Content-Encoding") == "gzip":
-                    gzipped[name] = raw
-            wire[name] = len(raw)
-            bodies[name] = httpx.get(url, timeout=30).content
-        rows = rows_of(feed_url)
-        warm_up(rows[0][2], args.clients, loaded=False)
-        results = [measure(url, name, st, args.requests, args.clients, h) for name, st, url, h in rows]
-        if has_wrk:
-            warm_up(rows[0][2], args.clients, loaded=True)
-            loaded = [load(url, args.clients, args.seconds, h | GZIP) for _, _, url, h in rows]
-        static: list[Result] = []
-        static_loaded: list[Loaded] = []
+    servers: list[Server] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp).chmod(0o755)  # nginx's worker may run as another user
+        static = Path(tmp) / "static"
+        with running_server(Path(tmp), admin_token, static) as base_url:
+            feed_url = publish_demo(base_url, admin_token)
+            started = time.perf_counter()
+            httpx.get(feed_url + FEEDS[0], timeout=60).raise_for_status()
+            first = time.perf_counter() - started
+            bodies, gzipped, wire = {}, {}, {}
+            for name in FEEDS:
+                url = feed_url + name
+                with httpx.stream("GET", url, timeout=30) as response:
+                    raw = b"".join(response.iter_raw())
+                    if response.headers.get("Content-Encoding") == "gzip":
+                        gzipped[name] = raw
+                wire[name] = len(raw)
+                bodies[name] = httpx.get(url, timeout=30).content
+            servers.append(measure_server("ours", feed_url, args, has_wrk))
+            wait_for_files(static, feed_url)
+            with nginx_in_front(Path(tmp), static, base_url) as front:
+                if front:
+                    servers.append(
+                        measure_server("ours+nginx", front + httpx.URL(feed_url).path, args, has_wrk)
+                    )
         with nginx_serving(bodies, gzipped) as nginx_url:
             if nginx_url:
-                nginx_rows = rows_of(nginx_url)
-                warm_up(nginx_rows[0][2], args.clients, loaded=False)
-                static = [measure(u, n, st, args.requests, args.clients, h) for n, st, u, h in nginx_rows]
-                if has_wrk:
-                    warm_up(nginx_rows[0][2], args.clients, loaded=True)
-                    static_loaded = [
-                        load(u, args.clients, args.seconds, h | GZIP) for _, _, u, h in nginx_rows
-                    ]
+                servers.append(measure_server("nginx", nginx_url, args, has_wrk))
     print(
         f"python {platform.python_version()}, uvicorn {version('uvicorn')}, fastapi {version('fastapi')}, "
         f"{platform.machine()}, {os.cpu_count()} CPUs; loopback, {args.clients} client thread(s), "
@@ -314,19 +322,20 @@ def main() -> None:
     print(
         f"first request of class-3-2.ics (builds every feed of the published version): {first * 1000:.0f} ms"
     )
-    header = ["feed", "status", "bytes", "sent", "requests/s", "p50 ms", "p99 ms", "nginx req/s"]
-    header.append("nginx/ours")
-    print("{:<16} {:>6} {:>8} {:>7} {:>11} {:>8} {:>8} {:>12} {:>10}".format(*header))
-    for i, r in enumerate(results):
-        other = static[i] if i < len(static) else None
-        versus = "  (no nginx)"
-        if other is not None:
-            versus = f"{other.per_second:>12.0f} {other.per_second / r.per_second:>10.2f}"
-        print(
-            f"{r.what:<16} {r.status:>6} {r.bytes:>8} {wire[r.what] if r.status == 200 else 0:>7} "
-            f"{r.per_second:>11.0f} "
-            f"{r.percentile(50) * 1000:>8.2f} {r.percentile(99) * 1000:>8.2f} {versus}"
-        )
+    print(
+        "ours: the service (uvicorn, one process); ours+nginx: nginx (one worker) in front of it with "
+        "deploy/nginx/, answering from the files the service keeps (ROTA_STATIC_FEEDS_DIR); "
+        "nginx: the same bytes as plain files"
+    )
+    if len(servers) == 1:
+        print("nginx: not installed (Debian: apt-get install nginx-light)")
+    ours = servers[0]
+    print(f"httpx (Python; {args.clients} thread(s), keep-alive)")
+    _table(
+        [[(r.per_second, r.percentile(50), r.percentile(99)) for r in s.results] for s in servers], servers
+    )
+    for r in ours.results:
+        print(f"  {r.what} {r.status}: {r.bytes} bytes, {wire[r.what] if r.status == 200 else 0} sent")
     if not has_wrk:
         print("wrk: not installed (Debian: apt-get install wrk)")
         return
@@ -334,17 +343,25 @@ def main() -> None:
         f"wrk {wrk_version()} (C; 1 thread, {args.clients} keep-alive connection(s), "
         f"{args.seconds:g} s per row, Accept-Encoding: gzip)"
     )
-    print("{:<16} {:>6} {:>11} {:>8} {:>8} {:>12} {:>10}".format(*header[:2], *header[4:]))
-    for i, (name, status, _, _) in enumerate(rows):
-        ours = loaded[i]
-        versus = "  (no nginx)"
-        if i < len(static_loaded):
-            theirs = static_loaded[i].per_second
-            versus = f"{theirs:>12.0f} {theirs / ours.per_second:>10.2f}"
-        print(
-            f"{name:<16} {status:>6} {ours.per_second:>11.0f} "
-            f"{ours.p50 * 1000:>8.2f} {ours.p99 * 1000:>8.2f} {versus}"
-        )
+    _table([[(r.per_second, r.p50, r.p99) for r in s.loaded] for s in servers], servers)
+
+
+def _table(figures: list[list[tuple[float, float, float]]], servers: list[Server]) -> None:
+    """One row per feed and status: each server's requests/s, p50 and p99, then nginx/each."""
+    head = f"{'feed':<16} {'status':>6}"
+    for s in servers:
+        head += f" {s.name + ' req/s':>17} {'p50 ms':>7} {'p99 ms':>7}"
+    if len(servers) > 1:
+        head += "".join(f" {'nginx/' + s.name:>17}" for s in servers[:-1])
+    print(head)
+    for i, r in enumerate(servers[0].results):
+        line = f"{r.what:<16} {r.status:>6}"
+        for per_server in figures:
+            rate, p50, p99 = per_server[i]
+            line += f" {rate:>17.0f} {p50 * 1000:>7.2f} {p99 * 1000:>7.2f}"
+        if len(servers) > 1:
+            line += "".join(f" {figures[-1][i][0] / f[i][0]:>17.2f}" for f in figures[:-1])
+        print(line)
 
 
 def wrk_version() -> str:

@@ -30,6 +30,13 @@ if command -v apt-get >/dev/null 2>&1; then
             chromium chromium-driver fonts-wqy-microhei fonts-noto-color-emoji >/dev/null) \
             || { echo "could not install chromium, chromium-driver, fonts-wqy-microhei and fonts-noto-color-emoji: the browser tests need them" >&2; exit 1; }
     fi
+    # nginx (Debian's nginx-light) and openssl: the shipped nginx configuration (deploy/nginx/) is tested
+    # in front of the real server, answering feeds from the files it keeps (tests/api/test_static_feeds.py).
+    if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null 2>&1; then
+        echo "== installing nginx and openssl"
+        ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx-light openssl >/dev/null) \
+            || { echo "could not install nginx-light and openssl: the static feeds' tests need them" >&2; exit 1; }
+    fi
     if ! command -v libreoffice >/dev/null 2>&1; then
         echo "== installing LibreOffice Calc"
         ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc >/dev/null) \

@@ -18,10 +18,8 @@ from ..deps import (
     SessionDep,
     StateDep,
     VersionNumber,
-    get_feed_cache,
     require_admin,
 )
-from ..feed_cache import FeedCache
 from ..schemas import UNAUTHORIZED, FeedToken, Responses, RotaVersion, School, error
 from ..web.pages.teachers import warm
 
@@ -111,6 +109,7 @@ def publish_rota(
     token = storage.get_school(session, school).feed_token
     # Built after the answer (and the commit), not when the first teacher opens the feeds.
     background.add_task(_warm_feeds, state, token, f"{public}/feeds/{token}/")
+    state.feeds_changed(background, token)
     return RotaVersion.of(published)
 
 
@@ -128,8 +127,11 @@ def rotate_feed_token(
     school: SchoolSlug,
     session: SessionDep,
     public: PublicBaseDep,
-    cache: Annotated[FeedCache, Depends(get_feed_cache)],
+    state: StateDep,
+    background: BackgroundTasks,
 ) -> FeedToken:
+    old = storage.get_school(session, school).feed_token
     info = storage.rotate_feed_token(session, school)
-    cache.forget(school)
+    state.feed_cache.forget(school)
+    state.feeds_changed(background, old)
     return FeedToken.of(info, public)

@@ -176,13 +176,21 @@ def serve(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
         ({"ROTA_MODE": "prodution"}, "ROTA_MODE='prodution'"),
         ({"ROTA_JOB_WORKERS": "many"}, "ROTA_JOB_WORKERS='many'"),
         ({"ROTA_DATA_DIR": "{file}/data"}, "cannot make the data directory"),
+        ({"ROTA_STATIC_FEEDS_DIR": "{file}/static"}, "cannot make ROTA_STATIC_FEEDS_DIR"),
         (
             {"ROTA_MODE": "production", "ROTA_ADMIN_TOKEN": "x", "ROTA_PUBLIC_URL": PUBLIC},
             "at least 32",
         ),
         ({"ROTA_MODE": "production", "ROTA_ADMIN_TOKEN": "x" * 40}, "ROTA_PUBLIC_URL"),
     ],
-    ids=["mode typo", "not a number", "data dir under a file", "short token", "no public url"],
+    ids=[
+        "mode typo",
+        "not a number",
+        "data dir under a file",
+        "feeds dir under a file",
+        "short token",
+        "no public url",
+    ],
 )
 def test_rota_serve_refuses_bad_settings_in_one_line(tmp_path: Path, env: dict[str, str], says: str) -> None:
     file = tmp_path / "a-file"

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import yaml
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -90,11 +90,13 @@ def publish_post(
     state: StateDep,
     public: PublicBaseDep,
     who: SchoolEditor,
+    background: BackgroundTasks,
 ) -> Response:
     info = storage.publish(session, school, number, dt.datetime.now(dt.UTC))
     state.feed_cache.forget(school)  # the feeds' fast path must not answer with the old version
     token = storage.get_school(session, school).feed_token
     warm(state.feed_cache, session, token, f"{public}/feeds/{token}/")
+    state.feeds_changed(background, token)
     return _see(f"/app/s/{school}/teachers?done=published&n={info.number}")
 
 

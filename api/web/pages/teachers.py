@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Annotated, Literal
 
 import segno
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -289,13 +289,16 @@ def rotate_feed_token(
     state: StateDep,
     public: PublicBaseDep,
     who: SchoolEditor,
+    background: BackgroundTasks,
     confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     if confirm != "yes":
         return _teachers_page(
             request, school, session, state.feed_cache, public, who, 422, confirm_error=True
         )
+    old = storage.get_school(session, school).feed_token
     storage.rotate_feed_token(session, school)
     state.feed_cache.forget(school)
     public_pages(state.feed_cache).forget(school)
+    state.feeds_changed(background, old)
     return _see(f"/app/s/{school}/teachers?done=rotated")
