@@ -31,7 +31,6 @@ either the old feed or the new one, never half of one.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import re
@@ -211,6 +210,8 @@ class StaticFeeds:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        import fcntl  # POSIX only: imported here so that the service without the files runs anywhere
+
         with self._lock, open(self.root / LOCK, "a") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
             try:

@@ -49,6 +49,13 @@ def files_settings(settings: Settings, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+def root(files_settings: Settings) -> Path:
+    """The folder the service keeps the files in."""
+    assert files_settings.static_feeds_dir is not None
+    return files_settings.static_feeds_dir
+
+
+@pytest.fixture
 def client(files_settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(files_settings)) as client:
         yield client
@@ -63,11 +70,7 @@ def _files(root: Path, token: str) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())} if folder.exists() else {}
 
 
-def test_publishing_writes_each_feed_as_the_service_sends_it(
-    client: TestClient, files_settings: Settings
-) -> None:
-    root = files_settings.static_feeds_dir
-    assert root is not None
+def test_publishing_writes_each_feed_as_the_service_sends_it(client: TestClient, root: Path) -> None:
     base = solve_and_publish(client)
     files = _files(root, _token(base))
     feeds = [name for name in files if name.endswith(".ics")]
@@ -87,9 +90,7 @@ def test_publishing_writes_each_feed_as_the_service_sends_it(
     assert any(name.endswith(".gz") for name in files)
 
 
-def test_nobody_can_list_the_tokens(client: TestClient, files_settings: Settings) -> None:
-    root = files_settings.static_feeds_dir
-    assert root is not None
+def test_nobody_can_list_the_tokens(client: TestClient, root: Path) -> None:
     solve_and_publish(client)
     for folder in (root, root / FEEDS, root / VERSIONS):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o711, folder
@@ -97,11 +98,7 @@ def test_nobody_can_list_the_tokens(client: TestClient, files_settings: Settings
         assert all(stat.S_IMODE(p.stat().st_mode) == 0o644 for p in version.iterdir())
 
 
-def test_a_rotated_token_stops_being_served_from_the_files(
-    client: TestClient, files_settings: Settings
-) -> None:
-    root = files_settings.static_feeds_dir
-    assert root is not None
+def test_a_rotated_token_stops_being_served_from_the_files(client: TestClient, root: Path) -> None:
     old = _token(solve_and_publish(client))
     before = _files(root, old)
     rotated = client.post("/schools/tiny/feed-token", headers=AUTH)
@@ -113,11 +110,7 @@ def test_a_rotated_token_stops_being_served_from_the_files(
     assert len(list((root / VERSIONS).iterdir())) == 1
 
 
-def test_a_new_version_replaces_the_old_files_with_a_later_time(
-    client: TestClient, files_settings: Settings
-) -> None:
-    root = files_settings.static_feeds_dir
-    assert root is not None
+def test_a_new_version_replaces_the_old_files_with_a_later_time(client: TestClient, root: Path) -> None:
     base = solve_and_publish(client)
     link = root / FEEDS / _token(base)
     first_target = os.readlink(link)
@@ -133,9 +126,7 @@ def test_a_new_version_replaces_the_old_files_with_a_later_time(
     assert [p.name for p in (root / VERSIONS).iterdir()] == [Path(os.readlink(link)).name]
 
 
-def test_sync_leaves_only_what_the_database_says(client: TestClient, files_settings: Settings) -> None:
-    root = files_settings.static_feeds_dir
-    assert root is not None
+def test_sync_leaves_only_what_the_database_says(client: TestClient, root: Path) -> None:
     assert upload(client, "unpublished").status_code == 201
     token = _token(solve_and_publish(client))
     (root / FEEDS / "aStrayTokenOfAnOldDatabase").symlink_to(f"../{VERSIONS}/tiny.1.1")
@@ -150,10 +141,8 @@ def test_sync_leaves_only_what_the_database_says(client: TestClient, files_setti
 
 
 def test_a_failed_write_leaves_the_service_answering(
-    client: TestClient, files_settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: Any
+    client: TestClient, root: Path, monkeypatch: pytest.MonkeyPatch, caplog: Any
 ) -> None:
-    root = files_settings.static_feeds_dir
-    assert root is not None
 
     def full_disk(path: Path, body: bytes, mtime: int) -> None:
         raise OSError(28, "No space left on device")
@@ -188,9 +177,7 @@ def test_an_unwritable_folder_stops_the_start_with_one_line(settings: Settings, 
         bad.check()
 
 
-def test_two_syncs_at_once_leave_one_consistent_tree(client: TestClient, files_settings: Settings) -> None:
-    root = files_settings.static_feeds_dir
-    assert root is not None
+def test_two_syncs_at_once_leave_one_consistent_tree(client: TestClient, root: Path) -> None:
     token = _token(solve_and_publish(client))
     state = client.app.state.service  # type: ignore[attr-defined]
     other = StaticFeeds(root)  # as another server process on this machine would hold it
