@@ -152,7 +152,8 @@ class StaticFeeds:
     # --- the files --------------------------------------------------------------------------
 
     def _links(self) -> dict[str, Mirrored | None]:
-        """Token -> the version its link points at (None for a link to nothing this module wrote)."""
+        """Token -> the version its link points at (None for a link to nothing this module wrote, or
+        to a folder no longer there)."""
         links: dict[str, Mirrored | None] = {}
         for path in (self.root / FEEDS).iterdir():
             if path.name.startswith("."):
@@ -162,7 +163,7 @@ class StaticFeeds:
             except OSError:
                 links[path.name] = None
                 continue
-            links[path.name] = Mirrored.parse(Path(target).name)
+            links[path.name] = Mirrored.parse(Path(target).name) if path.exists() else None
         return links
 
     def _write(self, entry: PublishedFeeds) -> Mirrored:

@@ -140,6 +140,15 @@ def test_sync_leaves_only_what_the_database_says(client: TestClient, root: Path)
     assert [p.name for p in (root / VERSIONS).iterdir()] == [Path(os.readlink(root / FEEDS / token)).name]
 
 
+def test_sync_heals_a_link_whose_folder_was_removed(client: TestClient, root: Path) -> None:
+    token = _token(solve_and_publish(client))
+    shutil.rmtree((root / FEEDS / token).resolve())  # the version folder, removed by hand
+    assert not (root / FEEDS / token).exists()
+    state = client.app.state.service  # type: ignore[attr-defined]
+    assert state.static_feeds.sync(state.session_factory, state.feed_cache).written == ["tiny"]
+    assert _files(root, token)["library.ics"] == client.get(f"/feeds/{token}/library.ics").content
+
+
 def test_a_failed_write_leaves_the_service_answering(
     client: TestClient, root: Path, monkeypatch: pytest.MonkeyPatch, caplog: Any
 ) -> None:
