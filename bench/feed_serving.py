@@ -1,7 +1,8 @@
 """Benchmark: serving calendar feeds over HTTP, as calendar apps poll them.
 
-Run: ``python -m bench.feed_serving [--requests N] [--clients K] [--seconds S]`` (default 2000
-requests, 1 client, 4 s).
+Run: ``python -m bench.feed_serving [--requests N] [--clients K] [--seconds S] [--while-solving]``
+(default 2000 requests, 1 client, 4 s). ``--while-solving``: then ``wrk`` on the class feed again,
+from the service and from nginx in front, while the service solves a 240-class school.
 Starts the real server (uvicorn, one process, on a free 127.0.0.1 port, data in a temporary
 directory), uploads, solves and publishes the demo school, then for class 3-2's feed and the
 whole-library feed sends N plain GETs (200, the whole file) and N GETs with ``If-None-Match``
@@ -40,9 +41,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 import httpx
+import yaml
 
 from api.local_server import free_loopback_port, local_server, uvicorn_command
 from bench.nginx import in_front_config, main_config, nginx_binary, running_nginx
+from bench.synthetic import synthetic_school
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "demo_school.yaml"
@@ -272,6 +275,32 @@ def wait_for_files(static: Path, feed_url: str) -> None:
         time.sleep(0.05)
 
 
+BUSY_CLASSES = 240
+"""The school the service solves for ``--while-solving``: a solve of half a minute or more."""
+
+
+def while_solving(
+    base_url: str, admin_token: str, feed_url: str, front: str | None, args: argparse.Namespace
+) -> list[tuple[str, Loaded]]:
+    """``wrk`` on class-3-2.ics, from the service and from nginx in front, while the service solves
+    a large school (started through its API, as a librarian would)."""
+    auth = {"Authorization": f"Bearer {admin_token}"}
+    school = synthetic_school(BUSY_CLASSES, 0).model_dump(mode="json", exclude_none=True)
+    text = yaml.safe_dump(school, allow_unicode=True, sort_keys=False)
+    with httpx.Client(base_url=base_url, headers=auth, timeout=60) as admin:
+        yaml_type = {"Content-Type": "application/yaml"}
+        admin.put("/schools/busy/scenario", content=text, headers=yaml_type).raise_for_status()
+        job = admin.post("/schools/busy/solves").raise_for_status().json()
+        time.sleep(1)  # past the upload's parse, into the solve
+        path = httpx.URL(feed_url).path + FEEDS[0]
+        targets = [("ours", base_url + path)] + ([("ours+nginx", front + path)] if front else [])
+        polled = [(name, load(url, args.clients, args.seconds, GZIP)) for name, url in targets]
+        if admin.get(job["url"]).raise_for_status().json()["status"] != "running":
+            raise RuntimeError("the solve ended before the polls did: the figures are not of a busy service")
+        admin.delete(job["url"]).raise_for_status()  # the solve is not wanted: stop it
+        return polled
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -281,12 +310,18 @@ def main() -> None:
         "--clients", type=int, default=1, help="client threads, and wrk's connections (default 1)"
     )
     parser.add_argument("--seconds", type=float, default=4, help="wrk's seconds per row (default 4)")
+    parser.add_argument(
+        "--while-solving",
+        action="store_true",
+        help=f"then poll class-3-2.ics again with wrk while the service solves a {BUSY_CLASSES}-class school",
+    )
     args = parser.parse_args()
     if args.requests < 1 or not 1 <= args.clients <= 64 or not 0.5 <= args.seconds <= 600:
         parser.error("--requests must be at least 1, --clients 1 to 64 and --seconds 0.5 to 600")
     has_wrk = shutil.which("wrk") is not None
     admin_token = secrets.token_urlsafe(24)
     servers: list[Server] = []
+    solving: list[tuple[str, Loaded]] = []
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp).chmod(0o755)  # nginx's worker may run as another user
         static = Path(tmp) / "static"
@@ -311,6 +346,8 @@ def main() -> None:
                     servers.append(
                         measure_server("ours+nginx", front + httpx.URL(feed_url).path, args, has_wrk)
                     )
+                if args.while_solving and has_wrk:
+                    solving = while_solving(base_url, admin_token, feed_url, front, args)
         with nginx_serving(bodies, gzipped) as nginx_url:
             if nginx_url:
                 servers.append(measure_server("nginx", nginx_url, args, has_wrk))
@@ -344,6 +381,16 @@ def main() -> None:
         f"{args.seconds:g} s per row, Accept-Encoding: gzip)"
     )
     _table([[(r.per_second, r.p50, r.p99) for r in s.loaded] for s in servers], servers)
+    if solving:
+        print(
+            f"class-3-2.ics (200), wrk, while the service solves synthetic_school({BUSY_CLASSES}) in its own "
+            "process (its job runner's thread):"
+        )
+        for name, loaded in solving:
+            print(
+                f"  {name:<12} {loaded.per_second:>9.0f} requests/s, p50 {loaded.p50 * 1000:.2f} ms, "
+                f"p99 {loaded.p99 * 1000:.2f} ms"
+            )
 
 
 def _table(figures: list[list[tuple[float, float, float]]], servers: list[Server]) -> None:

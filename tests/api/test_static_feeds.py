@@ -25,7 +25,7 @@ from starlette.exceptions import StarletteDeprecationWarning
 
 from api import static_feeds
 from api.errors import ServiceMisconfigured
-from api.local_server import free_loopback_port, local_server, uvicorn_command
+from api.local_server import LocalServer, free_loopback_port, local_server, uvicorn_command
 from api.main import create_app
 from api.settings import Settings
 from api.static_feeds import FEEDS, VERSIONS, StaticFeeds
@@ -220,16 +220,16 @@ def world() -> Iterator[Path]:
 
 
 @pytest.fixture
-def behind_nginx(world: Path) -> Iterator[tuple[str, str]]:
+def behind_nginx(world: Path) -> Iterator[tuple[str, LocalServer]]:
     """``rota``'s server with ROTA_STATIC_FEEDS_DIR, behind nginx with the shipped locations: the
-    nginx address and the server's own."""
+    nginx address and the server."""
     static, log = world / "static", world / "server.log"
     settings = {"ROTA_STATIC_FEEDS_DIR": str(static), "ROTA_JOB_TIME_LIMIT_SECONDS": "20"}
     with local_server(world / "data", ADMIN_TOKEN, uvicorn_command, log, ROOT, settings) as app:
         port = free_loopback_port()
         config = in_front_config(world, static, app.base_url.removeprefix("http://"), port)
         with running_nginx(world, config, port, "/health") as front:
-            yield front, app.base_url
+            yield front, app
 
 
 def _from_service(through_nginx: httpx.Response, direct: httpx.Response, status: int) -> bool:
@@ -247,9 +247,10 @@ def _wait_for(path: Path) -> None:
 
 
 def test_nginx_answers_polls_from_the_files_and_asks_the_service_for_the_rest(
-    behind_nginx: tuple[str, str], world: Path
+    behind_nginx: tuple[str, LocalServer], world: Path
 ) -> None:
-    front, service = behind_nginx
+    front, app = behind_nginx
+    service = app.base_url
     with httpx.Client(base_url=front, headers=AUTH, timeout=30) as admin:
         unknown = "/feeds/unknown-token/library.ics"
         assert _from_service(admin.get(unknown), httpx.get(service + unknown), 404)
@@ -309,6 +310,12 @@ def test_nginx_answers_polls_from_the_files_and_asks_the_service_for_the_rest(
         moved = httpx.get(f"{front}/feeds/{new}/library.ics", headers={"Accept-Encoding": "identity"})
         assert moved.status_code == 200 and moved.content == direct.content
         assert not moved.headers["ETag"].startswith('W/"')
+    # The service stopped (a restart, a crash): the published feeds are still answered, from the files.
+    app.process.terminate()
+    app.process.wait(15)
+    down = httpx.get(f"{front}/feeds/{new}/library.ics", headers={"Accept-Encoding": "identity"})
+    assert down.status_code == 200 and down.content == direct.content
+    assert httpx.get(f"{front}/feeds/{new}/").status_code == 502  # the teachers' page needs the service
 
 
 def test_the_shipped_site_passes_nginx_own_check(world: Path) -> None:
