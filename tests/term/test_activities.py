@@ -236,16 +236,19 @@ def test_an_all_day_event_displaces_its_classes_sessions_that_day(
     assert term(rota, "DisplacedSessions").units == len(displaced)
 
 
-def test_an_all_day_event_takes_the_day_with_the_fewest_displaced_sessions() -> None:
-    # Every September school day has both classes in the library except Wednesday 09-16, when the
-    # librarian is away and nothing is held: the fair goes there and displaces nothing.
-    scenario = event_day_school(
+def fair_with_one_free_day() -> Scenario:
+    """Every September school day has both classes in the library except Wednesday 09-16, when the
+    librarian is away and nothing is held: a fair in September displaces nothing only there."""
+    return event_day_school(
         {"month": 9},
         "library",
         term={"start": "2026-09-07", "end": "2026-09-25"},
         staff=[{"id": "lib", "role": "librarian", "days_off": ["2026-09-16"]}],
     )
-    rota = solve_term(scenario)
+
+
+def test_an_all_day_event_takes_the_day_with_the_fewest_displaced_sessions() -> None:
+    rota = solve_term(fair_with_one_free_day())
 
     [event] = events_of(rota, "fair")
     assert event.date == day("2026-09-16")

@@ -27,7 +27,7 @@ from tests.factories import rule, tiny_school
 from tests.model.helpers import Force, forcing, place
 from tests.strategies import schools
 from tests.term.helpers import day, events_of, of_origin
-from tests.term.test_activities import event_day_school, orientation_school
+from tests.term.test_activities import fair_with_one_free_day, orientation_school
 
 OPTIONS = SolveOptions(time_limit_seconds=10, workers=1, seed=0)
 SPORTS_DAY = {"name": "Sports day", "start": "2026-09-23"}
@@ -114,15 +114,8 @@ def test_an_orientation_comes_first_and_the_sessions_before_it_give_way(no_searc
 
 
 def test_an_event_day_goes_on_the_day_it_displaces_the_fewest_sessions(no_search: None) -> None:
-    # Both classes read in the library every school day except Wednesday 09-16, when the librarian
-    # is away: the fair goes there (the first day, 09-07, would displace both classes' sessions).
-    scenario = event_day_school(
-        {"month": 9},
-        "library",
-        term={"start": "2026-09-07", "end": "2026-09-25"},
-        staff=[{"id": "lib", "role": "librarian", "days_off": ["2026-09-16"]}],
-    )
-    rota = solve_first_fit(scenario)
+    # The fair goes on 09-16 (the first day, 09-07, would displace both classes' sessions).
+    rota = solve_first_fit(fair_with_one_free_day())
 
     [event] = events_of(rota, "fair")
     assert event.date == day("2026-09-16")
