@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .scenario import BusyPeriod, GradeRule, Pin, Scenario, SchoolClass, StaffMember, Weekday, minutes
 
 
-@dataclass(frozen=True, order=True)
-class Slot:
+class Slot(NamedTuple):
+    """A weekly slot (a tuple: hashed and compared at C speed, as it is in every key of the weekly
+    model's variables)."""
+
     weekday: Weekday
     start: int
     """Minutes from midnight."""

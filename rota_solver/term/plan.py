@@ -355,7 +355,6 @@ def makeup_items(
         if stocktake is not None
         else {}
     )
-    week_of = {d.date: d.teaching_week for d in calendar.days}
     days_in_week: dict[int, list[SchoolDay]] = defaultdict(list)
     for d in calendar.days:
         days_in_week[d.teaching_week].append(d)
@@ -366,6 +365,8 @@ def makeup_items(
     ]
     losses += [(s.class_id, s.rule_id, s.date, s.id) for s in inputs.held if s.id in inputs.displaceable]
     one_event_days = _one_event_days(inputs)
+    all_day = {i.key for i in inputs.items if i.all_day}
+    week_near = _weeks_near(calendar)
     items = []
     counter: dict[tuple[str, str], int] = defaultdict(int)
     for class_id, rule_id, lost_date, session_id in sorted(
@@ -376,14 +377,14 @@ def makeup_items(
         if lost_date > stop:
             continue
         sure = [d for d in held_dates[(class_id, rule_id)] if d != lost_date or session_id is None]
-        if session_id is not None and (event := _only_event(inputs, session_id)) is not None:
+        if session_id is not None and (event := _only_event(inputs, session_id, all_day)) is not None:
             # That event takes one day: the class's other sessions it alone could displace are held.
             sure += [d for d in one_event_days[(class_id, rule_id, event)] if d != lost_date]
         if _windows_covered_without(lost_date, sure, rule.gap_limit, inputs.gap_days[rule_id]):
             continue
         if returns_days.get((class_id, rule_id)) and lost_date + dt.timedelta(days=rule.gap_limit) > stop:
             continue  # the returns session near the end keeps the gap
-        week = _week_near(lost_date, week_of, calendar)
+        week = week_near(lost_date)
         # A borrowing class's make-ups come before its final returns session's window.
         last_day = stop if rule_id not in returns_from else returns_from[rule_id] - dt.timedelta(days=1)
         candidate_days = [d for w in (week, week + 1) for d in days_in_week.get(w, []) if d.date <= last_day]
@@ -417,13 +418,14 @@ def makeup_items(
     return items
 
 
-def _only_event(inputs: TermInputs, session_id: str) -> str | None:
-    """The all-day event that is the only thing a displaceable session may give way to, if any."""
+def _only_event(inputs: TermInputs, session_id: str, all_day: set[str]) -> str | None:
+    """The all-day event (of the keys ``all_day``) that is the only thing a displaceable session may
+    give way to, if any."""
     keys = set(inputs.displaceable.get(session_id, []))
     if len(keys) != 1:
         return None
     (key,) = keys
-    return key if any(i.key == key and i.all_day for i in inputs.items) else None
+    return key if key in all_day else None
 
 
 def _one_event_days(inputs: TermInputs) -> dict[tuple[str, str, str], list[dt.date]]:
@@ -438,14 +440,29 @@ def _one_event_days(inputs: TermInputs) -> dict[tuple[str, str, str], list[dt.da
     return days
 
 
-def _week_near(day: dt.date, week_of: dict[dt.date, int], calendar: TermCalendar) -> int:
-    """Teaching week of a date that may itself be a day off: the week of the nearest school day."""
-    monday = day - dt.timedelta(days=day.weekday())
-    weeks = [w for d, w in week_of.items() if monday <= d < monday + dt.timedelta(days=7)]
-    if weeks:
-        return min(weeks)
-    later = [w for d, w in week_of.items() if d > day]
-    return min(later) if later else calendar.teaching_weeks
+def _weeks_near(calendar: TermCalendar) -> Callable[[dt.date], int]:
+    """The teaching week of a date that may itself be a day off: the week of the nearest school day
+    (the first of the date's Monday-to-Sunday week, else the next one's, else the last week)."""
+    by_monday: dict[dt.date, int] = {}
+    for d in calendar.days:
+        monday = d.date - dt.timedelta(days=d.date.weekday())
+        by_monday[monday] = min(by_monday.get(monday, d.teaching_week), d.teaching_week)
+    ordered = sorted(calendar.days, key=lambda d: d.date)
+    dates = [d.date for d in ordered]
+    later_min = [0] * len(ordered)
+    least = calendar.teaching_weeks
+    for i in range(len(ordered) - 1, -1, -1):
+        least = min(least, ordered[i].teaching_week)
+        later_min[i] = least
+
+    def week_near(day: dt.date) -> int:
+        monday = day - dt.timedelta(days=day.weekday())
+        if monday in by_monday:
+            return by_monday[monday]
+        at = bisect.bisect_right(dates, day)
+        return later_min[at] if at < len(dates) else calendar.teaching_weeks
+
+    return week_near
 
 
 def _windows_covered_without(lost: dt.date, sure: list[dt.date], gap: int, counted: list[dt.date]) -> bool:
