@@ -153,6 +153,7 @@ def joint_activities_find_their_classes_free(rm: RotaModel) -> Penalty:
     # at, made the named search start from nothing). It is asked for only then: it made the
     # 240-class generated school's relaxed search 5x longer (1.1 s -> 5.5 s) for the same table.
     priced = rm.people_are == "named" or rm.joint_free_times
+    lookups = _Lookups(rm)
     for activity in scenario.activities if priced else []:
         classes = joint_classes(scenario, activity)
         if len(classes) < 2 or activity.duration_minutes is None:
@@ -162,7 +163,7 @@ def joint_activities_find_their_classes_free(rm: RotaModel) -> Penalty:
             for day, slot in times:
                 when = (day.cycle_week, slot)
                 if when not in free:
-                    free[when] = _free_time(rm, activity, classes, day.cycle_week, slot, day.date)
+                    free[when] = _free_time(rm, lookups, activity, classes, day.cycle_week, slot, day.date)
             chances = [var for var in free.values() if var is not None]
             if not chances:
                 continue  # timetables and staff hours leave no time: nothing the table can do
@@ -219,24 +220,61 @@ def joint_activity_times(
     return occurrences
 
 
+class _Lookups:
+    """What the joint activities' times ask again and again, looked up once: whether a class's
+    timetable keeps it busy at a slot (the same for every occurrence, unless the class has dated
+    lessons), and each person's assignments by cycle week and weekday (120 tight classes: naming
+    people on a table took 0.09 s to build, half of it here)."""
+
+    def __init__(self, rm: RotaModel) -> None:
+        self.rm = rm
+        self.dated = {c.id for c in rm.scenario.classes if any(b.since or b.until for b in c.busy)}
+        self._busy: dict[tuple[str, int, Slot, dt.date | None], bool] = {}
+        self.assignments: dict[tuple[str, int, str], list[tuple[int, int, cp_model.IntVar]]] = defaultdict(
+            list
+        )
+        for person_id, keys in rm.by_person.items():
+            for key in keys:
+                slot = key[3]
+                self.assignments[(person_id, key[2], slot.weekday)].append(
+                    (slot.start, slot.end, rm.assignments[key])
+                )
+
+    def class_busy(self, class_id: str, week: int, slot: Slot, on: dt.date) -> bool:
+        key = (class_id, week, slot, on if class_id in self.dated else None)
+        busy = self._busy.get(key)
+        if busy is None:
+            scenario = self.rm.scenario
+            busy = self._busy[key] = class_busy_at(
+                scenario, scenario.school_class(class_id), slot, on=on, cycle_week=week
+            )
+        return busy
+
+    def overlapping(self, person_id: str, week: int, slot: Slot) -> list[cp_model.IntVar]:
+        """The person's assignments in cycle week ``week`` that overlap the slot."""
+        return [
+            var
+            for start, end, var in self.assignments.get((person_id, week, slot.weekday), ())
+            if start < slot.end and slot.start < end
+        ]
+
+
 def _free_time(
-    rm: RotaModel, activity: Activity, classes: set[str], week: int, slot: Slot, on: dt.date
+    rm: RotaModel,
+    lookups: _Lookups,
+    activity: Activity,
+    classes: set[str],
+    week: int,
+    slot: Slot,
+    on: dt.date,
 ) -> cp_model.IntVar | None:
     """A literal that, when true, keeps the activity's classes and people free at ``slot`` of cycle
     week ``week`` with enough staff off duty; ``None`` when timetables or hours rule the time out."""
-    scenario = rm.scenario
-    if any(class_busy_at(scenario, scenario.school_class(c), slot, on=on, cycle_week=week) for c in classes):
+    if any(lookups.class_busy(c, week, slot, on) for c in classes):
         return None
 
     def overlapping(person_id: str) -> list[cp_model.IntVar]:
-        return [
-            rm.assignments[k]
-            for k in rm.by_person.get(person_id, [])
-            if k[2] == week
-            and k[3].weekday == slot.weekday
-            and k[3].start < slot.end
-            and slot.start < k[3].end
-        ]
+        return lookups.overlapping(person_id, week, slot)
 
     who = activity.participants
     taking_part = [*who.staff, *(p.id for p in rm.people if p.group and p.group.class_id in classes)]
@@ -248,7 +286,9 @@ def _free_time(
         # Conservative: two short duties inside the slot count as two people on duty.
         needs.append(([a for p in able for a in overlapping(p.id)], len(able) - need))
     var = rm.model.new_bool_var(f"free[{activity.id},w{week},{slot.weekday}{slot.start}]")
-    for c in classes:
+    # In a fixed order: the constraints' order is the model's, and a set's changes from one process
+    # to the next (string hashing), which made the same school's model differ between runs.
+    for c in sorted(classes):
         for key in rm.by_class_week.get((c, week), []):
             held = key[3]
             if held.weekday == slot.weekday and held.start < slot.end and slot.start < held.end:
