@@ -89,6 +89,7 @@ class RunControl:
         seconds: float | None = None,
         tentative: bool = False,
         soft_seconds: float | None = None,
+        floor_seconds: float = 0.0,
     ) -> cp_model.CpSolverStatus:
         """``solver.solve(model)`` within the deadline (and within ``seconds`` if given); records
         ``stage`` as cut short when its time ran out unfinished, unless the search is ``tentative``
@@ -97,12 +98,16 @@ class RunControl:
 
         With ``soft_seconds`` (and a :class:`Reporter` as ``callback``), the search ends after that
         long if it has a solution, else at its first one: a stage takes its share of the time when it
-        can, and more only when it must to have anything at all."""
+        can, and more only when it must to have anything at all.
+
+        ``floor_seconds``: the least time the search gets, past the deadline if need be (the run's
+        rota of last resort: a run with no time left would otherwise end with no rota at all)."""
         self.check()
         allowed = min(self.left(), seconds if seconds is not None else math.inf)
         configured = solver.parameters.max_time_in_seconds
         # A search needs a sliver of time even at the deadline to hand back what it was given.
-        solver.parameters.max_time_in_seconds = max(0.01, min(configured, allowed))
+        applied = max(0.01, floor_seconds, min(configured, allowed))
+        solver.parameters.max_time_in_seconds = applied
         with self._lock:
             self._running.add(solver)
         timer = None
@@ -131,7 +136,6 @@ class RunControl:
         self.check()
         if status in _UNFINISHED and softly[0] and not tentative and stage not in self.cut_short:
             self.cut_short.append(stage)
-        applied = max(0.01, min(configured, allowed))
         # Ended unfinished by its wall-clock cap (a deterministic cap, as the probes use, ends it sooner).
         by_clock = solver.wall_time >= applied - 0.05
         if status in _UNFINISHED and by_clock and not tentative and stage not in self.cut_short:

@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from ortools.sat.python import cp_model
 
 from rota_solver import RunControl, SolveOptions, SolveRequest, run
 from rota_solver.explain import explain_infeasibility, explain_unmet
@@ -84,3 +85,25 @@ def test_with_no_time_left_a_school_without_a_rota_is_explained_by_its_counts_al
     assert conflict.found_by == "precheck" and not conflict.minimal and conflict.suggestions == []
     full = run(SolveRequest(scenario, SolveOptions(time_limit_seconds=20)))
     assert full.explanation is not None and full.explanation.conflicts[0].suggestions, "with time: tested"
+
+
+def test_a_search_with_a_floor_gets_it_past_the_deadline_and_others_do_not() -> None:
+    """``floor_seconds`` is for a run's rota of last resort (the early table's people): that search
+    gets its floor even with the deadline passed; any other gets the sliver a search needs to hand
+    back what it was given."""
+    given: list[float] = []
+
+    class Recording(cp_model.CpSolver):
+        def solve(self, model: cp_model.CpModel, *args: object, **kwargs: object) -> cp_model.CpSolverStatus:
+            given.append(self.parameters.max_time_in_seconds)
+            return super().solve(model)
+
+    model = cp_model.CpModel()
+    model.new_bool_var("x")
+    control = RunControl(0.0)
+    for floor in (0.3, 0.0):
+        solver = Recording()
+        solver.parameters.max_time_in_seconds = 60
+        control.search(solver, model, stage="weekly_pattern", tentative=True, floor_seconds=floor)
+        assert solver.parameters.max_time_in_seconds == 60  # restored after the search
+    assert given == [0.3, 0.01]
