@@ -390,7 +390,11 @@ as short as the naming's (a tenth) ended it there in one 1 s run of 120 classes 
 def _duties_spread(early: _Fallback, options: SolveOptions, control: RunControl) -> _Fallback:
     """The early rota with its duties shared out as the staff wishes ask, its table and wishes held:
     it may stand as the run's weekly table (72 tight generated classes, a 1 s limit: the staff step
-    84-88 when left as first named, 0 after). The early rota itself when that finds nothing in time."""
+    84-88 when left as first named, 0 after). The early rota itself when that finds nothing in time,
+    or when the run is already past its deadline (naming people took the rota of last resort's floor):
+    the search would only make it later."""
+    if control.left() <= 0:
+        return early
     spread = _named_at_any_penalty(early.naming, early.table, options, control, early.penalty, early.solver)
     return spread or early
 
@@ -557,7 +561,9 @@ def _named_at_any_penalty(
     model's search starts, rather than from a table without people, and which stands if that
     search has no time. ``None`` when people cannot be named on it at all, or not in its time.
     With ``wishes`` (a rota in hand's): those held, and the duties shared out as the staff wishes ask,
-    within :data:`EARLY_DUTIES_DETERMINISTIC_LIMIT`."""
+    within :data:`EARLY_DUTIES_DETERMINISTIC_LIMIT`, from ``start`` (the solver holding that rota's
+    whole answer) when given. ``floor_seconds``: the least time the search gets, past the deadline if
+    need be (see :meth:`RunControl.search`)."""
     solver = cp_solver(options, relaxation=True)
     if wishes is not None:
         solver.parameters.max_deterministic_time = min(
