@@ -158,13 +158,19 @@ def joint_activities_find_their_classes_free(rm: RotaModel) -> Penalty:
         classes = joint_classes(scenario, activity)
         if len(classes) < 2 or activity.duration_minutes is None:
             continue
+        # A time is the same weekly slot of a cycle week whatever the occurrence (the helpers'
+        # meeting each month): one literal for it, shared by the occurrences (140 of them where
+        # there were 724 at 72 and 240 generated classes), unless a class's lessons change by date.
+        dated = any(c in lookups.dated for c in classes)
+        free: dict[tuple[int, Slot, dt.date | None], cp_model.IntVar | None] = {}
         for occurrence, times in enumerate(joint_activity_times(scenario, calendar, activity), start=1):
-            free: dict[tuple[int, Slot], cp_model.IntVar | None] = {}
+            mine: dict[tuple[int, Slot, dt.date | None], cp_model.IntVar | None] = {}
             for day, slot in times:
-                when = (day.cycle_week, slot)
+                when = (day.cycle_week, slot, day.date if dated else None)
                 if when not in free:
                     free[when] = _free_time(rm, lookups, activity, classes, day.cycle_week, slot, day.date)
-            chances = [var for var in free.values() if var is not None]
+                mine[when] = free[when]
+            chances = [var for var in mine.values() if var is not None]
             if not chances:
                 continue  # timetables and staff hours leave no time: nothing the table can do
             blocked = rm.model.new_bool_var(f"blocked[{activity.id}.{occurrence}]")

@@ -4,9 +4,12 @@ pays for each occurrence it leaves without."""
 
 from __future__ import annotations
 
+from rota_solver.model.builder import build_model
+from rota_solver.model.hard_rules import HARD_RULES
 from rota_solver.model.soft_rules import SOFT_RULES, joint_activities_find_their_classes_free
 from rota_solver.scenario import Scenario
 from rota_solver.solve import SolveOptions, solve
+from rota_solver.term_calendar import build_term_calendar
 from rota_solver.verify import verify
 from tests.factories import rule, tiny_school
 from tests.model.helpers import QUIZ, term
@@ -58,3 +61,33 @@ def test_a_joint_activity_the_timetables_leave_no_time_for_costs_the_table_nothi
     assert_only_confessed_violations(scenario, rota)
     assert term(rota, "JointActivityTime").units == 0
     assert [u.subject for u in rota.unmet] == ["quiz.1"]
+
+
+def test_the_occurrences_of_a_recurring_joint_activity_share_one_literal_per_time() -> None:
+    """A quiz every week of a four-week term (A/B fortnight): each occurrence's time is a lunch slot of
+    its cycle week, so the four occurrences share the two weeks' literals (one per cycle week and
+    slot) rather than making their own; each occurrence still pays on its own when left no time."""
+    scenario = tiny_school(
+        term={"start": "2026-09-07", "end": "2026-10-02", "weekdays": ["mon"]},
+        rules=[
+            rule(
+                duration_minutes=30,
+                windows=["lunch", "afternoon"],
+                frequency={"every_weeks": 2},
+                preferences={"windows": ["lunch"]},
+            )
+        ],
+        activities=[{**QUIZ, "when": {"every_weeks": 1}}],
+    )
+    built = build_model(scenario, HARD_RULES, SOFT_RULES, calendar=build_term_calendar(scenario))
+    names = [v.name for v in built.rm.model.proto.variables]
+    free = [n for n in names if n.startswith("free[quiz,")]
+    lunch_slots = 2
+    assert len(free) == len(set(free)) == scenario.cycle_weeks * lunch_slots
+    assert sorted(n for n in names if n.startswith("blocked[quiz.")) == [
+        f"blocked[quiz.{i}]" for i in range(1, 5)
+    ]
+    rota = solve(scenario, SolveOptions(time_limit_seconds=10, seed=0))
+    assert verify(scenario, rota) == []
+    assert term(rota, "JointActivityTime").units == 0
+    assert len(rota.activities) == 4 and rota.unmet == []
