@@ -391,9 +391,9 @@ def _duties_spread(early: _Fallback, options: SolveOptions, control: RunControl)
     """The early rota with its duties shared out as the staff wishes ask, its table and wishes held:
     it may stand as the run's weekly table (72 tight generated classes, a 1 s limit: the staff step
     84-88 when left as first named, 0 after). The early rota itself when that finds nothing in time,
-    or when the run is already past its deadline (naming people took the rota of last resort's floor):
-    the search would only make it later."""
-    if control.left() <= 0:
+    or when the time left is shorter than naming people took (the run is past its deadline, or
+    nearly): the search, as long as that at the least, would only make it later."""
+    if control.left() <= early.solver.wall_time:
         return early
     spread = _named_at_any_penalty(early.naming, early.table, options, control, early.penalty, early.solver)
     return spread or early

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from ..rota import DatedSession
-from ..scenario import Activity, Scenario, Weekday, minutes
+from ..scenario import Activity, Room, Scenario, Weekday, minutes
 from ..slots import Slot, lessons_at, lessons_taken_at, library_may_take, staff_available_at, window_times
 from ..term_calendar import SchoolDay, TermCalendar
 
@@ -218,10 +219,12 @@ class SpotFinder:
     def room_has_space(self, room_id: str | None, spot: Spot, seats: int, classes: int = 1) -> bool:
         if room_id is None:
             return True
-        room = self.scenario.room(room_id)
-        use = self._room_use.get((room_id, spot))
+        return self._room_fits(self.scenario.room(room_id), spot, seats, classes)
+
+    def _room_fits(self, room: Room, spot: Spot, seats: int, classes: int) -> bool:
+        use = self._room_use.get((room.id, spot))
         if use is None:
-            use = self._room_use[(room_id, spot)] = self._room_use_uncached(room_id, spot)
+            use = self._room_use[(room.id, spot)] = self._room_use_uncached(room.id, spot)
         if use is _CLOSED:
             return False
         load, taken = use
@@ -316,17 +319,28 @@ class SpotFinder:
         return False
 
     def usable(self, item: Item, spot: Spot) -> bool:
-        # The room first: its answer is one look-up per spot, and in a full room most spots fail it.
-        if not self.room_has_space(item.room, spot, item.seats, item.room_classes):
-            return False
+        return bool(self.usable_spots(item, (spot,)))
+
+    def usable_spots(self, item: Item, spots: Iterable[Spot]) -> list[Spot]:
+        """The spots where the item's classes, room and people are free of everything fixed, in
+        order. What depends on the item alone is looked up once, not spot by spot (the term's inputs
+        ask this of 15,000-21,000 spots at 72-120 tight classes)."""
         rule_id = self.session_rule(item)
-        for class_id in item.classes:
-            if not self.class_free(class_id, spot, rule_id):
-                return False
-        for person in (*item.staff, *item.helper_groups):
-            if not self.person_can(person, spot, on_duty=False):
-                return False
-        for group in item.teacher_groups:
-            if not self.teacher_group_free(group, spot):
-                return False
-        return self.staffable(item.staffing, spot)
+        room = self.scenario.room(item.room) if item.room is not None else None
+        room_classes, seats = item.room_classes, item.seats
+        people = (*item.staff, *item.helper_groups)
+        needs = [(role, need) for role, need in item.staffing.items() if need > 0]
+        found = []
+        for spot in spots:
+            # The room first: its answer is one look-up per spot, and in a full room most fail it.
+            if room is not None and not self._room_fits(room, spot, seats, room_classes):
+                continue
+            if not all(self.class_free(class_id, spot, rule_id) for class_id in item.classes):
+                continue
+            if people and not all(self.person_can(p, spot, on_duty=False) for p in people):
+                continue
+            if item.teacher_groups and not all(self.teacher_group_free(t, spot) for t in item.teacher_groups):
+                continue
+            if all(len(self.able_people(role, spot)) >= need for role, need in needs):
+                found.append(spot)
+        return found

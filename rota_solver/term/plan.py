@@ -202,13 +202,16 @@ def activity_items(
                 else:
                     assert activity.duration_minutes is not None
                     kept = _Kept(None if activity.before_first else keep, item)
-                    item.spots = [
-                        spot
-                        for d in days
-                        if kept.day(d.date)
-                        for spot in finder.window_spots(d, activity.windows, activity.duration_minutes)
-                        if kept.spot(spot) and finder.usable(item, spot)
-                    ]
+                    item.spots = finder.usable_spots(
+                        item,
+                        (
+                            spot
+                            for d in days
+                            if kept.day(d.date)
+                            for spot in finder.window_spots(d, activity.windows, activity.duration_minutes)
+                            if kept.spot(spot)
+                        ),
+                    )
                 items.append(item)
     return items
 
@@ -264,7 +267,7 @@ def returns_items(
                 if (s.date, s.start) >= after
             ]
             kept = _Kept(keep, item)
-            item.spots = [s for s in candidates if kept.spot(s) and finder.usable(item, s)]
+            item.spots = finder.usable_spots(item, (s for s in candidates if kept.spot(s)))
             if not item.spots and kept.spots is not None:
                 item.spots = next(([s] for s in candidates if finder.usable(item, s)), [])
             items.append(item)
@@ -406,13 +409,16 @@ def makeup_items(
         )
         same_rule_days = set(held_dates[(class_id, rule_id)])
         kept = _Kept(keep, item)
-        item.spots = [
-            s
-            for d in candidate_days
-            if d.date not in same_rule_days and d.date != lost_date and kept.day(d.date)
-            for s in finder.window_spots(d, rule.windows, rule.duration_minutes)
-            if kept.spot(s) and finder.usable(item, s)
-        ]
+        item.spots = finder.usable_spots(
+            item,
+            (
+                s
+                for d in candidate_days
+                if d.date not in same_rule_days and d.date != lost_date and kept.day(d.date)
+                for s in finder.window_spots(d, rule.windows, rule.duration_minutes)
+                if kept.spot(s)
+            ),
+        )
         if item.spots:
             items.append(item)
     return items
