@@ -276,13 +276,6 @@ class SpotFinder:
                 return True
         return False
 
-    def staffable(self, staffing: dict[str, int], spot: Spot) -> bool:
-        return all(need <= 0 or self.able_count(role, spot) >= need for role, need in staffing.items())
-
-    def able_count(self, role: str, spot: Spot) -> int:
-        """How many people of the role could be on duty at the spot."""
-        return len(self.able_people(role, spot))
-
     def able_people(self, role: str, spot: Spot) -> list[str]:
         """The people of the role who could be on duty at the spot, in the scenario's order (asked
         for every item at the spot alike: at 240 classes a rerun's models asked 105,000 times)."""
