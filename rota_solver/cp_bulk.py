@@ -30,3 +30,12 @@ def add_hints(model: cp_model.CpModel, hints: Iterable[tuple[cp_model.IntVar, in
     hint = model.model_proto.solution_hint
     hint.vars.extend(variables)
     hint.values.extend(values)
+
+
+def hint_whole_answer(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    """Replace ``model``'s hint with every variable's value in ``solver``'s answer, for a model that
+    makes the same variables in the same order as the one the solver solved (a clone with constraints
+    added): a complete hint is a first solution at once."""
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    values = solver.response_proto.solution
+    add_hints(model, ((model.get_int_var_from_proto_index(i), v) for i, v in enumerate(values)))

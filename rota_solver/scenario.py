@@ -857,6 +857,11 @@ class Scenario(_Model):
         assert isinstance(found, SchoolClass)
         return found
 
+    def classes_with_dated_lessons(self) -> frozenset[str]:
+        """Ids of the classes whose timetable changes on a date (a lesson with ``since`` or
+        ``until``): for the rest, a weekday's lessons are the same in every week of a cycle."""
+        return frozenset(c.id for c in self.classes if any(b.since or b.until for b in c.busy))
+
     def window_days(self, window: Window) -> list[Weekday]:
         return list(window.days) if window.days is not None else list(self.term.weekdays)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from .control import RunControl
-from .cp_bulk import add_hints
+from .cp_bulk import hint_whole_answer
 from .early_table import first_fit_completed, first_fit_table, takes_early_table
 from .errors import NoRotaExists, NoSolutionInTime
 from .model.builder import BuiltModel, Table, build_model
@@ -457,9 +457,7 @@ def _cheaper_for_the_term(
             return None
         now = round(now_solver.objective_value)
         # The two copies make the same variables in the same order.
-        model.clear_hints()  # type: ignore[no-untyped-call]
-        values = now_solver.response_proto.solution
-        add_hints(model, ((model.get_int_var_from_proto_index(i), v) for i, v in enumerate(values)))
+        hint_whole_answer(model, now_solver)
     else:
         now = cost_of(foresight, [key for key, value in chosen.items() if value], rm.scenario, UNMET_PENALTY)
     if now == 0:
@@ -571,12 +569,9 @@ def _named_at_any_penalty(
         )
     held = naming.held_table(wishes, table)
     if start is not None:
-        # The held copy makes the same variables in the same order as the model ``start`` solved:
-        # its whole answer is a first solution at once, where the duties alone left CP-SAT to
-        # complete the rest (120 tight classes: none within the 0.1 s a 0.3 s run had left).
-        held.clear_hints()  # type: ignore[no-untyped-call]
-        values = start.response_proto.solution
-        add_hints(held, ((held.get_int_var_from_proto_index(i), v) for i, v in enumerate(values)))
+        # Its whole answer, where the duties alone left CP-SAT to complete the rest (120 tight
+        # classes: no solution within the 0.1 s a 0.3 s run had left).
+        hint_whole_answer(held, start)
     reporter = Reporter(WEEKLY_STAGE)
     # Until its first answer at least (0.05 s at 120 tight generated classes): it is the rota in hand.
     status = control.search(

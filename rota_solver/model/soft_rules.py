@@ -234,7 +234,7 @@ class _Lookups:
 
     def __init__(self, rm: RotaModel) -> None:
         self.rm = rm
-        self.dated = {c.id for c in rm.scenario.classes if any(b.since or b.until for b in c.busy)}
+        self.dated = rm.scenario.classes_with_dated_lessons()
         self._busy: dict[tuple[str, int, Slot, dt.date | None], bool] = {}
         self.assignments: dict[tuple[str, int, str], list[tuple[int, int, cp_model.IntVar]]] = defaultdict(
             list

@@ -131,7 +131,7 @@ class SpotFinder:
         self._class_free: dict[tuple[str, Spot, str | None], bool] = {}
         self._rules = {r.id: r for r in scenario.rules}
         self._person_can: dict[tuple[str, Spot, bool], bool] = {}
-        self._dated = {c.id for c in scenario.classes if any(b.since or b.until for b in c.busy)}
+        self._dated = scenario.classes_with_dated_lessons()
         self._taken: dict[tuple[str, Slot, str | None, int | None, dt.date | None], bool] = {}
         self._able: dict[tuple[str, Spot], list[str]] = {}
         self._window_times: dict[tuple[str, int, Weekday], list[tuple[int, int]]] = {}
